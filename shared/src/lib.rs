@@ -1,0 +1,24 @@
+//! `ycyw-shared`: the building blocks every Your Car Your Way function and the worker share.
+//!
+//! - [`config`]: typed settings from the environment, secrets from AWS Secrets Manager.
+//! - [`db`]: the MySQL/MariaDB pool and the embedded migrations.
+//! - [`error`]: [`error::ApiError`] rendered as RFC 9457 `application/problem+json`.
+//! - [`queue`]: the transactional job outbox and the [`queue::Queue`] consumers use.
+//! - [`mail`]: localized templates and the SMTP / dev-mailbox mailer.
+//! - [`telemetry`]: logging with a masking policy for personal data and secrets.
+//! - [`runtime`]: [`runtime::serve`] runs a module over HTTP or under AWS Lambda.
+//! - [`time`]: the injectable [`time::Clock`].
+
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod health;
+pub mod mail;
+pub mod queue;
+pub mod runtime;
+pub mod state;
+pub mod telemetry;
+pub mod time;
+
+pub use error::ApiError;
+pub use state::AppState;

@@ -1,0 +1,241 @@
+//! The embedded queue: workers claim rows of the `jobs` table with `FOR UPDATE SKIP LOCKED`, so
+//! two workers never take the same job, and a lease (`locked_until`) hands the job of a crashed
+//! worker to another one once it expires.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::{MySqlPool, Row};
+use uuid::Uuid;
+
+use super::{Backoff, Job, Queue, QueueError, Retry};
+use crate::time::{Clock, to_db_precision};
+
+/// The `jobs`-table consumer.
+#[derive(Debug, Clone)]
+pub struct DbQueue {
+    pool: MySqlPool,
+    clock: Arc<dyn Clock>,
+    worker_id: String,
+    lease: Duration,
+    backoff: Backoff,
+}
+
+impl DbQueue {
+    /// A consumer named `worker_id` whose claims last `lease`.
+    pub fn new(pool: MySqlPool, clock: Arc<dyn Clock>, worker_id: impl Into<String>, lease: Duration, backoff: Backoff) -> Self {
+        Self { pool, clock, worker_id: worker_id.into(), lease, backoff }
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        to_db_precision(self.clock.now())
+    }
+}
+
+fn error_text(error: &str) -> String {
+    error.chars().take(2000).collect()
+}
+
+#[async_trait]
+impl Queue for DbQueue {
+    async fn claim(&self) -> Result<Option<Job>, QueueError> {
+        loop {
+            let now = self.now();
+            let mut conn = self.pool.acquire().await?;
+            // Read committed: the claim must not take gap locks that would serialize workers.
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED").execute(&mut *conn).await?;
+            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+            let row = sqlx::query(
+                "SELECT id, kind, payload, dedup_key, attempts, max_attempts, status FROM jobs
+                 WHERE (status = 'queued' AND run_at <= ?) OR (status = 'running' AND locked_until <= ?)
+                 ORDER BY run_at, id LIMIT 1
+                 FOR UPDATE SKIP LOCKED",
+            )
+            .bind(now)
+            .bind(now)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(row) = row else {
+                tx.commit().await?;
+                return Ok(None);
+            };
+            let id: Uuid = row.try_get("id")?;
+            let attempts: u32 = row.try_get("attempts")?;
+            let max_attempts: u32 = row.try_get("max_attempts")?;
+            let status: String = row.try_get("status")?;
+            if status == "running" && attempts >= max_attempts {
+                // Its last attempt died with its worker: nothing left to try.
+                sqlx::query(
+                    "UPDATE jobs SET status = 'dead', locked_until = NULL, locked_by = NULL, finished_at = ?, updated_at = ?,
+                     last_error = 'the worker running the last attempt stopped before finishing' WHERE id = ?",
+                )
+                .bind(now)
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                continue;
+            }
+            let lease = format!("{}/{}", self.worker_id, Uuid::now_v7());
+            let locked_until = now + chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::minutes(5));
+            sqlx::query(
+                "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = ?, locked_by = ?, updated_at = ? WHERE id = ?",
+            )
+            .bind(locked_until)
+            .bind(&lease)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            let payload: String = row.try_get("payload")?;
+            let payload = serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null);
+            return Ok(Some(Job {
+                id,
+                kind: row.try_get("kind")?,
+                payload,
+                dedup_key: row.try_get("dedup_key")?,
+                attempt: attempts + 1,
+                max_attempts,
+                lease,
+            }));
+        }
+    }
+
+    async fn complete(&self, job: &Job) -> Result<(), QueueError> {
+        let now = self.now();
+        let result = sqlx::query(
+            "UPDATE jobs SET status = 'done', locked_until = NULL, locked_by = NULL, last_error = NULL, finished_at = ?, updated_at = ?
+             WHERE id = ? AND status = 'running' AND locked_by = ?",
+        )
+        .bind(now)
+        .bind(now)
+        .bind(job.id)
+        .bind(&job.lease)
+        .execute(&self.pool)
+        .await?;
+        if result.rows_affected() == 0 {
+            return Err(QueueError::LeaseLost(job.id));
+        }
+        Ok(())
+    }
+
+    async fn fail(&self, job: &Job, error: &str, permanent: bool) -> Result<Retry, QueueError> {
+        let now = self.now();
+        let retry = if permanent || job.attempt >= job.max_attempts {
+            Retry::Dead
+        } else {
+            let delay = chrono::Duration::from_std(self.backoff.delay(job.attempt)).unwrap_or(chrono::Duration::hours(1));
+            Retry::At(now + delay)
+        };
+        let (status, run_at, finished_at) = match retry {
+            Retry::At(at) => ("queued", Some(at), None),
+            Retry::Dead => ("dead", None, Some(now)),
+        };
+        let result = sqlx::query(
+            "UPDATE jobs SET status = ?, run_at = COALESCE(?, run_at), finished_at = ?, locked_until = NULL, locked_by = NULL,
+             last_error = ?, updated_at = ? WHERE id = ? AND status = 'running' AND locked_by = ?",
+        )
+        .bind(status)
+        .bind(run_at)
+        .bind(finished_at)
+        .bind(error_text(error))
+        .bind(now)
+        .bind(job.id)
+        .bind(&job.lease)
+        .execute(&self.pool)
+        .await?;
+        if result.rows_affected() == 0 {
+            return Err(QueueError::LeaseLost(job.id));
+        }
+        Ok(retry)
+    }
+
+    async fn release(&self, job: &Job) -> Result<(), QueueError> {
+        let now = self.now();
+        let result = sqlx::query(
+            "UPDATE jobs SET status = 'queued', attempts = GREATEST(attempts, 1) - 1, run_at = ?, locked_until = NULL, locked_by = NULL, updated_at = ?
+             WHERE id = ? AND status = 'running' AND locked_by = ?",
+        )
+        .bind(now)
+        .bind(now)
+        .bind(job.id)
+        .bind(&job.lease)
+        .execute(&self.pool)
+        .await?;
+        if result.rows_affected() == 0 {
+            return Err(QueueError::LeaseLost(job.id));
+        }
+        Ok(())
+    }
+}
+
+/// One row of `jobs list`. The payload is left out: it may hold personal data.
+#[derive(Debug, Clone, Serialize)]
+pub struct JobSummary {
+    /// Job id.
+    pub id: Uuid,
+    /// Kind.
+    pub kind: String,
+    /// queued, running, done or dead.
+    pub status: String,
+    /// Attempts made.
+    pub attempts: u32,
+    /// Attempts allowed.
+    pub max_attempts: u32,
+    /// Next run (queued) or when it was last scheduled.
+    pub run_at: DateTime<Utc>,
+    /// Last failure, if any.
+    pub last_error: Option<String>,
+}
+
+/// The newest jobs that are not done, or only the dead ones.
+pub async fn list(pool: &MySqlPool, dead_only: bool, limit: u32) -> Result<Vec<JobSummary>, sqlx::Error> {
+    let statuses: [&str; 3] = if dead_only { ["dead"; 3] } else { ["queued", "running", "dead"] };
+    let rows = sqlx::query(
+        "SELECT id, kind, status, attempts, max_attempts, run_at, last_error FROM jobs WHERE status IN (?, ?, ?) ORDER BY run_at DESC LIMIT ?",
+    )
+    .bind(statuses[0])
+    .bind(statuses[1])
+    .bind(statuses[2])
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(JobSummary {
+                id: row.try_get("id")?,
+                kind: row.try_get("kind")?,
+                status: row.try_get("status")?,
+                attempts: row.try_get("attempts")?,
+                max_attempts: row.try_get("max_attempts")?,
+                run_at: row.try_get("run_at")?,
+                last_error: row.try_get("last_error")?,
+            })
+        })
+        .collect()
+}
+
+/// Puts a dead job back in the queue with a fresh set of attempts. False when no dead job has
+/// that id.
+pub async fn retry(pool: &MySqlPool, id: Uuid, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+    let now = to_db_precision(now);
+    let result = sqlx::query(
+        "UPDATE jobs SET status = 'queued', attempts = 0, run_at = ?, finished_at = NULL, updated_at = ? WHERE id = ? AND status = 'dead'",
+    )
+    .bind(now)
+    .bind(now)
+    .bind(id)
+    .execute(pool)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Jobs waiting or running; also the readiness probe of the embedded queue.
+pub async fn depth(pool: &MySqlPool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE status IN ('queued', 'running')").fetch_one(pool).await
+}

@@ -1,0 +1,228 @@
+//! Runs a module: the same axum `Router` behind an HTTP server (locally, in ECS) or under AWS
+//! Lambda (`AWS_LAMBDA_RUNTIME_API` set), with the layers every endpoint shares.
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ComponentsBuilder, InfoBuilder, OpenApi, OpenApiBuilder};
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::config::{SecretKey, Settings};
+use crate::error::{self, ApiError};
+use crate::state::AppState;
+use crate::{db, health, telemetry};
+
+/// The prefix of every API route.
+pub const API_PREFIX: &str = "/api/v1";
+
+static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Installs the process-wide rustls crypto provider (aws-lc-rs). Call first: with both ring and
+/// aws-lc linked, rustls panics on first use otherwise.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+}
+
+/// Starts a function: settings and secrets, logging, pool, migrations (`RUN_MIGRATIONS=1`), then
+/// HTTP on `PORT` until SIGTERM/SIGINT, or the Lambda runtime loop.
+pub async fn serve<F>(name: &'static str, module: F) -> anyhow::Result<()>
+where
+    F: FnOnce(&AppState) -> OpenApiRouter<AppState>,
+{
+    serve_with_fallback(name, module, None).await
+}
+
+/// [`serve`] with a fallback for what is outside `/api/v1` and `/health` (the `api` binary serves
+/// the SPA there).
+pub async fn serve_with_fallback<F>(name: &'static str, module: F, fallback: Option<Router>) -> anyhow::Result<()>
+where
+    F: FnOnce(&AppState) -> OpenApiRouter<AppState>,
+{
+    install_crypto_provider();
+    let settings = Settings::load(&[SecretKey::JwtSigningKey]).await?;
+    telemetry::init(settings.log_format);
+    let state = connect(settings).await?;
+    let app = app(state.clone(), module(&state), fallback);
+    if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
+        tracing::info!(service = name, "starting under the Lambda runtime");
+        return lambda_http::run(app).await.map_err(|e| anyhow::anyhow!("lambda runtime: {e}"));
+    }
+    let listener = tokio::net::TcpListener::bind(("0.0.0.0", state.settings.port)).await?;
+    tracing::info!(service = name, address = %listener.local_addr()?, "listening");
+    serve_until_signal(listener, app, state.settings.shutdown_grace).await?;
+    tracing::info!(service = name, "stopped");
+    Ok(())
+}
+
+/// Connects the pool, applies migrations when asked, and builds the state.
+pub async fn connect(settings: Settings) -> anyhow::Result<AppState> {
+    let pool = db::connect(&settings).await?;
+    if settings.run_migrations {
+        db::migrate(&pool).await?;
+        tracing::info!("migrations applied");
+    }
+    Ok(AppState::new(pool, settings))
+}
+
+/// Serves until SIGTERM or SIGINT, then stops accepting and lets in-flight requests finish for at
+/// most `grace`.
+pub async fn serve_until_signal(listener: tokio::net::TcpListener, app: Router, grace: Duration) -> std::io::Result<()> {
+    let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
+    let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        tracing::info!("shutdown signal received, draining in-flight requests");
+        let _ = stopping_tx.send(true);
+    });
+    let deadline = async move {
+        let _ = stopping_rx.wait_for(|stopping| *stopping).await;
+        tokio::time::sleep(grace).await;
+    };
+    tokio::select! {
+        result = server => result,
+        () = deadline => {
+            tracing::warn!(grace_seconds = grace.as_secs(), "requests still running after the grace period, exiting");
+            Ok(())
+        }
+    }
+}
+
+/// Resolves on SIGTERM or SIGINT.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
+/// The description of the API every binary serves at `/api/v1/openapi.json`.
+pub fn openapi_base() -> OpenApi {
+    OpenApiBuilder::new()
+        .info(
+            InfoBuilder::new()
+                .title("Your Car Your Way API")
+                .version(env!("CARGO_PKG_VERSION"))
+                .description(Some("Car rental booking: accounts, catalog, reservations, payments and support.")),
+        )
+        .components(Some(
+            ComponentsBuilder::new()
+                .security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()))
+                .schema_from::<error::Problem>()
+                .schema_from::<error::FieldError>()
+                .build(),
+        ))
+        .build()
+}
+
+/// The complete application: the module's routes under `/api/v1` with their OpenAPI document,
+/// the health routes, problem+json fallbacks and the common layers.
+pub fn app(state: AppState, module: OpenApiRouter<AppState>, fallback: Option<Router>) -> Router {
+    let settings = state.settings.clone();
+    let (api, spec) = OpenApiRouter::with_openapi(openapi_base()).nest(API_PREFIX, module).split_for_parts();
+    let spec_json = spec.to_json().unwrap_or_else(|_| "{}".into());
+    let api = api
+        .route(&format!("{API_PREFIX}/openapi.json"), axum::routing::get(move || async move { ([(header::CONTENT_TYPE, "application/json")], spec_json) }))
+        .route(API_PREFIX, axum::routing::any(error::not_found))
+        .route(&format!("{API_PREFIX}/{{*rest}}"), axum::routing::any(error::not_found))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
+        .method_not_allowed_fallback(error::method_not_allowed);
+    let mut router = api.merge(health::routes()).with_state(state);
+    router = match fallback {
+        Some(site) => router.fallback_service(site),
+        None => router.fallback(error::not_found),
+    };
+    let mut router = router
+        .layer(DefaultBodyLimit::max(settings.body_limit_bytes))
+        .layer(middleware::from_fn_with_state(settings.request_timeout, timeout))
+        .layer(CompressionLayer::new())
+        .layer(cors(&settings))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(self), microphone=(self), geolocation=()"),
+        ));
+    if settings.is_prod() {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        ));
+    }
+    router
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request| {
+                    let request_id = request.extensions().get::<RequestId>().and_then(|id| id.header_value().to_str().ok()).unwrap_or("-");
+                    // The path only: query strings may carry tickets or tokens.
+                    tracing::info_span!("request", method = %request.method(), path = %request.uri().path(), request_id = %request_id)
+                })
+                .on_request(())
+                .on_response(|response: &Response, latency: Duration, _span: &tracing::Span| {
+                    tracing::info!(status = response.status().as_u16(), latency_ms = latency.as_millis() as u64, "response");
+                }),
+        )
+        .layer(SetSensitiveRequestHeadersLayer::new([header::AUTHORIZATION, header::COOKIE]))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+        .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
+        .layer(CatchPanicLayer::custom(|_panic: Box<dyn std::any::Any + Send>| {
+            tracing::error!("handler panicked");
+            ApiError::Internal(anyhow::anyhow!("handler panicked")).into_response()
+        }))
+}
+
+fn cors(settings: &Settings) -> CorsLayer {
+    let origins: Vec<HeaderValue> = settings.allowed_origins.iter().filter_map(|o| HeaderValue::from_str(o).ok()).collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_credentials(true)
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE, HeaderName::from_static("idempotency-key"), REQUEST_ID.clone()])
+        .expose_headers([REQUEST_ID.clone(), header::RETRY_AFTER])
+        .max_age(Duration::from_secs(3600))
+}
+
+/// Bounds every request's duration (WebSocket upgrades excepted: their life is the socket's).
+async fn timeout(axum::extract::State(limit): axum::extract::State<Duration>, request: Request, next: Next) -> Response {
+    if request.headers().contains_key(header::UPGRADE) {
+        return next.run(request).await;
+    }
+    let started = Instant::now();
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(elapsed_ms = started.elapsed().as_millis() as u64, "request timed out");
+            ApiError::Unavailable("request timed out".into()).into_response()
+        }
+    }
+}

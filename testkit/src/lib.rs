@@ -1,0 +1,167 @@
+//! The harness every integration test uses (QUALITY.md: one `TestApp`, no copied set-up).
+//!
+//! - [`TestApp`]: the real router of a module (with every common layer) over the fresh database
+//!   `#[sqlx::test]` gives each test, a manual clock, and requests that return parsed answers.
+//! - [`SmtpSink`]: a real SMTP server (aiosmtpd) on a free port, whose messages tests read back.
+//! - [`moto_endpoint`]: the moto server standing in for AWS APIs.
+//! - [`Binary`]: a workspace binary started as a child process, stopped when dropped.
+//! - [`LogCapture`]: everything logged while it is installed.
+
+mod logs;
+mod process;
+mod smtp;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use chrono::{DateTime, TimeZone, Utc};
+use http_body_util::BodyExt;
+use secrecy::SecretString;
+use serde_json::Value;
+use sqlx::MySqlPool;
+use tower::ServiceExt;
+use utoipa_axum::router::OpenApiRouter;
+use ycyw_shared::AppState;
+use ycyw_shared::config::{SecretKey, Secrets, Settings};
+use ycyw_shared::time::ManualClock;
+
+pub use logs::LogCapture;
+pub use process::{Binary, free_port, moto_endpoint, wait_until};
+pub use smtp::{ReceivedMail, SmtpSink};
+
+/// The JWT key of test settings (≥ 32 bytes).
+pub const TEST_JWT_KEY: &str = "test-signing-key-0123456789abcdef-0123456789";
+
+/// The instant test clocks start at: a Wednesday, outside any DST change.
+pub fn test_epoch() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 11, 9, 0, 0).single().unwrap_or_else(Utc::now)
+}
+
+/// The master `DATABASE_URL` tests run against (the one `#[sqlx::test]` reads).
+pub fn master_database_url() -> String {
+    std::env::var("DATABASE_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/mysql".into())
+}
+
+/// The URL of the database `pool` is connected to, for child processes.
+pub async fn database_url_of(pool: &MySqlPool) -> anyhow::Result<String> {
+    let name: String = sqlx::query_scalar("SELECT DATABASE()").fetch_one(pool).await?;
+    let mut url = url::Url::parse(&master_database_url())?;
+    url.set_path(&format!("/{name}"));
+    Ok(url.to_string())
+}
+
+/// Settings for tests: `APP_ENV=test`, the given database, a fixed JWT key, mail to `mailbox`.
+pub fn test_settings(database_url: &str, overrides: &[(&str, &str)]) -> Settings {
+    let mut pairs: Vec<(String, String)> = vec![
+        ("APP_ENV".into(), "test".into()),
+        ("DATABASE_URL".into(), database_url.into()),
+        ("PUBLIC_URL".into(), "http://localhost:4200".into()),
+        ("REQUEST_TIMEOUT_SECONDS".into(), "10".into()),
+        ("BODY_LIMIT_BYTES".into(), "65536".into()),
+    ];
+    pairs.extend(overrides.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    let lookup = move |name: &str| pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let mut secrets = Secrets::default();
+    secrets.insert(SecretKey::JwtSigningKey, SecretString::from(TEST_JWT_KEY));
+    match Settings::from_lookup(lookup, secrets) {
+        Ok(settings) => settings,
+        Err(e) => panic!("test settings: {e}"),
+    }
+}
+
+/// A module's real router over a fresh database.
+pub struct TestApp {
+    /// The router, with every common layer.
+    pub router: Router,
+    /// The state handlers see.
+    pub state: AppState,
+    /// The clock of that state.
+    pub clock: ManualClock,
+}
+
+/// An answer, read whole.
+#[derive(Debug)]
+pub struct TestResponse {
+    /// Status.
+    pub status: StatusCode,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// Raw body.
+    pub body: Vec<u8>,
+}
+
+impl TestResponse {
+    /// The body as JSON (`Null` when it is not JSON).
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+
+    /// The `Content-Type` header.
+    pub fn content_type(&self) -> &str {
+        self.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("")
+    }
+
+    /// Asserts a problem+json answer with `status` and `code`, and returns its body.
+    #[track_caller]
+    pub fn assert_problem(&self, status: StatusCode, code: &str) -> Value {
+        assert_eq!(self.status, status, "body: {}", String::from_utf8_lossy(&self.body));
+        assert_eq!(self.content_type(), "application/problem+json");
+        let body = self.json();
+        assert_eq!(body["status"], status.as_u16());
+        assert_eq!(body["code"], code, "body: {body}");
+        body
+    }
+}
+
+impl TestApp {
+    /// The module `module` over `pool`, with test settings plus `overrides`.
+    pub async fn new(pool: MySqlPool, module: impl FnOnce(&AppState) -> OpenApiRouter<AppState>, overrides: &[(&str, &str)]) -> Self {
+        let url = database_url_of(&pool).await.unwrap_or_else(|e| panic!("database url: {e}"));
+        let clock = ManualClock::at(test_epoch());
+        let state = AppState::new(pool, test_settings(&url, overrides)).with_clock(Arc::new(clock.clone()));
+        let router = ycyw_shared::runtime::app(state.clone(), module(&state), None);
+        Self { router, state, clock }
+    }
+
+    /// Sends `request` through the router.
+    pub async fn send(&self, request: Request<Body>) -> TestResponse {
+        let response = match self.router.clone().oneshot(request).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        };
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = match response.into_body().collect().await {
+            Ok(collected) => collected.to_bytes().to_vec(),
+            Err(e) => panic!("reading the body: {e}"),
+        };
+        TestResponse { status, headers, body }
+    }
+
+    /// Sends a request with an optional JSON body and extra headers.
+    pub async fn call(&self, method: Method, path: &str, json: Option<&Value>, headers: &[(&str, &str)]) -> TestResponse {
+        let mut builder = Request::builder().method(method).uri(path);
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        let body = match json {
+            Some(value) => {
+                builder = builder.header(header::CONTENT_TYPE, "application/json");
+                Body::from(value.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(builder.body(body).unwrap_or_else(|e| panic!("request: {e}"))).await
+    }
+
+    /// `GET path`.
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.call(Method::GET, path, None, &[]).await
+    }
+}
+
+/// A short pause between polls.
+pub const POLL_INTERVAL: Duration = Duration::from_millis(50);
