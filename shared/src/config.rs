@@ -1,6 +1,6 @@
 //! Typed settings. Plain settings come from environment variables (`YCYW_<NAME>` wins over
-//! `<NAME>`); secrets come from one JSON secret in AWS Secrets Manager when `APP_SECRETS_ID` is
-//! set, from the environment otherwise. Secrets are [`SecretString`]s: `Debug` never shows them.
+//! `<NAME>`); secrets come from the environment, overridden by the keys of one JSON secret in AWS
+//! Secrets Manager when `APP_SECRETS_ID` is set. Secrets are [`SecretString`]s: `Debug` never shows them.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -102,14 +102,15 @@ impl Secrets {
         self.0.insert(key, value);
     }
 
+    /// Takes every secret of `other`, replacing those present in both.
+    pub fn overlay(&mut self, other: Secrets) {
+        self.0.extend(other.0);
+    }
+
     fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
         let values = SecretKey::ALL
             .into_iter()
-            .filter_map(|key| {
-                lookup(key.name())
-                    .filter(|v| !v.is_empty())
-                    .map(|v| (key, SecretString::from(v)))
-            })
+            .filter_map(|key| lookup(key.name()).filter(|v| !v.is_empty()).map(|v| (key, SecretString::from(v))))
             .collect();
         Secrets(values)
     }
@@ -119,9 +120,7 @@ impl fmt::Debug for Secrets {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut present: Vec<&str> = self.0.keys().map(|k| k.name()).collect();
         present.sort_unstable();
-        f.debug_struct("Secrets")
-            .field("present", &present)
-            .finish()
+        f.debug_struct("Secrets").field("present", &present).finish()
     }
 }
 
@@ -208,25 +207,26 @@ impl Settings {
     pub async fn load(required: &[SecretKey]) -> Result<Self, ConfigError> {
         let env = |name: &str| env_lookup(name);
         let mut settings = Self::from_lookup(env, Secrets::default())?;
-        settings.secrets = match env("APP_SECRETS_ID").filter(|id| !id.is_empty()) {
-            Some(secret_id) => fetch_secrets(&secret_id).await?,
-            None => Secrets::from_lookup(env),
-        };
+        // Environment first (ECS can inject single secrets, e.g. the RDS password), then the
+        // application secret, whose keys win.
+        settings.secrets = Secrets::from_lookup(env);
+        if let Some(secret_id) = env("APP_SECRETS_ID").filter(|id| !id.is_empty()) {
+            settings.secrets.overlay(fetch_secrets(&secret_id).await?);
+        }
         settings.check_secrets(required)?;
         Ok(settings)
     }
 
     /// Builds the plain settings from a lookup function (the environment, or a map in tests).
-    pub fn from_lookup(
-        lookup: impl Fn(&str) -> Option<String>,
-        secrets: Secrets,
-    ) -> Result<Self, ConfigError> {
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>, secrets: Secrets) -> Result<Self, ConfigError> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let app_env = match get("APP_ENV").as_deref() {
             None | Some("dev") => AppEnv::Dev,
             Some("test") => AppEnv::Test,
             Some("prod") => AppEnv::Prod,
-            Some(other) => return Err(invalid("APP_ENV", format!("{other:?} is not dev, test or prod"))),
+            Some(other) => {
+                return Err(invalid("APP_ENV", format!("{other:?} is not dev, test or prod")));
+            }
         };
         let public_url = match get("PUBLIC_URL") {
             Some(raw) => Url::parse(&raw).map_err(|e| invalid("PUBLIC_URL", e.to_string()))?,
@@ -250,7 +250,9 @@ impl Settings {
             Some("pretty") => LogFormat::Pretty,
             None if app_env == AppEnv::Prod => LogFormat::Json,
             None => LogFormat::Pretty,
-            Some(other) => return Err(invalid("LOG_FORMAT", format!("{other:?} is not json or pretty"))),
+            Some(other) => {
+                return Err(invalid("LOG_FORMAT", format!("{other:?} is not json or pretty")));
+            }
         };
         Ok(Settings {
             app_env,
@@ -325,16 +327,14 @@ async fn fetch_secrets(secret_id: &str) -> Result<Secrets, ConfigError> {
         .send()
         .await
         .map_err(|e| ConfigError::SecretsManager(aws_sdk_secretsmanager::error::DisplayErrorContext(e).to_string()))?;
-    let raw = output
-        .secret_string()
-        .ok_or_else(|| ConfigError::SecretsManager("the secret has no SecretString".into()))?;
+    let raw = output.secret_string().ok_or_else(|| ConfigError::SecretsManager("the secret has no SecretString".into()))?;
     parse_secret_json(raw)
 }
 
 /// Parses the application secret: a JSON object of string values keyed by [`SecretKey::name`].
 pub fn parse_secret_json(raw: &str) -> Result<Secrets, ConfigError> {
-    let map: HashMap<String, serde_json::Value> = serde_json::from_str(raw)
-        .map_err(|_| ConfigError::SecretsManager("the secret is not a JSON object".into()))?;
+    let map: HashMap<String, serde_json::Value> =
+        serde_json::from_str(raw).map_err(|_| ConfigError::SecretsManager("the secret is not a JSON object".into()))?;
     Ok(Secrets::from_lookup(|name| match map.get(name) {
         Some(serde_json::Value::String(s)) => Some(s.clone()),
         _ => None,

@@ -25,11 +25,7 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<MySqlPool> {
     if let Some(password) = settings.secrets.get(SecretKey::DatabasePassword) {
         options = options.password(password.expose_secret());
     }
-    let pool = MySqlPoolOptions::new()
-        .max_connections(10)
-        .acquire_timeout(Duration::from_secs(5))
-        .connect_with(options)
-        .await?;
+    let pool = MySqlPoolOptions::new().max_connections(10).acquire_timeout(Duration::from_secs(5)).connect_with(options).await?;
     Ok(pool)
 }
 
@@ -44,9 +40,7 @@ pub async fn migrations_applied(pool: &MySqlPool) -> Result<bool, sqlx::Error> {
     let Some(latest) = MIGRATOR.iter().map(|m| m.version).max() else {
         return Ok(true);
     };
-    let applied: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = 1")
-        .fetch_one(pool)
-        .await?;
+    let applied: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = 1").fetch_one(pool).await?;
     Ok(applied == Some(latest))
 }
 

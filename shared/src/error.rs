@@ -181,8 +181,12 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match &self {
-            ApiError::Internal(cause) => tracing::error!(error = format!("{cause:#}"), "request failed"),
-            ApiError::Unavailable(cause) => tracing::warn!(error = %cause, "dependency unavailable"),
+            ApiError::Internal(cause) => {
+                tracing::error!(error = format!("{cause:#}"), "request failed")
+            }
+            ApiError::Unavailable(cause) => {
+                tracing::warn!(error = %cause, "dependency unavailable")
+            }
             _ => {}
         }
         let mut response = problem_response(&self.problem());
@@ -220,7 +224,9 @@ impl From<JsonRejection> for ApiError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection {
             JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType,
-            JsonRejection::JsonSyntaxError(e) => ApiError::BadRequest { code: "malformed_json", detail: format!("the body is not valid JSON: {}", e.body_text()) },
+            JsonRejection::JsonSyntaxError(e) => {
+                ApiError::BadRequest { code: "malformed_json", detail: format!("the body is not valid JSON: {}", e.body_text()) }
+            }
             JsonRejection::JsonDataError(e) => json_data_error(&e.body_text()),
             JsonRejection::BytesRejection(e) => bytes_rejection(e),
             other => ApiError::BadRequest { code: "bad_request", detail: other.body_text() },
@@ -303,7 +309,9 @@ mod tests {
 
     #[test]
     fn data_errors_name_the_field() {
-        let e = json_data_error("Failed to deserialize the JSON body into the target type: address.postalCode: invalid type: integer `5`, expected a string at line 1 column 30");
+        let e = json_data_error(
+            "Failed to deserialize the JSON body into the target type: address.postalCode: invalid type: integer `5`, expected a string at line 1 column 30",
+        );
         let problem = e.problem();
         assert_eq!(problem.status, 422);
         assert_eq!(problem.errors[0].field, "address.postalCode");

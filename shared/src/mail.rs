@@ -57,8 +57,14 @@ struct Source {
 macro_rules! sources {
     ($name:literal) => {
         (
-            Source { text: include_str!(concat!("../templates/", $name, ".en.txt")), html: include_str!(concat!("../templates/", $name, ".en.html")) },
-            Source { text: include_str!(concat!("../templates/", $name, ".fr.txt")), html: include_str!(concat!("../templates/", $name, ".fr.html")) },
+            Source {
+                text: include_str!(concat!("../templates/", $name, ".en.txt")),
+                html: include_str!(concat!("../templates/", $name, ".en.html")),
+            },
+            Source {
+                text: include_str!(concat!("../templates/", $name, ".fr.txt")),
+                html: include_str!(concat!("../templates/", $name, ".fr.html")),
+            },
         )
     };
 }
@@ -167,12 +173,7 @@ fn fill(source: &str, params: &BTreeMap<String, String>, escape: impl Fn(&str) -
 }
 
 fn html_escape(value: &str) -> String {
-    value
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+    value.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
 /// Queues `email` as a `send_email` job through `conn` (the caller's transaction).
@@ -216,7 +217,9 @@ impl Mailer {
                 }
                 Transport::Smtp(builder.build())
             }
-            None if settings.is_prod() => return Err(MailError::Config("SMTP_URL is required in production".into())),
+            None if settings.is_prod() => {
+                return Err(MailError::Config("SMTP_URL is required in production".into()));
+            }
             None => Transport::Files(settings.dev_mailbox_dir.clone()),
         };
         Ok(Self { from, transport })
@@ -233,22 +236,25 @@ impl Mailer {
             .multipart(MultiPart::alternative_plain_html(rendered.text, rendered.html))
             .map_err(|e| MailError::Address(e.to_string()))?;
         match &self.transport {
-            Transport::Smtp(smtp) => smtp.send(message).await.map(drop).map_err(|e| {
-                if e.is_permanent() { MailError::Permanent(e.to_string()) } else { MailError::Transient(e.to_string()) }
-            }),
+            Transport::Smtp(smtp) => smtp
+                .send(message)
+                .await
+                .map(drop)
+                .map_err(|e| if e.is_permanent() { MailError::Permanent(e.to_string()) } else { MailError::Transient(e.to_string()) }),
             Transport::Files(dir) => {
                 tokio::fs::create_dir_all(dir).await.map_err(|e| MailError::Transient(format!("mailbox folder: {e}")))?;
-                AsyncFileTransport::<Tokio1Executor>::new(dir).send(message).await.map(drop).map_err(|e| MailError::Transient(e.to_string()))
+                AsyncFileTransport::<Tokio1Executor>::new(dir)
+                    .send(message)
+                    .await
+                    .map(drop)
+                    .map_err(|e| MailError::Transient(e.to_string()))
             }
         }
     }
 }
 
 fn percent_decode(raw: &str) -> String {
-    url::form_urlencoded::parse(format!("u={raw}").as_bytes())
-        .next()
-        .map(|(_, v)| v.into_owned())
-        .unwrap_or_default()
+    url::form_urlencoded::parse(format!("u={raw}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -30,6 +30,19 @@ pub const API_PREFIX: &str = "/api/v1";
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// Turns the outcome of a binary's `main` into its exit code, printing a start-up error (which
+/// names the setting at fault, never a secret's value) on stderr.
+pub fn exit_code(binary: &str, outcome: anyhow::Result<()>) -> std::process::ExitCode {
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(error = format!("{error:#}"), "{binary} stopped");
+            eprintln!("{binary}: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
 /// Installs the process-wide rustls crypto provider (aws-lc-rs). Call first: with both ring and
 /// aws-lc linked, rustls panics on first use otherwise.
 pub fn install_crypto_provider() {
@@ -132,7 +145,10 @@ pub fn openapi_base() -> OpenApi {
         )
         .components(Some(
             ComponentsBuilder::new()
-                .security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()))
+                .security_scheme(
+                    "bearer",
+                    SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+                )
                 .schema_from::<error::Problem>()
                 .schema_from::<error::FieldError>()
                 .build(),
@@ -147,7 +163,10 @@ pub fn app(state: AppState, module: OpenApiRouter<AppState>, fallback: Option<Ro
     let (api, spec) = OpenApiRouter::with_openapi(openapi_base()).nest(API_PREFIX, module).split_for_parts();
     let spec_json = spec.to_json().unwrap_or_else(|_| "{}".into());
     let api = api
-        .route(&format!("{API_PREFIX}/openapi.json"), axum::routing::get(move || async move { ([(header::CONTENT_TYPE, "application/json")], spec_json) }))
+        .route(
+            &format!("{API_PREFIX}/openapi.json"),
+            axum::routing::get(move || async move { ([(header::CONTENT_TYPE, "application/json")], spec_json) }),
+        )
         .route(API_PREFIX, axum::routing::any(error::not_found))
         .route(&format!("{API_PREFIX}/{{*rest}}"), axum::routing::any(error::not_found))
         .layer(SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-store")))

@@ -34,7 +34,9 @@ static RULES: LazyLock<Vec<Rule>> = LazyLock::new(|| {
         rule(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+", "${1} [redacted]"),
         // key=value, "key":"value" and their JSON-escaped forms, for sensitive keys.
         rule(
-            &format!(r#"(?i)(\\?"?\b(?:{SENSITIVE_NAMES})\b\\?"?\s*[:=]\s*)(?:\w+\()?(?:\\"(?:[^"\\]|\\[^"])*\\"|"(?:[^"\\]|\\.)*"|[^\s,;}}&"\\)]+)\)?"#),
+            &format!(
+                r#"(?i)(\\?"?\b(?:{SENSITIVE_NAMES})\b\\?"?\s*[:=]\s*)(?:\w+\()?(?:\\"(?:[^"\\]|\\[^"])*\\"|"(?:[^"\\]|\\.)*"|[^\s,;}}&"\\)]+)\)?"#
+            ),
             "${1}[redacted]",
         ),
         rule(r"\b(?:sk|rk|pk)_(?:live|test)_[A-Za-z0-9]+|\bwhsec_[A-Za-z0-9]+|\bAKIA[0-9A-Z]{16}\b", "[secret]"),
@@ -97,10 +99,20 @@ where
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     let registry = tracing_subscriber::registry().with(filter);
     match format {
-        LogFormat::Json => Box::new(registry.with(
-            tracing_subscriber::fmt::layer().json().flatten_event(true).with_current_span(true).with_span_list(false).with_ansi(false).with_writer(Masking(writer)),
-        )),
-        LogFormat::Pretty => Box::new(registry.with(tracing_subscriber::fmt::layer().with_target(true).with_ansi(false).with_writer(Masking(writer)))),
+        LogFormat::Json => Box::new(
+            registry.with(
+                tracing_subscriber::fmt::layer()
+                    .json()
+                    .flatten_event(true)
+                    .with_current_span(true)
+                    .with_span_list(false)
+                    .with_ansi(false)
+                    .with_writer(Masking(writer)),
+            ),
+        ),
+        LogFormat::Pretty => {
+            Box::new(registry.with(tracing_subscriber::fmt::layer().with_target(true).with_ansi(false).with_writer(Masking(writer))))
+        }
     }
 }
 
@@ -117,7 +129,10 @@ mod tests {
     #[test]
     fn masks_personal_data_and_secrets_in_every_shape() {
         let cases = [
-            (r#"{"email":"ana.silva@example.com","password":"correct horse battery"}"#, &["ana.silva@example.com", "correct horse battery"][..]),
+            (
+                r#"{"email":"ana.silva@example.com","password":"correct horse battery"}"#,
+                &["ana.silva@example.com", "correct horse battery"][..],
+            ),
             (r#"body="{\"password\":\"hunter2hunter2\",\"note\":1}""#, &["hunter2hunter2"][..]),
             ("authorization: Bearer abc.def-ghi", &["abc.def-ghi"][..]),
             ("token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig123", &["eyJhbGciOiJIUzI1NiJ9"][..]),

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // helpers outside #[test] functions may fail loudly too
 //! Acceptance 6: client mistakes become problem+json with the right status, never a 500.
 
 use axum::body::Body;

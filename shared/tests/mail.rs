@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // helpers outside #[test] functions may fail loudly too
 //! Acceptance 5 (mailer side): a rendered email reaches a real SMTP server with both parts, and
 //! in dev mode a file. The worker's `send_email` path is tested in the worker crate.
 

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used)] // helpers outside #[test] functions may fail loudly too
 //! Acceptance 4 (queue side): transactional enqueue, single execution, retries with backoff,
 //! dead jobs, exclusive claims and leases. The worker's process-level guarantees (SIGKILL) are
 //! tested in the worker crate.

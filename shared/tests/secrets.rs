@@ -1,5 +1,7 @@
+#![allow(clippy::unwrap_used)] // helpers outside #[test] functions may fail loudly too
 //! Acceptance 2 (library side): with `APP_SECRETS_ID`, secrets come from AWS Secrets Manager
-#![allow(unsafe_code)] // std::env::set_var: this test binary holds one test, so no thread reads the environment meanwhile.
+#![allow(unsafe_code)]
+// std::env::set_var: this test binary holds one test, so no thread reads the environment meanwhile.
 //! (moto, through the real SDK). The production start-up failure is tested on a binary.
 
 use secrecy::ExposeSecret;
@@ -33,12 +35,18 @@ async fn secrets_come_from_secrets_manager_when_app_secrets_id_is_set() {
         std::env::set_var("AWS_SECRET_ACCESS_KEY", "test");
         std::env::set_var("DATABASE_URL", "mysql://root@127.0.0.1/none");
         std::env::set_var("APP_ENV", "prod");
-        std::env::set_var("JWT_SIGNING_KEY", "from-the-environment-must-be-ignored-0123");
+        std::env::set_var("JWT_SIGNING_KEY", "from-the-environment-overridden-by-the-secret");
+        std::env::set_var("DATABASE_PASSWORD", "injected-by-ecs");
         std::env::set_var("APP_SECRETS_ID", &name);
     }
     let settings = Settings::load(&[SecretKey::JwtSigningKey, SecretKey::StripeWebhookSecret]).await.unwrap();
     assert_eq!(settings.secrets.get(SecretKey::JwtSigningKey).unwrap().expose_secret(), jwt);
     assert_eq!(settings.secrets.get(SecretKey::StripeWebhookSecret).unwrap().expose_secret(), "whsec_fromsm");
+    assert_eq!(
+        settings.secrets.get(SecretKey::DatabasePassword).unwrap().expose_secret(),
+        "injected-by-ecs",
+        "keys the secret lacks come from the environment"
+    );
 
     let err = Settings::load(&[SecretKey::StripeSecretKey]).await.unwrap_err();
     assert_eq!(err.to_string(), "required secret STRIPE_SECRET_KEY is missing");

@@ -7,6 +7,8 @@
 //! - [`Binary`]: a workspace binary started as a child process, stopped when dropped.
 //! - [`LogCapture`]: everything logged while it is installed.
 
+mod binaries;
+mod lambda;
 mod logs;
 mod process;
 mod smtp;
@@ -28,6 +30,8 @@ use ycyw_shared::AppState;
 use ycyw_shared::config::{SecretKey, Secrets, Settings};
 use ycyw_shared::time::ManualClock;
 
+pub use binaries::assert_binary_serves_http;
+pub use lambda::{LambdaRuntimeApi, apigw_http_get};
 pub use logs::LogCapture;
 pub use process::{Binary, free_port, moto_endpoint, wait_until};
 pub use smtp::{ReceivedMail, SmtpSink};
@@ -119,10 +123,20 @@ impl TestResponse {
 impl TestApp {
     /// The module `module` over `pool`, with test settings plus `overrides`.
     pub async fn new(pool: MySqlPool, module: impl FnOnce(&AppState) -> OpenApiRouter<AppState>, overrides: &[(&str, &str)]) -> Self {
+        Self::with_site(pool, module, overrides, None).await
+    }
+
+    /// [`TestApp::new`] with a fallback for paths outside the API (the SPA).
+    pub async fn with_site(
+        pool: MySqlPool,
+        module: impl FnOnce(&AppState) -> OpenApiRouter<AppState>,
+        overrides: &[(&str, &str)],
+        site: Option<Router>,
+    ) -> Self {
         let url = database_url_of(&pool).await.unwrap_or_else(|e| panic!("database url: {e}"));
         let clock = ManualClock::at(test_epoch());
         let state = AppState::new(pool, test_settings(&url, overrides)).with_clock(Arc::new(clock.clone()));
-        let router = ycyw_shared::runtime::app(state.clone(), module(&state), None);
+        let router = ycyw_shared::runtime::app(state.clone(), module(&state), site);
         Self { router, state, clock }
     }
 

@@ -43,7 +43,8 @@ impl SmtpSink {
             .kill_on_drop(true)
             .spawn()
             .unwrap_or_else(|e| panic!("starting aiosmtpd (pip install aiosmtpd): {e}"));
-        let up = wait_until(Duration::from_secs(15), || async move { tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() }).await;
+        let up =
+            wait_until(Duration::from_secs(15), || async move { tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() }).await;
         assert!(up, "aiosmtpd did not start on port {port}");
         Self { url: format!("smtp://127.0.0.1:{port}"), maildir, _child: child }
     }
@@ -51,7 +52,9 @@ impl SmtpSink {
     /// Every message received so far.
     pub fn messages(&self) -> Vec<ReceivedMail> {
         let dir: PathBuf = self.maildir.path().join("box").join("new");
-        let Ok(entries) = std::fs::read_dir(&dir) else { return Vec::new() };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            return Vec::new();
+        };
         let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
         paths.sort();
         paths.iter().filter_map(|p| parse(p)).collect()
@@ -77,10 +80,7 @@ impl SmtpSink {
 fn parse(path: &Path) -> Option<ReceivedMail> {
     let raw = std::fs::read(path).ok()?;
     let message = mail_parser::MessageParser::default().parse(&raw)?;
-    let to = message
-        .to()
-        .map(|addresses| addresses.iter().filter_map(|a| a.address().map(str::to_string)).collect())
-        .unwrap_or_default();
+    let to = message.to().map(|addresses| addresses.iter().filter_map(|a| a.address().map(str::to_string)).collect()).unwrap_or_default();
     Some(ReceivedMail {
         to,
         subject: message.subject().unwrap_or_default().to_string(),
