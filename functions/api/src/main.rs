@@ -1,0 +1,12 @@
+//! `ycyw-api`: every module in one process, plus the SPA when it is built — for local use.
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let dir = ycyw_api::spa_dir();
+    let site = ycyw_api::spa(&dir);
+    if site.is_none() {
+        eprintln!("ycyw-api: no SPA at {} (build it with `npm run build` in frontend/); serving the API only", dir.display());
+    }
+    let outcome = ycyw_shared::runtime::serve_with_fallback("api", ycyw_api::router, site).await;
+    ycyw_shared::runtime::exit_code("ycyw-api", outcome)
+}

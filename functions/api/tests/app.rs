@@ -1,0 +1,91 @@
+#![allow(clippy::unwrap_used)] // helpers outside #[test] functions may fail loudly too
+//! The composed application: the SPA beside the API, and the OpenAPI document of every module.
+
+use axum::http::{Method, StatusCode};
+use serde_json::Value;
+use sqlx::MySqlPool;
+use ycyw_testkit::TestApp;
+
+fn spa_fixture() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "<!doctype html><title>YCYW</title><app-root></app-root>").unwrap();
+    std::fs::write(dir.path().join("main-ABC123.js"), "console.log('app')").unwrap();
+    dir
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn the_spa_is_served_with_deep_links_and_the_api_keeps_its_404s(pool: MySqlPool) {
+    let dir = spa_fixture();
+    let app = TestApp::with_site(pool, ycyw_api::router, &[], ycyw_api::spa(dir.path())).await;
+
+    let home = app.get("/").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(String::from_utf8_lossy(&home.body).contains("<app-root>"));
+    assert!(home.headers["content-security-policy"].to_str().unwrap().contains("script-src 'self'"));
+
+    let deep = app.get("/account/profile").await;
+    assert_eq!(deep.status, StatusCode::OK, "client-side routes get index.html");
+    assert!(String::from_utf8_lossy(&deep.body).contains("<app-root>"));
+
+    let asset = app.get("/main-ABC123.js").await;
+    assert_eq!(asset.status, StatusCode::OK);
+    assert_eq!(asset.body, b"console.log('app')");
+
+    app.get("/api/v1/no-such-route").await.assert_problem(StatusCode::NOT_FOUND, "not_found");
+    assert_eq!(app.get("/health/ready").await.status, StatusCode::OK);
+}
+
+#[test]
+fn no_spa_without_an_index() {
+    let empty = tempfile::tempdir().unwrap();
+    assert!(ycyw_api::spa(empty.path()).is_none());
+}
+
+/// Every documented operation exists, and none answers a client's malformed request with a 500
+/// (acceptance 6 across all modules: the list grows with the API).
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn no_route_answers_bad_input_with_a_500(pool: MySqlPool) {
+    let app = TestApp::new(pool, ycyw_api::router, &[("BODY_LIMIT_BYTES", "2048")]).await;
+    let spec = app.get("/api/v1/openapi.json").await.json();
+    assert_eq!(spec["openapi"], "3.1.0");
+
+    let mut targets: Vec<(Method, String)> =
+        vec![(Method::POST, "/api/v1/unknown".into()), (Method::GET, "/api/v1/unknown/deeper".into()), (Method::DELETE, "/api/v1".into())];
+    if let Some(paths) = spec["paths"].as_object() {
+        for (path, operations) in paths {
+            let concrete = path
+                .split('/')
+                .map(|segment| if segment.starts_with('{') { "0192f1c4-7d1e-7c3a-9a6b-1d2e3f4a5b6c" } else { segment })
+                .collect::<Vec<_>>()
+                .join("/");
+            for method in operations.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>()).unwrap_or_default() {
+                if let Ok(method) = Method::from_bytes(method.to_uppercase().as_bytes()) {
+                    targets.push((method, concrete.clone()));
+                }
+            }
+        }
+    }
+
+    let oversized = format!("{{\"x\":\"{}\"}}", "y".repeat(4096));
+    let bodies: [(Option<&str>, String); 4] = [
+        (Some("application/json"), "{\"unterminated\": ".into()),
+        (Some("text/plain"), "hello".into()),
+        (Some("application/json"), oversized),
+        (Some("application/json"), "[1, 2, 3]".into()),
+    ];
+    for (method, path) in &targets {
+        for (content_type, body) in &bodies {
+            let mut request = axum::http::Request::builder().method(method.clone()).uri(path.as_str());
+            if let Some(ct) = content_type {
+                request = request.header("content-type", *ct);
+            }
+            let response = app.send(request.body(axum::body::Body::from(body.clone())).unwrap()).await;
+            assert!(response.status.is_client_error() || response.status.is_success(), "{method} {path} answered {}", response.status);
+            if response.status.is_client_error() {
+                assert_eq!(response.content_type(), "application/problem+json", "{method} {path}");
+                let problem: Value = response.json();
+                assert!(problem["code"].is_string());
+            }
+        }
+    }
+}

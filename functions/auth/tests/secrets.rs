@@ -1,0 +1,67 @@
+#![allow(clippy::unwrap_used)] // helpers outside #[test] functions may fail loudly too
+//! Acceptance 2 (process side): in production a missing secret stops start-up with a message
+//! naming the key, never a value; with the secret in Secrets Manager the function starts.
+//! (Keys absent from the JSON secret may come from the environment, as ECS injects the RDS one.)
+
+use std::time::Duration;
+
+use ycyw_testkit::{Binary, database_url_of, moto_endpoint};
+
+const AUTH: &str = env!("CARGO_BIN_EXE_ycyw-auth");
+
+async fn put_secret(endpoint: &str, value: &str) -> String {
+    let name = format!("ycyw/prod/{}", uuid::Uuid::now_v7());
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(aws_config::Region::new("eu-west-3"))
+        .credentials_provider(aws_sdk_secretsmanager::config::Credentials::new("test", "test", None, None, "test"))
+        .load()
+        .await;
+    aws_sdk_secretsmanager::Client::new(&config).create_secret().name(&name).secret_string(value).send().await.unwrap();
+    name
+}
+
+fn aws_env(endpoint: &str, secret_id: &str, database_url: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("APP_ENV", "prod".into()),
+        ("DATABASE_URL", database_url.into()),
+        ("APP_SECRETS_ID", secret_id.into()),
+        ("AWS_ENDPOINT_URL", endpoint.into()),
+        ("AWS_REGION", "eu-west-3".into()),
+        ("AWS_ACCESS_KEY_ID", "test".into()),
+        ("AWS_SECRET_ACCESS_KEY", "test".into()),
+        ("LOG_FORMAT", "json".into()),
+    ]
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn production_without_the_jwt_key_exits_naming_the_key_only(pool: sqlx::MySqlPool) {
+    let endpoint = moto_endpoint().await;
+    let secret_id =
+        put_secret(&endpoint, r#"{"STRIPE_SECRET_KEY":"sk_test_mustnotbeprinted","SMTP_PASSWORD":"smtp-pass-not-printed"}"#).await;
+    let url = database_url_of(&pool).await.unwrap();
+    let output = tokio::process::Command::new(AUTH)
+        .env_clear()
+        .envs(aws_env(&endpoint, &secret_id, &url))
+        .env("SMTP_PASSWORD", "an-environment-secret-not-printed")
+        .output()
+        .await
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("JWT_SIGNING_KEY"), "{stderr}");
+    for value in ["sk_test_mustnotbeprinted", "smtp-pass-not-printed", "an-environment-secret"] {
+        assert!(!stderr.contains(value), "{value} printed: {stderr}");
+    }
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn production_starts_with_the_key_from_secrets_manager(pool: sqlx::MySqlPool) {
+    let endpoint = moto_endpoint().await;
+    let secret_id = put_secret(&endpoint, r#"{"JWT_SIGNING_KEY":"a-production-key-from-secrets-manager-0123456789"}"#).await;
+    let url = database_url_of(&pool).await.unwrap();
+    let mut auth = Binary::spawn(AUTH, &[], &aws_env(&endpoint, &secret_id, &url));
+    assert!(auth.wait_ready("/health/ready").await, "the function started in prod with its secret from Secrets Manager");
+    auth.signal("TERM").await;
+    assert!(auth.wait_exit(Duration::from_secs(15)).await.success());
+}

@@ -1,0 +1,187 @@
+//! The command line: `run` (default) and the ops commands of DESIGN §7.
+
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use sqlx::MySqlPool;
+use uuid::Uuid;
+use ycyw_shared::AppState;
+use ycyw_shared::config::{QueueBackend, Settings};
+use ycyw_shared::mail::Mailer;
+use ycyw_shared::queue::db::{self as job_store, DbQueue};
+use ycyw_shared::queue::{self, Enqueued, NewJob, Queue};
+use ycyw_shared::time::{Clock, SystemClock};
+use ycyw_shared::{db, health, runtime, telemetry};
+
+use crate::handlers::Handlers;
+use crate::settings::WorkerSettings;
+use crate::worker::Worker;
+
+/// Your Car Your Way background worker and ops tool.
+#[derive(Debug, Parser)]
+#[command(name = "ycyw-worker", version, about)]
+pub struct Cli {
+    /// What to do (default: run).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Consume the queue until SIGTERM, with health on HEALTH_PORT.
+    Run,
+    /// Apply the database migrations, then exit (the one-off migration task).
+    Migrate,
+    /// Inspect and repair jobs.
+    Jobs {
+        /// The jobs command.
+        #[command(subcommand)]
+        command: JobsCommand,
+    },
+    /// Queue a job by hand.
+    Enqueue {
+        /// Job kind, e.g. send_email.
+        kind: String,
+        /// The job's JSON payload.
+        #[arg(long)]
+        payload: String,
+        /// At most one job per key.
+        #[arg(long)]
+        dedup_key: Option<String>,
+        /// Attempts before the job is dead.
+        #[arg(long, default_value_t = queue::DEFAULT_MAX_ATTEMPTS)]
+        max_attempts: u32,
+    },
+}
+
+/// `jobs …`.
+#[derive(Debug, Subcommand)]
+pub enum JobsCommand {
+    /// Jobs not done yet (queued, running, dead), newest first; payloads are not shown.
+    List {
+        /// Only dead jobs.
+        #[arg(long)]
+        dead: bool,
+        /// How many.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Queue a dead job again with a fresh set of attempts.
+    Retry {
+        /// The job's id.
+        id: Uuid,
+    },
+}
+
+/// Runs the parsed command.
+pub async fn execute(cli: Cli) -> anyhow::Result<()> {
+    runtime::install_crypto_provider();
+    let settings = Settings::load(&[]).await?;
+    telemetry::init(settings.log_format);
+    match cli.command.unwrap_or(Command::Run) {
+        Command::Run => run(settings).await,
+        Command::Migrate => {
+            let pool = db::connect(&settings).await?;
+            db::migrate(&pool).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Jobs { command } => {
+            let pool = db::connect(&settings).await?;
+            jobs(&pool, command).await
+        }
+        Command::Enqueue { kind, payload, dedup_key, max_attempts } => {
+            let pool = db::connect(&settings).await?;
+            let payload: serde_json::Value = serde_json::from_str(&payload).context("--payload is not valid JSON")?;
+            let mut job = NewJob::new(kind, payload).max_attempts(max_attempts);
+            if let Some(key) = dedup_key {
+                job = job.dedup_key(key);
+            }
+            let mut conn = pool.acquire().await?;
+            match queue::enqueue(&mut conn, job, SystemClock.now()).await? {
+                Enqueued::New(id) => println!("{id}"),
+                Enqueued::Duplicate => println!("duplicate: a job with this dedup key exists"),
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn jobs(pool: &MySqlPool, command: JobsCommand) -> anyhow::Result<()> {
+    match command {
+        JobsCommand::List { dead, limit } => {
+            let rows = job_store::list(pool, dead, limit).await?;
+            println!("{:<36}  {:<22}  {:<7}  {:>8}  {:<25}  last error", "id", "kind", "status", "attempts", "run at");
+            for job in rows {
+                println!(
+                    "{:<36}  {:<22}  {:<7}  {:>4}/{:<3}  {:<25}  {}",
+                    job.id,
+                    job.kind,
+                    job.status,
+                    job.attempts,
+                    job.max_attempts,
+                    job.run_at.to_rfc3339(),
+                    job.last_error.unwrap_or_default().replace('\n', " ")
+                );
+            }
+            Ok(())
+        }
+        JobsCommand::Retry { id } => {
+            if job_store::retry(pool, id, SystemClock.now()).await? {
+                println!("job {id} queued again");
+                Ok(())
+            } else {
+                anyhow::bail!("no dead job has id {id}")
+            }
+        }
+    }
+}
+
+async fn run(settings: Settings) -> anyhow::Result<()> {
+    let worker_settings = WorkerSettings::from_env()?;
+    let mailer = Mailer::from_settings(&settings)?;
+    if settings.queue == QueueBackend::Sqs {
+        anyhow::bail!("QUEUE=sqs: the SQS consumer is not part of this build yet; use QUEUE=db");
+    }
+    let grace = settings.shutdown_grace;
+    let health_port = settings.health_port;
+    let state = runtime::connect(settings).await?;
+    let worker_id = format!("{}-{}", hostname(), std::process::id());
+    let queue: Arc<dyn Queue> =
+        Arc::new(DbQueue::new(state.db.clone(), state.clock.clone(), worker_id, worker_settings.lease, worker_settings.backoff));
+    let worker = Worker::new(queue, Handlers::standard(mailer));
+
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let health = tokio::spawn(serve_health(state, health_port, stop_rx.clone()));
+    let consuming = worker.run(worker_settings.concurrency, worker_settings.poll_interval, grace, stop_rx);
+    tokio::pin!(consuming);
+    tokio::select! {
+        () = &mut consuming => {},
+        () = runtime::shutdown_signal() => {
+            tracing::info!("shutdown signal received");
+            let _ = stop_tx.send(true);
+            consuming.await;
+        }
+    }
+    let _ = stop_tx.send(true);
+    health.await??;
+    Ok(())
+}
+
+async fn serve_health(state: AppState, port: u16, mut stop: tokio::sync::watch::Receiver<bool>) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(("0.0.0.0", port)).await.with_context(|| format!("HEALTH_PORT {port}"))?;
+    tracing::info!(address = %listener.local_addr()?, "health server listening");
+    let app = health::routes().fallback(ycyw_shared::error::not_found).with_state(state);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            let _ = stop.wait_for(|s| *s).await;
+        })
+        .await?;
+    Ok(())
+}
+
+fn hostname() -> String {
+    std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty()).unwrap_or_else(|| "worker".into())
+}

@@ -1,0 +1,157 @@
+//! The consumer loop: claim, run the handler, record the outcome; stop cleanly on SIGTERM.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinSet;
+use uuid::Uuid;
+use ycyw_shared::queue::{Job, Queue, QueueError, Retry};
+
+use crate::handlers::{Handlers, JobError};
+
+/// What became of one job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done.
+    Completed,
+    /// Failed; runs again later.
+    Retrying,
+    /// Failed for good; waits for ops.
+    Dead,
+    /// Another worker took it over (our lease expired); nothing recorded.
+    LeaseLost,
+}
+
+/// One executed job.
+#[derive(Debug, Clone)]
+pub struct Execution {
+    /// The job.
+    pub job_id: Uuid,
+    /// Its kind.
+    pub kind: String,
+    /// What became of it.
+    pub outcome: Outcome,
+}
+
+/// Claims jobs from a queue and runs them.
+#[derive(Clone)]
+pub struct Worker {
+    queue: Arc<dyn Queue>,
+    handlers: Handlers,
+}
+
+impl Worker {
+    /// A worker over `queue` with `handlers`.
+    pub fn new(queue: Arc<dyn Queue>, handlers: Handlers) -> Self {
+        Self { queue, handlers }
+    }
+
+    /// Claims and runs the next runnable job, if there is one.
+    pub async fn execute_next(&self) -> Result<Option<Execution>, QueueError> {
+        match self.queue.claim().await? {
+            Some(job) => self.execute(&job).await.map(Some),
+            None => Ok(None),
+        }
+    }
+
+    async fn execute(&self, job: &Job) -> Result<Execution, QueueError> {
+        let result = match self.handlers.get(&job.kind) {
+            Some(handler) => handler.handle(job).await,
+            None => Err(JobError::Permanent(anyhow::anyhow!("no handler for job kind {:?}", job.kind))),
+        };
+        let recorded = match &result {
+            Ok(()) => self.queue.complete(job).await.map(|()| Outcome::Completed),
+            Err(error) => {
+                let permanent = matches!(error, JobError::Permanent(_));
+                self.queue.fail(job, &error.to_string(), permanent).await.map(|retry| match retry {
+                    Retry::At(_) => Outcome::Retrying,
+                    Retry::Dead => Outcome::Dead,
+                })
+            }
+        };
+        let outcome = match recorded {
+            Ok(outcome) => outcome,
+            Err(QueueError::LeaseLost(_)) => Outcome::LeaseLost,
+            Err(e) => return Err(e),
+        };
+        match (&outcome, &result) {
+            (Outcome::Completed, _) => {
+                tracing::info!(job_id = %job.id, kind = %job.kind, attempt = job.attempt, "job completed")
+            }
+            (_, Err(error)) => {
+                tracing::warn!(job_id = %job.id, kind = %job.kind, attempt = job.attempt, outcome = ?outcome, error = %error, "job failed")
+            }
+            _ => {
+                tracing::warn!(job_id = %job.id, kind = %job.kind, outcome = ?outcome, "job outcome not recorded")
+            }
+        }
+        Ok(Execution { job_id: job.id, kind: job.kind.clone(), outcome })
+    }
+
+    /// Runs jobs, `concurrency` at a time, until `stop` turns true. Then claims nothing more,
+    /// lets the jobs in hand finish for up to `grace`, and releases those still running so
+    /// another worker runs them at once.
+    pub async fn run(&self, concurrency: usize, poll_interval: Duration, grace: Duration, mut stop: watch::Receiver<bool>) {
+        let slots = Arc::new(Semaphore::new(concurrency.max(1)));
+        let in_hand: Arc<Mutex<HashMap<Uuid, Job>>> = Arc::default();
+        let mut running = JoinSet::new();
+        tracing::info!(concurrency, "worker started");
+        while !*stop.borrow() {
+            while running.try_join_next().is_some() {}
+            let permit = tokio::select! {
+                permit = slots.clone().acquire_owned() => match permit { Ok(p) => p, Err(_) => break },
+                _ = stop.wait_for(|s| *s) => break,
+            };
+            match self.queue.claim().await {
+                Ok(Some(job)) => {
+                    lock(&in_hand).insert(job.id, job.clone());
+                    let worker = self.clone();
+                    let in_hand = in_hand.clone();
+                    running.spawn(async move {
+                        let _permit = permit;
+                        if let Err(e) = worker.execute(&job).await {
+                            tracing::error!(job_id = %job.id, error = %e, "could not record the job's outcome");
+                        }
+                        lock(&in_hand).remove(&job.id);
+                    });
+                }
+                Ok(None) => {
+                    drop(permit);
+                    tokio::select! {
+                        () = tokio::time::sleep(poll_interval) => {},
+                        _ = stop.wait_for(|s| *s) => {},
+                    }
+                }
+                Err(e) => {
+                    drop(permit);
+                    tracing::error!(error = %e, "claiming a job failed");
+                    tokio::time::sleep(poll_interval.max(Duration::from_secs(1))).await;
+                }
+            }
+        }
+        tracing::info!(in_hand = running.len(), "worker stopping");
+        let drained = tokio::time::timeout(grace, async { while running.join_next().await.is_some() {} }).await;
+        if drained.is_err() {
+            running.abort_all();
+            while running.join_next().await.is_some() {}
+            let unfinished: Vec<Job> = lock(&in_hand).drain().map(|(_, job)| job).collect();
+            for job in unfinished {
+                match self.queue.release(&job).await {
+                    Ok(()) => {
+                        tracing::warn!(job_id = %job.id, kind = %job.kind, "job released unfinished at shutdown")
+                    }
+                    Err(e) => {
+                        tracing::error!(job_id = %job.id, error = %e, "could not release the job; it runs again when its lease expires")
+                    }
+                }
+            }
+        }
+        tracing::info!("worker stopped");
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}

@@ -1,0 +1,127 @@
+#![allow(clippy::unwrap_used)] // helpers outside #[test] functions may fail loudly too
+//! The worker as ops run it: a killed worker loses no job, SIGTERM stops it cleanly, and the
+//! ops commands work on a real database.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use sqlx::MySqlPool;
+use tokio::process::Command;
+use ycyw_shared::mail::{self, EmailJob, Locale, Template};
+use ycyw_testkit::{Binary, SmtpSink, database_url_of, free_port, wait_until};
+
+const WORKER: &str = env!("CARGO_BIN_EXE_ycyw-worker");
+
+async fn job_status(pool: &MySqlPool) -> Option<(String, u32)> {
+    sqlx::query_as("SELECT status, attempts FROM jobs LIMIT 1").fetch_optional(pool).await.unwrap()
+}
+
+fn worker_env(url: &str, smtp: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("DATABASE_URL", url.to_string()),
+        ("SMTP_URL", smtp.to_string()),
+        ("HEALTH_PORT", free_port().to_string()),
+        ("JOB_LEASE_SECONDS", "2".into()),
+        ("JOB_POLL_MILLIS", "100".into()),
+    ]
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn a_worker_killed_mid_job_leaves_the_job_to_run_again_after_its_lease(pool: MySqlPool) {
+    let url = database_url_of(&pool).await.unwrap();
+    let mut params = BTreeMap::new();
+    params.insert("first_name".to_string(), "Ana".to_string());
+    params.insert("link".to_string(), "http://localhost:4200/verify-email?token=t".to_string());
+    let email = EmailJob { to: "killed@example.com".into(), locale: Locale::Fr, template: Template::VerifyEmail, params };
+    let mut conn = pool.acquire().await.unwrap();
+    mail::enqueue(&mut conn, &email, chrono::Utc::now()).await.unwrap();
+
+    // An SMTP server that accepts and then never speaks: the first worker hangs mid-job.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let silent_url = format!("smtp://{}", silent.local_addr().unwrap());
+    let mut first = Binary::spawn(WORKER, &["run"], &worker_env(&url, &silent_url));
+    let (_held, _) = tokio::time::timeout(Duration::from_secs(30), silent.accept()).await.expect("the worker reached SMTP").unwrap();
+    assert_eq!(job_status(&pool).await.unwrap().0, "running");
+
+    first.signal("KILL").await;
+    assert!(!first.wait_exit(Duration::from_secs(10)).await.success());
+    assert_eq!(job_status(&pool).await, Some(("running".to_string(), 1)), "nothing recorded by a killed worker");
+
+    let sink = SmtpSink::start().await;
+    let _second = Binary::spawn(WORKER, &["run"], &worker_env(&url, &sink.url));
+    let done = wait_until(Duration::from_secs(30), || {
+        let pool = pool.clone();
+        async move { job_status(&pool).await.is_some_and(|(s, _)| s == "done") }
+    })
+    .await;
+    assert!(done, "the job ran again once its lease expired");
+    assert_eq!(job_status(&pool).await.unwrap().1, 2);
+    let received = sink.wait_for("killed@example.com").await;
+    assert_eq!(received.subject, "Confirmez votre adresse e-mail");
+    assert_eq!(sink.messages().len(), 1);
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn sigterm_stops_the_worker_and_its_health_server(pool: MySqlPool) {
+    let url = database_url_of(&pool).await.unwrap();
+    let env = worker_env(&url, "smtp://127.0.0.1:9");
+    let health_port = env.iter().find(|(k, _)| *k == "HEALTH_PORT").map(|(_, v)| v.clone()).unwrap();
+    let mut worker = Binary::spawn(WORKER, &[], &env);
+    let ready_url = format!("http://127.0.0.1:{health_port}/health/ready");
+    let ready = wait_until(Duration::from_secs(30), || {
+        let url = ready_url.clone();
+        async move { matches!(reqwest::get(&url).await, Ok(r) if r.status() == 200) }
+    })
+    .await;
+    assert!(ready, "the worker's health server answered");
+    worker.signal("TERM").await;
+    assert!(worker.wait_exit(Duration::from_secs(15)).await.success());
+}
+
+async fn cli(url: &str, args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(WORKER)
+        .args(args)
+        .env_clear()
+        .env("DATABASE_URL", url)
+        .env("APP_ENV", "test")
+        .env("RUST_LOG", "warn")
+        .output()
+        .await
+        .unwrap();
+    (output.status.success(), String::from_utf8_lossy(&output.stdout).into_owned(), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn ops_enqueue_list_and_retry_jobs(pool: MySqlPool) {
+    let url = database_url_of(&pool).await.unwrap();
+    let (ok, out, err) = cli(&url, &["enqueue", "send_email", "--payload", r#"{"to":"x@example.com"}"#, "--max-attempts", "1"]).await;
+    assert!(ok, "{err}");
+    let id = out.trim().to_string();
+    assert_eq!(id.len(), 36, "prints the job id: {out}");
+
+    let (ok, out, _) = cli(&url, &["jobs", "list"]).await;
+    assert!(ok && out.contains(&id) && out.contains("queued"), "{out}");
+    assert!(!out.contains("x@example.com"), "payloads are not printed");
+
+    sqlx::query("UPDATE jobs SET status = 'dead', attempts = 1, last_error = 'boom'").execute(&pool).await.unwrap();
+    let (_, out, _) = cli(&url, &["jobs", "list", "--dead"]).await;
+    assert!(out.contains(&id) && out.contains("boom"), "{out}");
+
+    let (ok, out, _) = cli(&url, &["jobs", "retry", &id]).await;
+    assert!(ok && out.contains("queued again"), "{out}");
+    assert_eq!(job_status(&pool).await, Some(("queued".into(), 0)));
+    let (ok, _, err) = cli(&url, &["jobs", "retry", &id]).await;
+    assert!(!ok && err.contains("no dead job"), "{err}");
+
+    let (ok, _, err) = cli(&url, &["enqueue", "send_email", "--payload", "{not json"]).await;
+    assert!(!ok && err.contains("--payload is not valid JSON"), "{err}");
+}
+
+#[sqlx::test(migrations = false)]
+async fn migrate_applies_the_migrations(pool: MySqlPool) {
+    let url = database_url_of(&pool).await.unwrap();
+    let (ok, out, err) = cli(&url, &["migrate"]).await;
+    assert!(ok, "{err}");
+    assert!(out.contains("migrations applied"));
+    assert!(ycyw_shared::db::migrations_applied(&pool).await.unwrap());
+}
