@@ -1,5 +1,6 @@
 //! `ycyw-shared`: the building blocks every Your Car Your Way function and the worker share.
 //!
+//! - [`auth`]: access tokens, roles and the extractors that authorise requests.
 //! - [`config`]: typed settings from the environment, secrets from AWS Secrets Manager.
 //! - [`db`]: the MySQL/MariaDB pool and the embedded migrations.
 //! - [`error`]: [`error::ApiError`] rendered as RFC 9457 `application/problem+json`.
@@ -9,6 +10,7 @@
 //! - [`runtime`]: [`runtime::serve`] runs a module over HTTP or under AWS Lambda.
 //! - [`time`]: the injectable [`time::Clock`].
 
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;

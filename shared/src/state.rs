@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use sqlx::MySqlPool;
 
+use crate::auth::JwtKeys;
 use crate::config::Settings;
 use crate::time::{Clock, SystemClock};
 
@@ -16,12 +17,15 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The clock business rules read.
     pub clock: Arc<dyn Clock>,
+    /// Access-token keys (absent where no `JWT_SIGNING_KEY` is configured, e.g. the worker).
+    pub jwt: Option<Arc<JwtKeys>>,
 }
 
 impl AppState {
     /// State over the system clock.
     pub fn new(db: MySqlPool, settings: Settings) -> Self {
-        Self { db, settings: Arc::new(settings), clock: Arc::new(SystemClock) }
+        let jwt = JwtKeys::from_settings(&settings).map(Arc::new);
+        Self { db, settings: Arc::new(settings), clock: Arc::new(SystemClock), jwt }
     }
 
     /// The same state with another clock (tests).

@@ -27,6 +27,7 @@ use sqlx::MySqlPool;
 use tower::ServiceExt;
 use utoipa_axum::router::OpenApiRouter;
 use ycyw_shared::AppState;
+use ycyw_shared::auth::Role;
 use ycyw_shared::config::{SecretKey, Secrets, Settings};
 use ycyw_shared::time::ManualClock;
 
@@ -169,6 +170,18 @@ impl TestApp {
             None => Body::empty(),
         };
         self.send(builder.body(body).unwrap_or_else(|e| panic!("request: {e}"))).await
+    }
+
+    /// A valid access token for `user` with `role` (and the agency of an agent), issued now by
+    /// the app's own keys and clock.
+    pub fn token(&self, user: uuid::Uuid, role: Role, agency: Option<uuid::Uuid>) -> String {
+        let keys = self.state.jwt.as_ref().unwrap_or_else(|| panic!("test settings carry a JWT key"));
+        keys.issue(user, role, agency, self.state.clock.now()).unwrap_or_else(|e| panic!("issuing a token: {e}"))
+    }
+
+    /// `Authorization` header value for [`TestApp::token`].
+    pub fn bearer(&self, user: uuid::Uuid, role: Role, agency: Option<uuid::Uuid>) -> String {
+        format!("Bearer {}", self.token(user, role, agency))
     }
 
     /// `GET path`.

@@ -62,6 +62,29 @@ async fn a_worker_killed_mid_job_leaves_the_job_to_run_again_after_its_lease(poo
 }
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn sigterm_releases_a_job_that_outlives_the_grace_period(pool: MySqlPool) {
+    let url = database_url_of(&pool).await.unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    let mut params = BTreeMap::new();
+    params.insert("first_name".to_string(), "Ana".to_string());
+    params.insert("link".to_string(), "l".to_string());
+    let email = EmailJob { to: "slow@example.com".into(), locale: Locale::En, template: Template::VerifyEmail, params };
+    mail::enqueue(&mut conn, &email, chrono::Utc::now()).await.unwrap();
+
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let mut env = worker_env(&url, &format!("smtp://{}", silent.local_addr().unwrap()));
+    env.push(("SHUTDOWN_GRACE_SECONDS", "1".into()));
+    env.push(("JOB_LEASE_SECONDS", "600".into()));
+    let mut worker = Binary::spawn(WORKER, &["run"], &env);
+    let (_held, _) = tokio::time::timeout(Duration::from_secs(30), silent.accept()).await.expect("the worker reached SMTP").unwrap();
+    assert_eq!(job_status(&pool).await, Some(("running".to_string(), 1)));
+
+    worker.signal("TERM").await;
+    assert!(worker.wait_exit(Duration::from_secs(15)).await.success());
+    assert_eq!(job_status(&pool).await, Some(("queued".to_string(), 0)), "released for another worker, attempt not counted");
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn sigterm_stops_the_worker_and_its_health_server(pool: MySqlPool) {
     let url = database_url_of(&pool).await.unwrap();
     let env = worker_env(&url, "smtp://127.0.0.1:9");

@@ -1,0 +1,97 @@
+# Shared by scripts/dev and scripts/test: install what is missing, start a private MariaDB.
+# Sourced, not run. Every function is idempotent: a second run finds things in place and is fast.
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS_DIR="${YCYW_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/ycyw-tools}"
+PY_VENV="$TOOLS_DIR/pyvenv"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+die() { printf '\033[1;31merror:\033[0m %s\n' "$*" >&2; exit 1; }
+
+APT_UPDATED=0
+# ensure_apt PACKAGE… — installs the Debian packages that are not installed yet.
+ensure_apt() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" -eq 0 ] || die "missing Debian packages (${missing[*]}); run as root or install them"
+  log "apt-get install ${missing[*]}"
+  if [ "$APT_UPDATED" -eq 0 ]; then apt-get update -qq >/dev/null; APT_UPDATED=1; fi
+  # RUNLEVEL=1: package scripts must not start system services (we start our own).
+  RUNLEVEL=1 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# ensure_rust — cargo, rustfmt, clippy; Debian's toolchain as a last resort on a bare machine.
+ensure_rust() {
+  command -v cargo >/dev/null 2>&1 || die "cargo not found: install Rust (rustup) first"
+  if command -v rustup >/dev/null 2>&1; then
+    rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt >/dev/null
+  fi
+  command -v cc >/dev/null 2>&1 || ensure_apt build-essential
+  ensure_apt pkg-config
+}
+
+# ensure_python_tools — a virtualenv with the test services (aiosmtpd, moto) and validators.
+ensure_python_tools() {
+  local stamp="$PY_VENV/.ycyw-requirements" wanted
+  wanted="$(cat "$ROOT/scripts/requirements-test.txt")"
+  if [ -x "$PY_VENV/bin/python" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$wanted" ]; then return 0; fi
+  if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then ensure_apt python3 python3-venv; fi
+  log "python tools: $(tr '\n' ' ' < "$ROOT/scripts/requirements-test.txt")"
+  rm -rf "$PY_VENV"
+  python3 -m venv "$PY_VENV"
+  "$PY_VENV/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/scripts/requirements-test.txt"
+  printf '%s' "$wanted" > "$stamp"
+}
+
+# free_port — a TCP port nobody listens on.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# wait_http URL SECONDS — polls until URL answers 2xx.
+wait_http() {
+  local url="$1" deadline=$((SECONDS + ${2:-60}))
+  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+    [ "$SECONDS" -lt "$deadline" ] || return 1
+    sleep 0.3
+  done
+}
+
+mariadb_answers() { # HOST PORT
+  command -v mariadb-admin >/dev/null 2>&1 && mariadb-admin --protocol=tcp -h "$1" -P "$2" -uroot ping >/dev/null 2>&1
+}
+
+# start_private_mariadb DIR PORT — a MariaDB of our own (own datadir, socket and port), started
+# unless already running; root without password, reachable on 127.0.0.1 only.
+start_private_mariadb() {
+  local dir="$1" port="$2"
+  ensure_apt mariadb-server mariadb-client
+  mkdir -p "$dir"
+  dir="$(cd "$dir" && pwd)"
+  if mariadb_answers 127.0.0.1 "$port"; then return 0; fi
+  if [ ! -d "$dir/data/mysql" ]; then
+    log "initialising a private MariaDB in $dir"
+    mariadb-install-db --no-defaults --user="$(id -un)" --datadir="$dir/data" \
+      --auth-root-authentication-method=normal --skip-test-db >"$dir/install.log" 2>&1 \
+      || { cat "$dir/install.log" >&2; die "mariadb-install-db failed"; }
+  fi
+  log "starting MariaDB on 127.0.0.1:$port"
+  local mariadbd; mariadbd="$(command -v mariadbd || echo /usr/sbin/mariadbd)"
+  # setsid: a Ctrl-C in the terminal reaches the scripts, which stop MariaDB themselves.
+  setsid "$mariadbd" --no-defaults --user="$(id -un)" --datadir="$dir/data" --port="$port" \
+    --bind-address=127.0.0.1 --socket="$dir/mysqld.sock" --pid-file="$dir/mysqld.pid" \
+    --log-error="$dir/error.log" --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+    --innodb-buffer-pool-size=256M --max-connections=500 --skip-name-resolve </dev/null >/dev/null 2>&1 &
+  local deadline=$((SECONDS + 60))
+  until mariadb_answers 127.0.0.1 "$port"; do
+    [ "$SECONDS" -lt "$deadline" ] || { tail -n 20 "$dir/error.log" >&2; die "MariaDB did not start"; }
+    sleep 0.3
+  done
+}
+
+# stop_private_mariadb DIR PORT — a clean shutdown (data kept).
+stop_private_mariadb() {
+  mariadb-admin --protocol=tcp -h 127.0.0.1 -P "$2" -uroot shutdown >/dev/null 2>&1 || true
+}
