@@ -1,5 +1,6 @@
 //! `ycyw-shared`: the building blocks every Your Car Your Way function and the worker share.
 //!
+//! - [`account`]: the hooks through which modules export and erase a user's data.
 //! - [`auth`]: access tokens, roles and the extractors that authorise requests.
 //! - [`config`]: typed settings from the environment, secrets from AWS Secrets Manager.
 //! - [`db`]: the MySQL/MariaDB pool and the embedded migrations.
@@ -7,9 +8,11 @@
 //! - [`queue`]: the transactional job outbox and the [`queue::Queue`] consumers use.
 //! - [`mail`]: localized templates and the SMTP / dev-mailbox mailer.
 //! - [`telemetry`]: logging with a masking policy for personal data and secrets.
+//! - [`rate_limit`]: per-IP limits shared by every instance.
 //! - [`runtime`]: [`runtime::serve`] runs a module over HTTP or under AWS Lambda.
 //! - [`time`]: the injectable [`time::Clock`].
 
+pub mod account;
 pub mod auth;
 pub mod config;
 pub mod db;
@@ -17,6 +20,7 @@ pub mod error;
 pub mod health;
 pub mod mail;
 pub mod queue;
+pub mod rate_limit;
 pub mod runtime;
 pub mod state;
 pub mod telemetry;

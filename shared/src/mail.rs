@@ -47,6 +47,18 @@ pub enum Template {
     VerifyEmail,
     /// Choose a new password (`first_name`, `link`).
     PasswordReset,
+    /// Someone registered with the address of an existing account (`first_name`, `link` to reset).
+    AccountExists,
+    /// The account was deleted at the user's request (`first_name`).
+    AccountDeleted,
+    /// A staff account was created; choose a password (`role`, `link`).
+    StaffInvite,
+}
+
+impl Template {
+    /// Every template.
+    pub const ALL: [Template; 5] =
+        [Template::VerifyEmail, Template::PasswordReset, Template::AccountExists, Template::AccountDeleted, Template::StaffInvite];
 }
 
 struct Source {
@@ -76,6 +88,9 @@ impl Template {
         let (en, fr) = match self {
             Template::VerifyEmail => sources!("verify_email"),
             Template::PasswordReset => sources!("password_reset"),
+            Template::AccountExists => sources!("account_exists"),
+            Template::AccountDeleted => sources!("account_deleted"),
+            Template::StaffInvite => sources!("staff_invite"),
         };
         match locale {
             Locale::En => en,
@@ -267,11 +282,14 @@ mod tests {
 
     #[test]
     fn every_template_renders_in_both_languages() {
-        for template in [Template::VerifyEmail, Template::PasswordReset] {
+        for template in Template::ALL {
             for locale in [Locale::En, Locale::Fr] {
-                let r = render(template, locale, &params(&[("first_name", "Ana"), ("link", "https://x/y?token=t")])).unwrap();
+                let values = params(&[("first_name", "Ana"), ("link", "https://x/y?token=t"), ("role", "agent")]);
+                let r = render(template, locale, &values).unwrap();
                 assert!(!r.subject.is_empty() && !r.subject.contains("{{"));
-                assert!(r.text.contains("Ana") && r.text.contains("https://x/y?token=t"), "{template:?} {locale:?}");
+                let mentions = |v: &str| r.text.contains(v) && r.html.contains(v);
+                assert!(mentions("Ana") || mentions("agent"), "{template:?} {locale:?} greets or names the role");
+                assert!(template == Template::AccountDeleted || mentions("https://x/y?token=t"), "{template:?} {locale:?} has its link");
                 assert!(r.html.contains(&format!("lang=\"{}\"", locale.tag())));
                 assert!(!r.html.contains("{{") && !r.text.contains("{{"));
             }

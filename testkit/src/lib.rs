@@ -137,7 +137,8 @@ impl TestApp {
         let url = database_url_of(&pool).await.unwrap_or_else(|e| panic!("database url: {e}"));
         let clock = ManualClock::at(test_epoch());
         let state = AppState::new(pool, test_settings(&url, overrides)).with_clock(Arc::new(clock.clone()));
-        let router = ycyw_shared::runtime::app(state.clone(), module(&state), site);
+        let router = ycyw_shared::runtime::app(state.clone(), module(&state), site)
+            .layer(axum::extract::connect_info::MockConnectInfo(std::net::SocketAddr::from(([127, 0, 0, 1], 40000))));
         Self { router, state, clock }
     }
 

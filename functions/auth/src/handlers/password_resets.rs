@@ -1,0 +1,24 @@
+use axum::Extension;
+use axum::extract::State;
+use axum::http::StatusCode;
+use ycyw_shared::AppState;
+use ycyw_shared::error::{ApiError, Problem, ValidJson};
+
+use crate::model::PasswordReset;
+use crate::service::{self, Auth};
+
+/// Sets a new password with the token of a reset link or of a staff invitation; every session
+/// of the account is revoked.
+#[utoipa::path(post, path = "/auth/password-resets", tag = "auth", request_body = PasswordReset,
+    responses(
+        (status = 204, description = "Password set; all sessions revoked"),
+        (status = 422, description = "Invalid token or weak password", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(auth): Extension<Auth>,
+    ValidJson(request): ValidJson<PasswordReset>,
+) -> Result<StatusCode, ApiError> {
+    service::reset_password(&state, &auth, request).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,601 @@
+//! The rules of accounts and sessions. Handlers call these with validated input; each function
+//! runs its writes in one transaction and queues its emails in that same transaction.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde_json::{Value, json};
+use sqlx::MySqlConnection;
+use uuid::Uuid;
+use ycyw_shared::auth::{ACCESS_TOKEN_TTL, Role};
+use ycyw_shared::error::ApiError;
+use ycyw_shared::mail::{self, EmailJob, Locale, Template};
+use ycyw_shared::time::to_db_precision;
+use ycyw_shared::{AppState, db};
+
+use crate::model::{
+    Address, Email, Errors, LoginRequest, NewAccount, NewPassword, PasswordChange, PasswordReset, Profile, ProfilePatch,
+    RegistrationAccepted, RegistrationRequest, SessionResponse, User, parse_birth_date, parse_name, parse_phone,
+};
+use crate::password::Hasher;
+use crate::repo::{self, Purpose, UserRow};
+use crate::tokens;
+
+/// Consecutive failures that lock an account.
+pub const MAX_FAILED_LOGINS: u32 = 5;
+/// How long a locked account stays locked.
+pub const LOCK_DURATION: Duration = Duration::minutes(15);
+/// Lifetime of an address-verification link.
+pub const VERIFY_EMAIL_TTL: Duration = Duration::hours(24);
+/// Lifetime of a password-reset link.
+pub const PASSWORD_RESET_TTL: Duration = Duration::hours(1);
+/// Lifetime of a staff invitation.
+pub const STAFF_INVITE_TTL: Duration = Duration::days(7);
+/// Lifetime of a refresh-token family, from sign-in.
+pub const SESSION_TTL: Duration = Duration::days(30);
+
+/// What the auth module's handlers share beyond [`AppState`].
+#[derive(Debug, Clone)]
+pub struct Auth {
+    /// Password hashing.
+    pub hasher: Hasher,
+}
+
+fn now(state: &AppState) -> DateTime<Utc> {
+    to_db_precision(state.clock.now())
+}
+
+fn internal(error: impl Into<anyhow::Error>) -> ApiError {
+    ApiError::Internal(error.into())
+}
+
+/// Validates a registration into a new account (all field errors at once).
+pub fn parse_registration(request: RegistrationRequest, today: NaiveDate) -> Result<(NewAccount, NewPassword), ApiError> {
+    let mut errors = Errors::default();
+    let email = errors.take(Email::parse("email", &request.email));
+    let password = errors.take(NewPassword::parse("password", &request.password, email.as_ref().map(Email::as_str)));
+    let first_name = errors.take(parse_name("firstName", &request.first_name));
+    let last_name = errors.take(parse_name("lastName", &request.last_name));
+    let birth_date = errors.take(parse_birth_date("birthDate", &request.birth_date, today));
+    let phone = match request.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(raw) => errors.take(parse_phone("phone", raw)).map(Some),
+        None => Some(None),
+    };
+    let address = request.address.parse(&mut errors);
+    if !request.accept_terms {
+        errors.add("acceptTerms", "required", "the terms and conditions must be accepted");
+    }
+    errors.finish()?;
+    match (email, password, first_name, last_name, birth_date, phone, address) {
+        (Some(email), Some(password), Some(first_name), Some(last_name), Some(birth_date), Some(phone), Some(address)) => Ok((
+            NewAccount { email, profile: Profile { first_name, last_name, birth_date, address, phone, locale: request.locale } },
+            password,
+        )),
+        _ => Err(internal(anyhow::anyhow!("validation passed without values"))),
+    }
+}
+
+fn link(state: &AppState, path: &str, token: &str) -> String {
+    let mut url = state.settings.public_url.clone();
+    url.set_path(path);
+    url.set_query(Some(&format!("token={token}")));
+    url.to_string()
+}
+
+async fn send(
+    conn: &mut MySqlConnection,
+    to: &str,
+    locale: Locale,
+    template: Template,
+    params: &[(&str, &str)],
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let params: BTreeMap<String, String> = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    mail::enqueue(conn, &EmailJob { to: to.to_string(), locale, template, params }, now).await?;
+    Ok(())
+}
+
+fn locale_of(row: &UserRow) -> Locale {
+    if row.locale == "fr" { Locale::Fr } else { Locale::En }
+}
+
+async fn issue_one_time_token(
+    conn: &mut MySqlConnection,
+    user: Uuid,
+    purpose: Purpose,
+    ttl: Duration,
+    now: DateTime<Utc>,
+) -> Result<String, ApiError> {
+    let (token, hash) = tokens::generate();
+    repo::insert_one_time_token(conn, user, purpose, &hash, now + ttl, now).await?;
+    Ok(token)
+}
+
+/// Registers a client. An address that already has an account gets a "you already have an
+/// account" email instead, and the caller sees the same answer either way.
+pub async fn register(state: &AppState, auth: &Auth, request: RegistrationRequest) -> Result<RegistrationAccepted, ApiError> {
+    let now = now(state);
+    let (account, password) = parse_registration(request, now.date_naive())?;
+    // Hashed in both cases, so the answer takes as long whether the address is known or not.
+    let hash = auth.hasher.hash(password.0).await.map_err(internal)?;
+    let accepted = RegistrationAccepted { email: account.email.as_str().to_string(), status: "verification_sent" };
+    let mut tx = state.db.begin().await?;
+    if let Some(existing) = repo::user_by_email(&mut tx, account.email.as_str()).await? {
+        notify_existing_account(&mut tx, state, &existing, now).await?;
+        tx.commit().await?;
+        return Ok(accepted);
+    }
+    let id = Uuid::now_v7();
+    let inserted = repo::insert_user(
+        &mut tx,
+        repo::NewUser {
+            id,
+            email: account.email.as_str(),
+            password_hash: Some(&hash),
+            role: Role::Client.as_str(),
+            agency_id: None,
+            profile: Some(&account.profile),
+            locale: account.profile.locale.tag(),
+            email_verified_at: None,
+            terms_accepted_at: Some(now),
+            now,
+        },
+    )
+    .await;
+    match inserted {
+        Ok(()) => {}
+        Err(e) if db::is_unique_violation(&e, "users_email_uq") => {
+            // Registered concurrently: answer as for any existing address.
+            tx.rollback().await?;
+            let mut tx = state.db.begin().await?;
+            if let Some(existing) = repo::user_by_email(&mut tx, account.email.as_str()).await? {
+                notify_existing_account(&mut tx, state, &existing, now).await?;
+            }
+            tx.commit().await?;
+            return Ok(accepted);
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let token = issue_one_time_token(&mut tx, id, Purpose::VerifyEmail, VERIFY_EMAIL_TTL, now).await?;
+    let link = link(state, "/verify-email", &token);
+    send(
+        &mut tx,
+        account.email.as_str(),
+        account.profile.locale,
+        Template::VerifyEmail,
+        &[("first_name", &account.profile.first_name), ("link", &link)],
+        now,
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %id, "account registered");
+    Ok(accepted)
+}
+
+async fn notify_existing_account(
+    conn: &mut MySqlConnection,
+    state: &AppState,
+    existing: &UserRow,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let Some(email) = existing.email.as_deref() else { return Ok(()) };
+    let token = issue_one_time_token(conn, existing.id, Purpose::PasswordReset, PASSWORD_RESET_TTL, now).await?;
+    let link = link(state, "/reset-password", &token);
+    let name = existing.first_name.clone().unwrap_or_default();
+    send(conn, email, locale_of(existing), Template::AccountExists, &[("first_name", &name), ("link", &link)], now).await
+}
+
+fn invalid_token() -> ApiError {
+    ApiError::field("token", "invalid", "this link is invalid, expired or already used")
+}
+
+/// Confirms an address with the token of the emailed link.
+pub async fn verify_email(state: &AppState, token: &str) -> Result<(), ApiError> {
+    let now = now(state);
+    let mut tx = state.db.begin().await?;
+    let (user, _) =
+        repo::consume_one_time_token(&mut tx, &tokens::hash(token), &[Purpose::VerifyEmail], now).await?.ok_or_else(invalid_token)?;
+    repo::mark_verified(&mut tx, user, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The API view of a user row.
+pub fn user_view(row: &UserRow) -> Result<User, ApiError> {
+    let role: Role = row.role.parse().map_err(|e: String| internal(anyhow::anyhow!(e)))?;
+    let address = match (&row.address_line1, &row.postal_code, &row.city, &row.country_code) {
+        (Some(line1), Some(postal_code), Some(city), Some(country_code)) => Some(Address {
+            line1: line1.clone(),
+            line2: row.address_line2.clone(),
+            postal_code: postal_code.clone(),
+            city: city.clone(),
+            country_code: country_code.clone(),
+        }),
+        _ => None,
+    };
+    Ok(User {
+        id: row.id,
+        email: row.email.clone().unwrap_or_default(),
+        role,
+        first_name: row.first_name.clone(),
+        last_name: row.last_name.clone(),
+        birth_date: row.birth_date,
+        phone: row.phone.clone(),
+        address,
+        locale: locale_of(row),
+        email_verified: row.email_verified_at.is_some(),
+        agency_id: row.agency_id,
+    })
+}
+
+/// The 401 of a failed sign-in, the same for an unknown address and a wrong password.
+pub fn login_failed() -> ApiError {
+    ApiError::Unauthorized
+}
+
+async fn start_session(
+    conn: &mut MySqlConnection,
+    state: &AppState,
+    user: &UserRow,
+    family: Option<(Uuid, DateTime<Utc>)>,
+    now: DateTime<Utc>,
+) -> Result<(SessionResponse, String), ApiError> {
+    let view = user_view(user)?;
+    let keys = state.jwt.as_ref().ok_or_else(|| internal(anyhow::anyhow!("JWT_SIGNING_KEY is not configured")))?;
+    let access_token = keys.issue(user.id, view.role, user.agency_id, now)?;
+    let (family_id, expires_at) = family.unwrap_or_else(|| (Uuid::now_v7(), now + SESSION_TTL));
+    let (refresh, hash) = tokens::generate();
+    let id = Uuid::now_v7();
+    repo::insert_refresh_token(conn, id, user.id, family_id, &hash, expires_at, now).await?;
+    Ok((SessionResponse { access_token, token_type: "Bearer", expires_in: ACCESS_TOKEN_TTL.num_seconds(), user: view }, refresh))
+}
+
+/// Signs in: returns the session and the refresh token for the cookie.
+pub async fn login(state: &AppState, auth: &Auth, request: LoginRequest) -> Result<(SessionResponse, String), ApiError> {
+    let now = now(state);
+    let email = Email::parse("email", &request.email).map_err(|e| ApiError::Unprocessable(vec![e]))?;
+    if request.password.is_empty() {
+        return Err(ApiError::field("password", "required", "this field is required"));
+    }
+    let mut conn = state.db.acquire().await?;
+    let user = repo::user_by_email(&mut conn, email.as_str()).await?;
+    if let Some(until) = user.as_ref().and_then(|u| u.locked_until).filter(|until| *until > now) {
+        return Err(ApiError::TooManyRequests { code: "locked", retry_after: (until - now).to_std().unwrap_or_default() });
+    }
+    let hash = user.as_ref().and_then(|u| u.password_hash.clone());
+    let matches = auth.hasher.verify(request.password, hash).await.map_err(internal)?;
+    let Some(user) = user.filter(|_| matches) else {
+        if let Some(known) = repo::user_by_email(&mut conn, email.as_str()).await? {
+            repo::record_failed_login(&mut conn, known.id, MAX_FAILED_LOGINS, now + LOCK_DURATION, now).await?;
+        }
+        return Err(login_failed());
+    };
+    if user.email_verified_at.is_none() {
+        return Err(ApiError::Forbidden {
+            code: "email_unverified",
+            detail: "confirm your email address first: we sent you a link".into(),
+        });
+    }
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    repo::record_login(&mut tx, user.id, now).await?;
+    let session = start_session(&mut tx, state, &user, None, now).await?;
+    tx.commit().await?;
+    Ok(session)
+}
+
+/// Rotates a refresh token. A token already rotated or revoked is a replay: its whole family is
+/// revoked, so the thief's and the victim's newest tokens both stop working.
+pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<(SessionResponse, String), ApiError> {
+    let now = now(state);
+    let mut tx = state.db.begin().await?;
+    let Some(row) = repo::refresh_token_for_update(&mut tx, &tokens::hash(refresh_token)).await? else {
+        return Err(ApiError::Unauthorized);
+    };
+    if row.revoked_at.is_some() || row.replaced_by.is_some() {
+        repo::revoke_family(&mut tx, row.family_id, now).await?;
+        tx.commit().await?;
+        tracing::warn!(user_id = %row.user_id, family = %row.family_id, "refresh token replayed: session family revoked");
+        return Err(ApiError::Unauthorized);
+    }
+    if row.expires_at <= now {
+        return Err(ApiError::Unauthorized);
+    }
+    let Some(user) = repo::user_by_id(&mut tx, row.user_id).await?.filter(|u| u.anonymized_at.is_none() && u.password_hash.is_some())
+    else {
+        return Err(ApiError::Unauthorized);
+    };
+    if user.locked_until.is_some_and(|until| until > now) {
+        return Err(ApiError::Unauthorized);
+    }
+    let session = start_session(&mut tx, state, &user, Some((row.family_id, row.expires_at)), now).await?;
+    let new_id: Uuid =
+        sqlx::query_scalar("SELECT id FROM refresh_tokens WHERE token_hash = ?").bind(tokens::hash(&session.1)).fetch_one(&mut *tx).await?;
+    repo::mark_replaced(&mut tx, row.id, new_id).await?;
+    tx.commit().await?;
+    Ok(session)
+}
+
+/// Signs out: revokes the family of the given refresh token, if it is one.
+pub async fn logout(state: &AppState, refresh_token: Option<&str>) -> Result<(), ApiError> {
+    let Some(token) = refresh_token else { return Ok(()) };
+    let now = now(state);
+    let mut tx = state.db.begin().await?;
+    if let Some(row) = repo::refresh_token_for_update(&mut tx, &tokens::hash(token)).await? {
+        repo::revoke_family(&mut tx, row.family_id, now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The family of a refresh token (to keep the current session on a password change).
+pub async fn family_of(state: &AppState, refresh_token: &str) -> Result<Option<Uuid>, ApiError> {
+    let family = sqlx::query_scalar("SELECT family_id FROM refresh_tokens WHERE token_hash = ? AND revoked_at IS NULL")
+        .bind(tokens::hash(refresh_token))
+        .fetch_optional(&state.db)
+        .await?;
+    Ok(family)
+}
+
+/// Sends a reset link when the address belongs to an active account; says nothing otherwise.
+pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(), ApiError> {
+    let now = now(state);
+    let Ok(email) = Email::parse("email", email) else { return Ok(()) };
+    let mut tx = state.db.begin().await?;
+    if let Some(user) = repo::user_by_email(&mut tx, email.as_str()).await?.filter(|u| u.anonymized_at.is_none()) {
+        let token = issue_one_time_token(&mut tx, user.id, Purpose::PasswordReset, PASSWORD_RESET_TTL, now).await?;
+        let link = link(state, "/reset-password", &token);
+        let name = user.first_name.clone().unwrap_or_default();
+        send(&mut tx, email.as_str(), locale_of(&user), Template::PasswordReset, &[("first_name", &name), ("link", &link)], now).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a new password from a reset or staff-invitation token; every session is revoked. The
+/// link proved control of the address, so it counts as verified.
+pub async fn reset_password(state: &AppState, auth: &Auth, request: PasswordReset) -> Result<(), ApiError> {
+    let now = now(state);
+    let password = NewPassword::parse("newPassword", &request.new_password, None).map_err(|e| ApiError::Unprocessable(vec![e]))?;
+    let hash = auth.hasher.hash(password.0).await.map_err(internal)?;
+    let mut tx = state.db.begin().await?;
+    let (user, _) =
+        repo::consume_one_time_token(&mut tx, &tokens::hash(&request.token), &[Purpose::PasswordReset, Purpose::StaffInvite], now)
+            .await?
+            .ok_or_else(invalid_token)?;
+    let row = repo::user_for_update(&mut tx, user).await?.ok_or_else(invalid_token)?;
+    if let Some(email) = &row.email
+        && NewPassword::parse("newPassword", &request.new_password, Some(email)).is_err()
+    {
+        return Err(ApiError::field("newPassword", "weak_password", "the password must not contain your email address"));
+    }
+    repo::set_password(&mut tx, user, &hash, now).await?;
+    repo::mark_verified(&mut tx, user, now).await?;
+    repo::revoke_user_families(&mut tx, user, None, now).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %user, "password reset");
+    Ok(())
+}
+
+async fn active_user(conn: &mut MySqlConnection, id: Uuid) -> Result<UserRow, ApiError> {
+    repo::user_by_id(conn, id).await?.filter(|u| u.anonymized_at.is_none()).ok_or(ApiError::NotFound)
+}
+
+/// The caller's profile.
+pub async fn profile(state: &AppState, user: Uuid) -> Result<User, ApiError> {
+    let mut conn = state.db.acquire().await?;
+    user_view(&active_user(&mut conn, user).await?)
+}
+
+/// Applies the fields present in `patch` (validated like a registration).
+pub async fn update_profile(state: &AppState, user: Uuid, patch: ProfilePatch) -> Result<User, ApiError> {
+    let now = now(state);
+    let mut tx = state.db.begin().await?;
+    let row = repo::user_for_update(&mut tx, user).await?.filter(|u| u.anonymized_at.is_none()).ok_or(ApiError::NotFound)?;
+    let current = user_view(&row)?;
+    let mut errors = Errors::default();
+    let first_name = match &patch.first_name {
+        Some(raw) => errors.take(parse_name("firstName", raw)),
+        None => current.first_name.clone(),
+    };
+    let last_name = match &patch.last_name {
+        Some(raw) => errors.take(parse_name("lastName", raw)),
+        None => current.last_name.clone(),
+    };
+    let birth_date = match &patch.birth_date {
+        Some(raw) => errors.take(parse_birth_date("birthDate", raw, now.date_naive())),
+        None => current.birth_date,
+    };
+    let phone = match &patch.phone {
+        Some(Some(raw)) if !raw.trim().is_empty() => errors.take(parse_phone("phone", raw)).map(Some),
+        Some(_) => Some(None),
+        None => Some(current.phone.clone()),
+    };
+    let address = match patch.address.clone() {
+        Some(address) => address.parse(&mut errors),
+        None => current.address.clone(),
+    };
+    let mut missing = |value_missing: bool, field: &str| {
+        if value_missing {
+            errors.add(field, "required", "this field is required");
+        }
+    };
+    let incomplete = first_name.is_none() as u8 + last_name.is_none() as u8 + birth_date.is_none() as u8 + address.is_none() as u8;
+    if incomplete > 0
+        && patch.first_name.is_none()
+        && patch.last_name.is_none()
+        && patch.birth_date.is_none()
+        && patch.address.is_none()
+        && patch.locale.is_some()
+    {
+        // A staff member without a profile may change only the language.
+        sqlx::query("UPDATE users SET locale = ?, updated_at = ? WHERE id = ?")
+            .bind(patch.locale.unwrap_or_default().tag())
+            .bind(now)
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+        let row = repo::user_by_id(&mut tx, user).await?.ok_or(ApiError::NotFound)?;
+        tx.commit().await?;
+        return user_view(&row);
+    }
+    missing(first_name.is_none() && patch.first_name.is_none(), "firstName");
+    missing(last_name.is_none() && patch.last_name.is_none(), "lastName");
+    missing(birth_date.is_none() && patch.birth_date.is_none(), "birthDate");
+    missing(address.is_none() && patch.address.is_none(), "address");
+    errors.finish()?;
+    let (Some(first_name), Some(last_name), Some(birth_date), Some(phone), Some(address)) =
+        (first_name, last_name, birth_date, phone, address)
+    else {
+        return Err(internal(anyhow::anyhow!("validation passed without values")));
+    };
+    let profile = Profile { first_name, last_name, birth_date, address, phone, locale: patch.locale.unwrap_or(current.locale) };
+    repo::update_profile(&mut tx, user, &profile, now).await?;
+    let row = repo::user_by_id(&mut tx, user).await?.ok_or(ApiError::NotFound)?;
+    tx.commit().await?;
+    user_view(&row)
+}
+
+/// Changes the password after checking the current one; every other session is revoked.
+pub async fn change_password(
+    state: &AppState,
+    auth: &Auth,
+    user: Uuid,
+    request: PasswordChange,
+    current_family: Option<Uuid>,
+) -> Result<(), ApiError> {
+    let now = now(state);
+    let mut conn = state.db.acquire().await?;
+    let row = active_user(&mut conn, user).await?;
+    if !auth.hasher.verify(request.current_password, row.password_hash.clone()).await.map_err(internal)? {
+        return Err(ApiError::field("currentPassword", "invalid", "the current password is not correct"));
+    }
+    let password =
+        NewPassword::parse("newPassword", &request.new_password, row.email.as_deref()).map_err(|e| ApiError::Unprocessable(vec![e]))?;
+    let hash = auth.hasher.hash(password.0).await.map_err(internal)?;
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    repo::set_password(&mut tx, user, &hash, now).await?;
+    repo::revoke_user_families(&mut tx, user, current_family, now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Everything held about the user: the account, its sessions, and each module's section.
+pub async fn export(state: &AppState, user: Uuid) -> Result<Value, ApiError> {
+    let mut conn = state.db.acquire().await?;
+    let row = active_user(&mut conn, user).await?;
+    let sessions: Vec<Value> = repo::sessions_of(&mut conn, user)
+        .await?
+        .into_iter()
+        .map(|(issued_at, expires_at, revoked_at)| json!({ "signedInAt": issued_at, "expiresAt": expires_at, "revokedAt": revoked_at }))
+        .collect();
+    let mut export = json!({
+        "exportedAt": now(state),
+        "account": user_view(&row)?,
+        "accountHistory": {
+            "createdAt": row.created_at,
+            "termsAcceptedAt": row.terms_accepted_at,
+            "emailVerifiedAt": row.email_verified_at,
+            "lastLoginAt": row.last_login_at,
+        },
+        "sessions": sessions,
+    });
+    for hook in state.account_hooks.iter() {
+        let section = hook.export(&mut conn, user).await.map_err(ApiError::Internal)?;
+        export[hook.module()] = section;
+    }
+    Ok(export)
+}
+
+/// Deletes the caller's account after checking the password: personal fields erased in one
+/// transaction with every module's clean-up, sessions revoked, a confirmation sent to the
+/// address the account had.
+pub async fn delete_account(state: &AppState, auth: &Auth, user: Uuid, password: String) -> Result<(), ApiError> {
+    let now = now(state);
+    let mut conn = state.db.acquire().await?;
+    let row = active_user(&mut conn, user).await?;
+    if !auth.hasher.verify(password, row.password_hash.clone()).await.map_err(internal)? {
+        return Err(ApiError::field("password", "invalid", "the password is not correct"));
+    }
+    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    let row = repo::user_for_update(&mut tx, user).await?.filter(|u| u.anonymized_at.is_none()).ok_or(ApiError::NotFound)?;
+    for hook in state.account_hooks.iter() {
+        hook.erase(&mut tx, user, now).await.map_err(ApiError::Internal)?;
+    }
+    repo::anonymize(&mut tx, user, now).await?;
+    if let Some(email) = &row.email {
+        let name = row.first_name.clone().unwrap_or_default();
+        send(&mut tx, email, locale_of(&row), Template::AccountDeleted, &[("first_name", &name)], now).await?;
+    }
+    sqlx::query("INSERT INTO audit_events (id, actor_id, action, target_id, at) VALUES (?, ?, 'account.deleted', ?, ?)")
+        .bind(Uuid::now_v7())
+        .bind(user)
+        .bind(user)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %user, "account deleted and anonymised");
+    Ok(())
+}
+
+/// Why a staff account could not be created.
+#[derive(Debug, thiserror::Error)]
+pub enum StaffError {
+    /// Clients register themselves.
+    #[error("staff accounts are support or agent")]
+    NotStaff,
+    /// An agent belongs to an agency.
+    #[error("an agent needs an agency")]
+    AgencyRequired,
+    /// Support staff belong to no agency.
+    #[error("only agents belong to an agency")]
+    AgencyNotAllowed,
+    /// The address is not valid.
+    #[error("invalid email address")]
+    InvalidEmail,
+    /// The address has an account already.
+    #[error("an account with this email address exists already")]
+    Exists,
+    /// The database failed.
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Creates a support or agent account without a password and queues the invitation to set one
+/// (`/set-password?token=…`, 7 days). Staff cannot self-register; this is the ops path.
+pub async fn create_staff(state: &AppState, role: Role, email: &str, agency: Option<Uuid>, locale: Locale) -> Result<Uuid, StaffError> {
+    match (role, agency) {
+        (Role::Client, _) => return Err(StaffError::NotStaff),
+        (Role::Agent, None) => return Err(StaffError::AgencyRequired),
+        (Role::Support, Some(_)) => return Err(StaffError::AgencyNotAllowed),
+        _ => {}
+    }
+    let email = Email::parse("email", email).map_err(|_| StaffError::InvalidEmail)?;
+    let now = now(state);
+    let id = Uuid::now_v7();
+    let mut tx = state.db.begin().await?;
+    let new = repo::NewUser {
+        id,
+        email: email.as_str(),
+        password_hash: None,
+        role: role.as_str(),
+        agency_id: agency,
+        profile: None,
+        locale: locale.tag(),
+        email_verified_at: None,
+        terms_accepted_at: None,
+        now,
+    };
+    match repo::insert_user(&mut tx, new).await {
+        Ok(()) => {}
+        Err(e) if db::is_unique_violation(&e, "users_email_uq") => return Err(StaffError::Exists),
+        Err(e) => return Err(e.into()),
+    }
+    let (token, hash) = tokens::generate();
+    repo::insert_one_time_token(&mut tx, id, Purpose::StaffInvite, &hash, now + STAFF_INVITE_TTL, now).await?;
+    let link = link(state, "/set-password", &token);
+    let params: BTreeMap<String, String> = [("role".to_string(), role.as_str().to_string()), ("link".to_string(), link)].into();
+    mail::enqueue(&mut tx, &EmailJob { to: email.as_str().to_string(), locale, template: Template::StaffInvite, params }, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}

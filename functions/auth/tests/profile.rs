@@ -1,0 +1,181 @@
+//! /users/me: profile, password change, export and deletion.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::*;
+use serde_json::json;
+use sqlx::MySqlPool;
+use ycyw_shared::auth::Role;
+
+/// email, password hash, first and last name, address line 1, postal code, city, phone.
+type PersonalFields =
+    (Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
+
+fn bearer(access: &str) -> String {
+    format!("Bearer {access}")
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_profile_reads_and_patches_with_validation(pool: MySqlPool) {
+    let app = app(pool).await;
+    verified_account(&app, "ana@example.com").await;
+    let (access, _) = sign_in(&app, "ana@example.com", PASSWORD).await;
+    let auth = bearer(&access);
+    let profile = me(&app, &access).await.json();
+    assert_eq!(profile["firstName"], "Ana");
+    assert_eq!(profile["birthDate"], "1990-04-02");
+    assert_eq!(profile["phone"], "+33612345678");
+    assert_eq!(profile["locale"], "fr");
+    assert_eq!(profile["agencyId"], serde_json::Value::Null);
+
+    let patch = json!({ "lastName": "Silva-Costa", "phone": null, "locale": "en",
+        "address": { "line1": "221B Baker Street", "postalCode": "nw1 6xe", "city": "London", "countryCode": "gb" } });
+    let updated = app.call(Method::PATCH, "/api/v1/users/me", Some(&patch), &[("authorization", &auth)]).await;
+    assert_eq!(updated.status, StatusCode::OK, "{}", String::from_utf8_lossy(&updated.body));
+    let body = updated.json();
+    assert_eq!((body["lastName"].as_str(), body["firstName"].as_str()), (Some("Silva-Costa"), Some("Ana")));
+    assert_eq!(body["address"]["postalCode"], "NW1 6XE");
+    assert_eq!(body["address"]["countryCode"], "GB");
+    assert_eq!(body["phone"], serde_json::Value::Null);
+    assert_eq!(me(&app, &access).await.json()["locale"], "en", "persisted");
+
+    for (patch, field, code) in [
+        (json!({ "birthDate": "2015-01-01" }), "birthDate", "underage"),
+        (json!({ "birthDate": "1990-13-01" }), "birthDate", "invalid"),
+        (json!({ "firstName": "" }), "firstName", "required"),
+        (json!({ "phone": "12" }), "phone", "invalid"),
+        (
+            json!({ "address": { "line1": "1 Main St", "postalCode": "ABCDE", "city": "Boston", "countryCode": "US" } }),
+            "address.postalCode",
+            "invalid",
+        ),
+    ] {
+        let problem = app
+            .call(Method::PATCH, "/api/v1/users/me", Some(&patch), &[("authorization", &auth)])
+            .await
+            .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+        assert_eq!((problem["errors"][0]["field"].as_str(), problem["errors"][0]["code"].as_str()), (Some(field), Some(code)), "{patch}");
+    }
+    let unknown =
+        app.call(Method::PATCH, "/api/v1/users/me", Some(&json!({ "email": "new@example.com" })), &[("authorization", &auth)]).await;
+    unknown.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    app.call(Method::PATCH, "/api/v1/users/me", Some(&json!({})), &[]).await.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_another_users_token_never_reaches_someone_elses_data(pool: MySqlPool) {
+    let app = app(pool).await;
+    // A valid token for an id that is not an account (e.g. erased since) is a 404, not a profile.
+    let stranger = app.bearer(uuid::Uuid::now_v7(), Role::Client, None);
+    app.call(Method::GET, "/api/v1/users/me", None, &[("authorization", &stranger)])
+        .await
+        .assert_problem(StatusCode::NOT_FOUND, "not_found");
+    app.call(Method::GET, "/api/v1/users/me/export", None, &[("authorization", &stranger)])
+        .await
+        .assert_problem(StatusCode::NOT_FOUND, "not_found");
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_password_change_checks_the_current_one_and_revokes_other_sessions(pool: MySqlPool) {
+    let app = app(pool).await;
+    verified_account(&app, "ana@example.com").await;
+    let (access, current) = sign_in(&app, "ana@example.com", PASSWORD).await;
+    let (_, other) = sign_in(&app, "ana@example.com", PASSWORD).await;
+    let headers = [("authorization", bearer(&access)), ("cookie", format!("ycyw_refresh={current}"))];
+    let headers: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+
+    let wrong = json!({ "currentPassword": "not-my-password-1", "newPassword": "copper-lantern-meadow-77" });
+    let problem = app
+        .call(Method::PUT, "/api/v1/users/me/password", Some(&wrong), &headers)
+        .await
+        .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_eq!(problem["errors"][0]["field"], "currentPassword");
+    let weak = json!({ "currentPassword": PASSWORD, "newPassword": "short" });
+    let problem = app
+        .call(Method::PUT, "/api/v1/users/me/password", Some(&weak), &headers)
+        .await
+        .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_eq!(problem["errors"][0]["code"], "weak_password");
+
+    let change = json!({ "currentPassword": PASSWORD, "newPassword": "copper-lantern-meadow-77" });
+    assert_eq!(app.call(Method::PUT, "/api/v1/users/me/password", Some(&change), &headers).await.status, StatusCode::NO_CONTENT);
+    refresh(&app, &other).await.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+    assert_eq!(refresh(&app, &current).await.status, StatusCode::OK, "the session that changed it stays");
+    sign_in(&app, "ana@example.com", "copper-lantern-meadow-77").await;
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_export_holds_the_profile_as_a_download(pool: MySqlPool) {
+    let app = app(pool).await;
+    verified_account(&app, "ana@example.com").await;
+    let (access, _) = sign_in(&app, "ana@example.com", PASSWORD).await;
+    let export = app.call(Method::GET, "/api/v1/users/me/export", None, &[("authorization", &bearer(&access))]).await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(export.headers["content-disposition"].to_str().unwrap().starts_with("attachment"));
+    let body = export.json();
+    assert_eq!(body["account"]["email"], "ana@example.com");
+    assert_eq!(body["account"]["address"]["line1"], "10 rue de Rivoli");
+    assert_eq!(body["account"]["birthDate"], "1990-04-02");
+    assert!(body["accountHistory"]["termsAcceptedAt"].is_string());
+    assert_eq!(body["sessions"].as_array().unwrap().len(), 1);
+    assert!(!export.body.windows(9).any(|w| w == b"$argon2id"), "no password hash");
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_account_deletion_erases_personal_data(pool: MySqlPool) {
+    let app = app(pool.clone()).await;
+    verified_account(&app, "ana@example.com").await;
+    let (access, session) = sign_in(&app, "ana@example.com", PASSWORD).await;
+    let auth = bearer(&access);
+
+    let wrong =
+        app.call(Method::DELETE, "/api/v1/users/me", Some(&json!({ "password": "not-my-password" })), &[("authorization", &auth)]).await;
+    assert_eq!(wrong.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")["errors"][0]["field"], "password");
+    let deleted = app.call(Method::DELETE, "/api/v1/users/me", Some(&json!({ "password": PASSWORD })), &[("authorization", &auth)]).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+
+    let personal: Vec<PersonalFields> =
+        sqlx::query_as("SELECT email, password_hash, first_name, last_name, address_line1, postal_code, city, phone FROM users")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(personal.len(), 1, "the row stays for the records that reference it");
+    assert_eq!(personal[0], (None, None, None, None, None, None, None, None));
+    let (birth, line2, country, anonymized): (Option<chrono::NaiveDate>, Option<String>, Option<String>, Option<chrono::NaiveDateTime>) =
+        sqlx::query_as("SELECT birth_date, address_line2, country_code, anonymized_at FROM users").fetch_one(&pool).await.unwrap();
+    assert!(birth.is_none() && line2.is_none() && country.is_none() && anonymized.is_some());
+    let leftovers: i64 = sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM refresh_tokens) + (SELECT COUNT(*) FROM one_time_tokens)")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(leftovers, 0);
+
+    let emails = emails_to(&pool, "ana@example.com").await;
+    assert_eq!(emails.last().unwrap().0, "account_deleted", "confirmation sent to the address captured before erasure");
+    post(&app, "/api/v1/auth/sessions", &json!({ "email": "ana@example.com", "password": PASSWORD }), "198.51.100.9")
+        .await
+        .assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+    refresh(&app, &session).await.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+    app.call(Method::GET, "/api/v1/users/me", None, &[("authorization", &auth)]).await.assert_problem(StatusCode::NOT_FOUND, "not_found");
+    let audit: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'account.deleted'").fetch_one(&pool).await.unwrap();
+    assert_eq!(audit, 1);
+    // The address is free again.
+    assert_eq!(
+        post(&app, "/api/v1/auth/registrations", &registration("ana@example.com"), "198.51.100.9").await.status,
+        StatusCode::CREATED
+    );
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_staff_cannot_delete_their_account_themselves(pool: MySqlPool) {
+    let app = app(pool).await;
+    for (role, agency) in [(Role::Support, None), (Role::Agent, Some(uuid::Uuid::now_v7()))] {
+        let auth = app.bearer(uuid::Uuid::now_v7(), role, agency);
+        app.call(Method::DELETE, "/api/v1/users/me", Some(&json!({ "password": PASSWORD })), &[("authorization", &auth)])
+            .await
+            .assert_problem(StatusCode::FORBIDDEN, "forbidden");
+    }
+}

@@ -1,0 +1,181 @@
+//! Sign-in, lockout, refresh-token rotation and reuse detection, sign-out, password reset.
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use chrono::Duration;
+use common::*;
+use serde_json::json;
+use sqlx::MySqlPool;
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_sign_in_needs_a_verified_address_and_sets_a_strict_cookie(pool: MySqlPool) {
+    let app = app(pool.clone()).await;
+    post(&app, "/api/v1/auth/registrations", &registration("ana@example.com"), "198.51.100.1").await;
+    let login = json!({ "email": "ana@example.com", "password": PASSWORD });
+    post(&app, "/api/v1/auth/sessions", &login, "198.51.100.2").await.assert_problem(StatusCode::FORBIDDEN, "email_unverified");
+
+    let token = token_from_email(&pool, "ana@example.com", "verify_email").await;
+    post(&app, "/api/v1/auth/email-verifications", &json!({ "token": token }), "198.51.100.1").await;
+    let response = post(&app, "/api/v1/auth/sessions", &json!({ "email": "ANA@example.com", "password": PASSWORD }), "198.51.100.2").await;
+    assert_eq!(response.status, StatusCode::OK);
+    let body = response.json();
+    assert_eq!((body["tokenType"].as_str(), body["expiresIn"].as_i64()), (Some("Bearer"), Some(900)));
+    assert_eq!(body["user"]["email"], "ana@example.com");
+    assert_eq!(body["user"]["role"], "client");
+    assert_eq!(body["user"]["emailVerified"], true);
+    assert_eq!(body["user"]["address"]["city"], "Paris");
+    let cookie = response.headers["set-cookie"].to_str().unwrap();
+    for attribute in ["ycyw_refresh=", "HttpOnly", "Secure", "SameSite=Strict", "Path=/api/v1/auth", "Max-Age=2592000"] {
+        assert!(cookie.contains(attribute), "{attribute} missing from {cookie}");
+    }
+    let access = body["accessToken"].as_str().unwrap();
+    assert_eq!(me(&app, access).await.json()["email"], "ana@example.com");
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_wrong_password_and_unknown_address_answer_alike(pool: MySqlPool) {
+    let app = app(pool).await;
+    verified_account(&app, "ana@example.com").await;
+    let wrong =
+        post(&app, "/api/v1/auth/sessions", &json!({ "email": "ana@example.com", "password": "not-the-password-123" }), "198.51.100.2")
+            .await;
+    let unknown =
+        post(&app, "/api/v1/auth/sessions", &json!({ "email": "nobody@example.com", "password": "not-the-password-123" }), "198.51.100.2")
+            .await;
+    wrong.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+    assert_eq!((wrong.status, &wrong.body), (unknown.status, &unknown.body));
+    assert!(wrong.headers.get("set-cookie").is_none());
+    post(&app, "/api/v1/auth/sessions", &json!({ "email": "ana@example.com", "password": "" }), "198.51.100.2")
+        .await
+        .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_five_failures_lock_the_account_for_fifteen_minutes(pool: MySqlPool) {
+    let app = app(pool).await;
+    verified_account(&app, "ana@example.com").await;
+    let wrong = json!({ "email": "ana@example.com", "password": "not-the-password-123" });
+    for _ in 0..5 {
+        assert_eq!(post(&app, "/api/v1/auth/sessions", &wrong, "198.51.100.2").await.status, StatusCode::UNAUTHORIZED);
+    }
+    let right = json!({ "email": "ana@example.com", "password": PASSWORD });
+    let locked = post(&app, "/api/v1/auth/sessions", &right, "198.51.100.3").await;
+    locked.assert_problem(StatusCode::TOO_MANY_REQUESTS, "locked");
+    assert_eq!(locked.headers["retry-after"], "900");
+
+    app.clock.advance(Duration::minutes(15) - Duration::seconds(1));
+    post(&app, "/api/v1/auth/sessions", &right, "198.51.100.3").await.assert_problem(StatusCode::TOO_MANY_REQUESTS, "locked");
+    app.clock.advance(Duration::seconds(1));
+    assert_eq!(post(&app, "/api/v1/auth/sessions", &right, "198.51.100.3").await.status, StatusCode::OK, "unlocked after 15 minutes");
+
+    // A success resets the count: four new failures do not lock.
+    for _ in 0..4 {
+        post(&app, "/api/v1/auth/sessions", &wrong, "198.51.100.4").await;
+    }
+    assert_eq!(post(&app, "/api/v1/auth/sessions", &right, "198.51.100.4").await.status, StatusCode::OK);
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_sign_in_is_rate_limited_per_ip(pool: MySqlPool) {
+    let app = ycyw_testkit::TestApp::new(pool, ycyw_auth::router, &[("TRUST_PROXY", "1"), ("RATE_LIMIT_PER_MINUTE", "2")]).await;
+    let body = json!({ "email": "nobody@example.com", "password": "whatever-password" });
+    post(&app, "/api/v1/auth/sessions", &body, "203.0.113.7").await;
+    post(&app, "/api/v1/auth/sessions", &body, "203.0.113.7").await;
+    let limited = post(&app, "/api/v1/auth/sessions", &body, "203.0.113.7").await;
+    limited.assert_problem(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    assert!(limited.headers.contains_key("retry-after"));
+    // X-Forwarded-For is trusted only behind the proxy: the last hop counts, not a forged first one.
+    let forged = app.call(Method::POST, "/api/v1/auth/sessions", Some(&body), &[("x-forwarded-for", "1.2.3.4, 203.0.113.7")]).await;
+    forged.assert_problem(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_refresh_rotates_and_a_replay_revokes_the_family(pool: MySqlPool) {
+    let app = app(pool).await;
+    verified_account(&app, "ana@example.com").await;
+    let (_, first) = sign_in(&app, "ana@example.com", PASSWORD).await;
+
+    let rotated = refresh(&app, &first).await;
+    assert_eq!(rotated.status, StatusCode::OK);
+    let second = refresh_cookie_of(&rotated).unwrap();
+    assert_ne!(first, second);
+    assert_eq!(me(&app, rotated.json()["accessToken"].as_str().unwrap()).await.status, StatusCode::OK);
+    let third = refresh_cookie_of(&refresh(&app, &second).await).unwrap();
+
+    // The first token is replayed (stolen?): the whole family dies, the newest token too.
+    refresh(&app, &first).await.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+    refresh(&app, &third).await.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+
+    // Other sessions are untouched.
+    let (_, other) = sign_in(&app, "ana@example.com", PASSWORD).await;
+    assert_eq!(refresh(&app, &other).await.status, StatusCode::OK);
+    refresh(&app, "made-up").await.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+    app.call(Method::POST, "/api/v1/auth/sessions/refresh", None, &[]).await.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_a_session_family_ends_after_thirty_days(pool: MySqlPool) {
+    let app = app(pool).await;
+    verified_account(&app, "ana@example.com").await;
+    let (_, token) = sign_in(&app, "ana@example.com", PASSWORD).await;
+    app.clock.advance(Duration::days(29));
+    let token = refresh_cookie_of(&refresh(&app, &token).await).unwrap();
+    app.clock.advance(Duration::days(1));
+    refresh(&app, &token).await.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_sign_out_revokes_the_family_and_clears_the_cookie(pool: MySqlPool) {
+    let app = app(pool).await;
+    verified_account(&app, "ana@example.com").await;
+    let (_, token) = sign_in(&app, "ana@example.com", PASSWORD).await;
+    let newer = refresh_cookie_of(&refresh(&app, &token).await).unwrap();
+    let out = app.call(Method::DELETE, "/api/v1/auth/sessions/current", None, &[("cookie", &format!("ycyw_refresh={newer}"))]).await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    assert!(out.headers["set-cookie"].to_str().unwrap().contains("Max-Age=0"));
+    refresh(&app, &newer).await.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+    assert_eq!(app.call(Method::DELETE, "/api/v1/auth/sessions/current", None, &[]).await.status, StatusCode::NO_CONTENT, "idempotent");
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_password_reset_is_enumeration_safe_single_use_and_revokes_sessions(pool: MySqlPool) {
+    let app = app(pool.clone()).await;
+    verified_account(&app, "ana@example.com").await;
+    let (_, session) = sign_in(&app, "ana@example.com", PASSWORD).await;
+
+    let known = post(&app, "/api/v1/auth/password-reset-requests", &json!({ "email": "ana@example.com" }), "198.51.100.5").await;
+    let unknown = post(&app, "/api/v1/auth/password-reset-requests", &json!({ "email": "nobody@example.com" }), "198.51.100.5").await;
+    assert_eq!((known.status, &known.body), (unknown.status, &unknown.body));
+    assert_eq!(known.status, StatusCode::ACCEPTED);
+    assert!(emails_to(&pool, "nobody@example.com").await.is_empty());
+
+    let token = token_from_email(&pool, "ana@example.com", "password_reset").await;
+    let weak = post(&app, "/api/v1/auth/password-resets", &json!({ "token": token, "newPassword": "password1234" }), "198.51.100.5").await;
+    assert_eq!(weak.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")["errors"][0]["code"], "weak_password");
+    let new_password = "copper-lantern-meadow-77";
+    let reset = post(&app, "/api/v1/auth/password-resets", &json!({ "token": token, "newPassword": new_password }), "198.51.100.5").await;
+    assert_eq!(reset.status, StatusCode::NO_CONTENT);
+    post(&app, "/api/v1/auth/password-resets", &json!({ "token": token, "newPassword": "another-fine-passphrase" }), "198.51.100.5")
+        .await
+        .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+
+    refresh(&app, &session).await.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+    post(&app, "/api/v1/auth/sessions", &json!({ "email": "ana@example.com", "password": PASSWORD }), "198.51.100.6")
+        .await
+        .assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+    sign_in(&app, "ana@example.com", new_password).await;
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_reset_links_expire_after_an_hour(pool: MySqlPool) {
+    let app = app(pool.clone()).await;
+    verified_account(&app, "ana@example.com").await;
+    post(&app, "/api/v1/auth/password-reset-requests", &json!({ "email": "ana@example.com" }), "198.51.100.5").await;
+    let token = token_from_email(&pool, "ana@example.com", "password_reset").await;
+    app.clock.advance(Duration::hours(1));
+    post(&app, "/api/v1/auth/password-resets", &json!({ "token": token, "newPassword": "copper-lantern-meadow-77" }), "198.51.100.5")
+        .await
+        .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+}
