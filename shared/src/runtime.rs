@@ -74,7 +74,7 @@ where
         return lambda_http::run(app).await.map_err(|e| anyhow::anyhow!("lambda runtime: {e}"));
     }
     let listener = tokio::net::TcpListener::bind(("0.0.0.0", state.settings.port)).await?;
-    tracing::info!(service = name, address = %listener.local_addr()?, "listening");
+    tracing::info!(service = name, bind = %listener.local_addr()?, "listening");
     serve_until_signal(listener, app, state.settings.shutdown_grace).await?;
     tracing::info!(service = name, "stopped");
     Ok(())

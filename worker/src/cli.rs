@@ -172,7 +172,7 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
 
 async fn serve_health(state: AppState, port: u16, mut stop: tokio::sync::watch::Receiver<bool>) -> anyhow::Result<()> {
     let listener = tokio::net::TcpListener::bind(("0.0.0.0", port)).await.with_context(|| format!("HEALTH_PORT {port}"))?;
-    tracing::info!(address = %listener.local_addr()?, "health server listening");
+    tracing::info!(bind = %listener.local_addr()?, "health server listening");
     let app = health::routes().fallback(ycyw_shared::error::not_found).with_state(state);
     axum::serve(listener, app)
         .with_graceful_shutdown(async move {

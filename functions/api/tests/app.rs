@@ -48,6 +48,18 @@ async fn no_route_answers_bad_input_with_a_500(pool: MySqlPool) {
     let app = TestApp::new(pool, ycyw_api::router, &[("BODY_LIMIT_BYTES", "2048")]).await;
     let spec = app.get("/api/v1/openapi.json").await.json();
     assert_eq!(spec["openapi"], "3.1.0");
+    let mut operation_ids: Vec<String> = spec["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|paths| paths.values())
+        .filter_map(|operations| operations.as_object())
+        .flat_map(|operations| operations.values())
+        .filter_map(|operation| operation["operationId"].as_str().map(String::from))
+        .collect();
+    let documented = operation_ids.len();
+    operation_ids.sort();
+    operation_ids.dedup();
+    assert_eq!(operation_ids.len(), documented, "operationIds must be unique (OpenAPI): {operation_ids:?}");
 
     let mut targets: Vec<(Method, String)> =
         vec![(Method::POST, "/api/v1/unknown".into()), (Method::GET, "/api/v1/unknown/deeper".into()), (Method::DELETE, "/api/v1".into())];

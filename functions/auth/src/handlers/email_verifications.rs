@@ -7,7 +7,7 @@ use crate::model::TokenRequest;
 use crate::service;
 
 /// Confirms an email address with the token of the emailed link.
-#[utoipa::path(post, path = "/auth/email-verifications", tag = "auth", request_body = TokenRequest,
+#[utoipa::path(post, path = "/auth/email-verifications", operation_id = "verifyEmail", tag = "auth", request_body = TokenRequest,
     responses(
         (status = 204, description = "Address verified"),
         (status = 422, description = "Unknown, expired or used token", body = Problem, content_type = "application/problem+json"),

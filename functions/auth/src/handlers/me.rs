@@ -9,7 +9,7 @@ use crate::model::{AccountDeletion, ProfilePatch, User};
 use crate::service::{self, Auth};
 
 /// The caller's profile.
-#[utoipa::path(get, path = "/users/me", tag = "users", security(("bearer" = [])),
+#[utoipa::path(get, path = "/users/me", operation_id = "getMyProfile", tag = "users", security(("bearer" = [])),
     responses(
         (status = 200, description = "Profile", body = User),
         (status = 401, description = "No or invalid token", body = Problem, content_type = "application/problem+json"),
@@ -19,7 +19,7 @@ pub async fn get(State(state): State<AppState>, AnyUser(claims): AnyUser) -> Res
 }
 
 /// Changes the fields given (first and last name, birth date, address, phone, locale).
-#[utoipa::path(patch, path = "/users/me", tag = "users", security(("bearer" = [])), request_body = ProfilePatch,
+#[utoipa::path(patch, path = "/users/me", operation_id = "updateMyProfile", tag = "users", security(("bearer" = [])), request_body = ProfilePatch,
     responses(
         (status = 200, description = "Updated profile", body = User),
         (status = 401, description = "No or invalid token", body = Problem, content_type = "application/problem+json"),
@@ -35,7 +35,7 @@ pub async fn patch(
 
 /// Deletes the caller's account (clients only), after checking the password: personal data
 /// erased, sessions revoked, future reservations cancelled, a confirmation emailed.
-#[utoipa::path(delete, path = "/users/me", tag = "users", security(("bearer" = [])), request_body = AccountDeletion,
+#[utoipa::path(delete, path = "/users/me", operation_id = "deleteMyAccount", tag = "users", security(("bearer" = [])), request_body = AccountDeletion,
     responses(
         (status = 204, description = "Account deleted"),
         (status = 401, description = "No or invalid token", body = Problem, content_type = "application/problem+json"),

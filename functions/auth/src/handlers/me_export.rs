@@ -9,7 +9,7 @@ use ycyw_shared::error::{ApiError, Problem};
 use crate::service;
 
 /// Everything held about the caller, as a JSON download.
-#[utoipa::path(get, path = "/users/me/export", tag = "users", security(("bearer" = [])),
+#[utoipa::path(get, path = "/users/me/export", operation_id = "exportMyData", tag = "users", security(("bearer" = [])),
     responses(
         (status = 200, description = "The caller's data", content_type = "application/json"),
         (status = 401, description = "No or invalid token", body = Problem, content_type = "application/problem+json"),

@@ -11,7 +11,7 @@ use crate::service::{self, Auth};
 
 /// Changes the password; every other session is revoked (the one whose refresh cookie came
 /// with the request stays).
-#[utoipa::path(put, path = "/users/me/password", tag = "users", security(("bearer" = [])), request_body = PasswordChange,
+#[utoipa::path(put, path = "/users/me/password", operation_id = "changeMyPassword", tag = "users", security(("bearer" = [])), request_body = PasswordChange,
     responses(
         (status = 204, description = "Password changed"),
         (status = 401, description = "No or invalid token", body = Problem, content_type = "application/problem+json"),

@@ -8,7 +8,7 @@ use crate::model::ResetRequest;
 use crate::service;
 
 /// Emails a single-use reset link (1 h) when the address has an account. Always 202.
-#[utoipa::path(post, path = "/auth/password-reset-requests", tag = "auth", request_body = ResetRequest,
+#[utoipa::path(post, path = "/auth/password-reset-requests", operation_id = "requestPasswordReset", tag = "auth", request_body = ResetRequest,
     responses(
         (status = 202, description = "If the address has an account, a link is on its way"),
         (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),

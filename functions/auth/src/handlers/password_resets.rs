@@ -9,7 +9,7 @@ use crate::service::{self, Auth};
 
 /// Sets a new password with the token of a reset link or of a staff invitation; every session
 /// of the account is revoked.
-#[utoipa::path(post, path = "/auth/password-resets", tag = "auth", request_body = PasswordReset,
+#[utoipa::path(post, path = "/auth/password-resets", operation_id = "resetPassword", tag = "auth", request_body = PasswordReset,
     responses(
         (status = 204, description = "Password set; all sessions revoked"),
         (status = 422, description = "Invalid token or weak password", body = Problem, content_type = "application/problem+json"),

@@ -11,7 +11,7 @@ use crate::service::{self, Auth};
 
 /// Creates a client account and emails a verification link. An address that has an account
 /// gets the same answer (and a different email): the API never tells whether it is known.
-#[utoipa::path(post, path = "/auth/registrations", tag = "auth", request_body = RegistrationRequest,
+#[utoipa::path(post, path = "/auth/registrations", operation_id = "registerAccount", tag = "auth", request_body = RegistrationRequest,
     responses(
         (status = 201, description = "Verification email sent", body = RegistrationAccepted),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),

@@ -16,7 +16,7 @@ fn with_cookie(session: SessionResponse, token: &str, max_age: i64) -> Response 
 
 /// Signs in: an access token in the body, the refresh token in the `ycyw_refresh` cookie.
 /// Five failures in a row lock the account for 15 minutes.
-#[utoipa::path(post, path = "/auth/sessions", tag = "auth", request_body = LoginRequest,
+#[utoipa::path(post, path = "/auth/sessions", operation_id = "signIn", tag = "auth", request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in; refresh cookie set", body = SessionResponse),
         (status = 401, description = "Wrong email or password", body = Problem, content_type = "application/problem+json"),
@@ -36,7 +36,7 @@ pub async fn create(
 
 /// Exchanges the refresh cookie for a new access token and a new refresh cookie. Presenting an
 /// already-used refresh token revokes its whole session family.
-#[utoipa::path(post, path = "/auth/sessions/refresh", tag = "auth",
+#[utoipa::path(post, path = "/auth/sessions/refresh", operation_id = "refreshSession", tag = "auth",
     responses(
         (status = 200, description = "New access token; rotated refresh cookie", body = SessionResponse),
         (status = 401, description = "No, unknown, expired, revoked or replayed refresh token", body = Problem, content_type = "application/problem+json"),
@@ -48,7 +48,7 @@ pub async fn refresh(State(state): State<AppState>, headers: HeaderMap) -> Resul
 }
 
 /// Signs out: revokes the session family and clears the cookie.
-#[utoipa::path(delete, path = "/auth/sessions/current", tag = "auth",
+#[utoipa::path(delete, path = "/auth/sessions/current", operation_id = "signOut", tag = "auth",
     responses((status = 204, description = "Signed out; cookie cleared")))]
 pub async fn delete_current(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     service::logout(&state, refresh_token(&headers).as_deref()).await?;
