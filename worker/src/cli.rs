@@ -7,8 +7,9 @@ use clap::{Parser, Subcommand};
 use sqlx::MySqlPool;
 use uuid::Uuid;
 use ycyw_shared::AppState;
+use ycyw_shared::auth::Role;
 use ycyw_shared::config::{QueueBackend, Settings};
-use ycyw_shared::mail::Mailer;
+use ycyw_shared::mail::{Locale, Mailer};
 use ycyw_shared::queue::db::{self as job_store, DbQueue};
 use ycyw_shared::queue::{self, Enqueued, NewJob, Queue};
 use ycyw_shared::time::{Clock, SystemClock};
@@ -39,6 +40,21 @@ pub enum Command {
         /// The jobs command.
         #[command(subcommand)]
         command: JobsCommand,
+    },
+    /// Create a support or agent account and email it a link to set its password.
+    CreateStaff {
+        /// support or agent.
+        #[arg(long, value_parser = ["support", "agent"])]
+        role: String,
+        /// The staff member's email address.
+        #[arg(long)]
+        email: String,
+        /// The agent's agency (its id).
+        #[arg(long)]
+        agency: Option<Uuid>,
+        /// Language of the invitation: en or fr.
+        #[arg(long, default_value = "en", value_parser = ["en", "fr"])]
+        locale: String,
     },
     /// Queue a job by hand.
     Enqueue {
@@ -91,6 +107,15 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
         Command::Jobs { command } => {
             let pool = db::connect(&settings).await?;
             jobs(&pool, command).await
+        }
+        Command::CreateStaff { role, email, agency, locale } => {
+            let role: Role = role.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+            let locale = if locale == "fr" { Locale::Fr } else { Locale::En };
+            let state = runtime::connect(settings).await?;
+            let id = ycyw_auth::service::create_staff(&state, role, &email, agency, locale).await?;
+            println!("{id}");
+            println!("invitation queued: the worker sends it with a link to set the password (valid 7 days)");
+            Ok(())
         }
         Command::Enqueue { kind, payload, dedup_key, max_attempts } => {
             let pool = db::connect(&settings).await?;

@@ -140,6 +140,30 @@ async fn ops_enqueue_list_and_retry_jobs(pool: MySqlPool) {
     assert!(!ok && err.contains("--payload is not valid JSON"), "{err}");
 }
 
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn ops_create_staff_queues_an_invitation(pool: MySqlPool) {
+    let url = database_url_of(&pool).await.unwrap();
+    let agency = uuid::Uuid::now_v7();
+    let (ok, out, err) =
+        cli(&url, &["create-staff", "--role", "agent", "--email", "Lea@ycyw.example", "--agency", &agency.to_string(), "--locale", "fr"])
+            .await;
+    assert!(ok, "{err}");
+    let id = out.lines().next().unwrap().trim().to_string();
+    let (role, stored_agency): (String, Option<uuid::Uuid>) =
+        sqlx::query_as("SELECT role, agency_id FROM users WHERE email = 'lea@ycyw.example'").fetch_one(&pool).await.unwrap();
+    assert_eq!((role.as_str(), stored_agency), ("agent", Some(agency)));
+    let payload: String = sqlx::query_scalar("SELECT payload FROM jobs WHERE kind = 'send_email'").fetch_one(&pool).await.unwrap();
+    assert!(payload.contains("staff_invite") && payload.contains("/set-password?token="), "{payload}");
+    assert_eq!(id.len(), 36);
+
+    let (ok, _, err) = cli(&url, &["create-staff", "--role", "agent", "--email", "bob@ycyw.example"]).await;
+    assert!(!ok && err.contains("an agent needs an agency"), "{err}");
+    let (ok, _, err) = cli(&url, &["create-staff", "--role", "client", "--email", "c@ycyw.example"]).await;
+    assert!(!ok && err.contains("invalid value"), "{err}");
+    let (ok, _, err) = cli(&url, &["create-staff", "--role", "support", "--email", "lea@ycyw.example"]).await;
+    assert!(!ok && err.contains("exists already"), "{err}");
+}
+
 #[sqlx::test(migrations = false)]
 async fn migrate_applies_the_migrations(pool: MySqlPool) {
     let url = database_url_of(&pool).await.unwrap();
