@@ -71,6 +71,7 @@ where
     let app = app(state.clone(), module(&state), fallback);
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         tracing::info!(service = name, "starting under the Lambda runtime");
+        let app = app.layer(middleware::from_fn(lambda_client_address));
         return lambda_http::run(app).await.map_err(|e| anyhow::anyhow!("lambda runtime: {e}"));
     }
     let listener = tokio::net::TcpListener::bind(("0.0.0.0", state.settings.port)).await?;
@@ -231,6 +232,21 @@ fn cors(settings: &Settings) -> CorsLayer {
         .max_age(Duration::from_secs(3600))
 }
 
+/// Under Lambda there is no socket: the client's address is the one API Gateway saw (behind
+/// an ALB, `TRUST_PROXY=1` takes it from `X-Forwarded-For` instead).
+async fn lambda_client_address(mut request: Request, next: Next) -> Response {
+    use lambda_http::request::RequestContext;
+    let source_ip = match request.extensions().get::<RequestContext>() {
+        Some(RequestContext::ApiGatewayV2(context)) => context.http.source_ip.clone(),
+        Some(RequestContext::ApiGatewayV1(context)) => context.identity.source_ip.clone(),
+        _ => None,
+    };
+    if let Some(ip) = source_ip.and_then(|ip| ip.parse::<std::net::IpAddr>().ok()) {
+        request.extensions_mut().insert(axum::extract::ConnectInfo(SocketAddr::new(ip, 0)));
+    }
+    next.run(request).await
+}
+
 /// Bounds every request's duration (WebSocket upgrades excepted: their life is the socket's).
 async fn timeout(axum::extract::State(limit): axum::extract::State<Duration>, request: Request, next: Next) -> Response {
     if request.headers().contains_key(header::UPGRADE) {
@@ -243,5 +259,30 @@ async fn timeout(axum::extract::State(limit): axum::extract::State<Duration>, re
             tracing::warn!(elapsed_ms = started.elapsed().as_millis() as u64, "request timed out");
             ApiError::Unavailable("request timed out".into()).into_response()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::extract::ConnectInfo;
+    use tower::ServiceExt as _;
+
+    #[tokio::test]
+    async fn lambda_requests_get_the_api_gateway_source_address() {
+        let app = Router::new()
+            .route("/ip", axum::routing::get(|ConnectInfo(addr): ConnectInfo<SocketAddr>| async move { addr.ip().to_string() }))
+            .layer(middleware::from_fn(lambda_client_address));
+        let context: lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequestContext = serde_json::from_value(serde_json::json!({
+            "routeKey": "$default", "accountId": "0", "stage": "$default", "requestId": "r", "apiId": "a", "domainName": "d", "domainPrefix": "d",
+            "time": "t", "timeEpoch": 0, "http": { "method": "GET", "path": "/ip", "protocol": "HTTP/1.1", "sourceIp": "203.0.113.7", "userAgent": "t" }
+        }))
+        .unwrap();
+        let mut request = Request::builder().uri("/ip").body(Body::empty()).unwrap();
+        request.extensions_mut().insert(lambda_http::request::RequestContext::ApiGatewayV2(context));
+        let response = app.oneshot(request).await.unwrap();
+        let body = axum::body::to_bytes(response.into_body(), 1024).await.unwrap();
+        assert_eq!(&body[..], b"203.0.113.7");
     }
 }
