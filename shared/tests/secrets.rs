@@ -6,17 +6,7 @@
 
 use secrecy::ExposeSecret;
 use ycyw_shared::config::{SecretKey, Settings};
-use ycyw_testkit::moto_endpoint;
-
-async fn create_secret(endpoint: &str, name: &str, value: &str) {
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .region(aws_config::Region::new("eu-west-3"))
-        .credentials_provider(aws_sdk_secretsmanager::config::Credentials::new("test", "test", None, None, "test"))
-        .load()
-        .await;
-    aws_sdk_secretsmanager::Client::new(&config).create_secret().name(name).secret_string(value).send().await.unwrap();
-}
+use ycyw_testkit::{moto_endpoint, put_secret};
 
 // The environment is process-wide: this file holds a single test so nothing races on it.
 #[tokio::test]
@@ -25,7 +15,7 @@ async fn secrets_come_from_secrets_manager_when_app_secrets_id_is_set() {
     let endpoint = moto_endpoint().await;
     let name = format!("ycyw/test/{}", uuid::Uuid::now_v7());
     let jwt = "from-secrets-manager-0123456789abcdef0123";
-    create_secret(&endpoint, &name, &format!(r#"{{"JWT_SIGNING_KEY":"{jwt}","STRIPE_WEBHOOK_SECRET":"whsec_fromsm"}}"#)).await;
+    put_secret(&endpoint, &name, &format!(r#"{{"JWT_SIGNING_KEY":"{jwt}","STRIPE_WEBHOOK_SECRET":"whsec_fromsm"}}"#)).await;
 
     // SAFETY of the test: nothing else in this process reads the environment concurrently.
     unsafe {

@@ -118,3 +118,17 @@ impl Binary {
         }
     }
 }
+
+/// Creates the JSON secret `name` in moto's Secrets Manager at `endpoint`, with the real SDK.
+pub async fn put_secret(endpoint: &str, name: &str, value: &str) {
+    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(aws_config::Region::new("eu-west-3"))
+        .credentials_provider(aws_sdk_secretsmanager::config::Credentials::new("test", "test", None, None, "test"))
+        .load()
+        .await;
+    let created = aws_sdk_secretsmanager::Client::new(&config).create_secret().name(name).secret_string(value).send().await;
+    if let Err(e) = created {
+        panic!("creating secret {name} in moto: {}", aws_sdk_secretsmanager::error::DisplayErrorContext(e));
+    }
+}

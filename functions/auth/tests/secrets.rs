@@ -5,19 +5,13 @@
 
 use std::time::Duration;
 
-use ycyw_testkit::{Binary, database_url_of, moto_endpoint};
+use ycyw_testkit::{Binary, database_url_of, moto_endpoint, put_secret};
 
 const AUTH: &str = env!("CARGO_BIN_EXE_ycyw-auth");
 
-async fn put_secret(endpoint: &str, value: &str) -> String {
+async fn new_secret(endpoint: &str, value: &str) -> String {
     let name = format!("ycyw/prod/{}", uuid::Uuid::now_v7());
-    let config = aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .region(aws_config::Region::new("eu-west-3"))
-        .credentials_provider(aws_sdk_secretsmanager::config::Credentials::new("test", "test", None, None, "test"))
-        .load()
-        .await;
-    aws_sdk_secretsmanager::Client::new(&config).create_secret().name(&name).secret_string(value).send().await.unwrap();
+    put_secret(endpoint, &name, value).await;
     name
 }
 
@@ -38,7 +32,7 @@ fn aws_env(endpoint: &str, secret_id: &str, database_url: &str) -> Vec<(&'static
 async fn production_without_the_jwt_key_exits_naming_the_key_only(pool: sqlx::MySqlPool) {
     let endpoint = moto_endpoint().await;
     let secret_id =
-        put_secret(&endpoint, r#"{"STRIPE_SECRET_KEY":"sk_test_mustnotbeprinted","SMTP_PASSWORD":"smtp-pass-not-printed"}"#).await;
+        new_secret(&endpoint, r#"{"STRIPE_SECRET_KEY":"sk_test_mustnotbeprinted","SMTP_PASSWORD":"smtp-pass-not-printed"}"#).await;
     let url = database_url_of(&pool).await.unwrap();
     let output = tokio::process::Command::new(AUTH)
         .env_clear()
@@ -58,7 +52,7 @@ async fn production_without_the_jwt_key_exits_naming_the_key_only(pool: sqlx::My
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn production_starts_with_the_key_from_secrets_manager(pool: sqlx::MySqlPool) {
     let endpoint = moto_endpoint().await;
-    let secret_id = put_secret(&endpoint, r#"{"JWT_SIGNING_KEY":"a-production-key-from-secrets-manager-0123456789"}"#).await;
+    let secret_id = new_secret(&endpoint, r#"{"JWT_SIGNING_KEY":"a-production-key-from-secrets-manager-0123456789"}"#).await;
     let url = database_url_of(&pool).await.unwrap();
     let mut auth = Binary::spawn(AUTH, &[], &aws_env(&endpoint, &secret_id, &url));
     assert!(auth.wait_ready("/health/ready").await, "the function started in prod with its secret from Secrets Manager");

@@ -35,6 +35,12 @@ impl DbQueue {
     }
 }
 
+/// The guarded updates touch the row only while `job`'s lease holds; none touched means another
+/// worker took the job over.
+fn held(result: &sqlx::mysql::MySqlQueryResult, job: &Job) -> Result<(), QueueError> {
+    if result.rows_affected() == 0 { Err(QueueError::LeaseLost(job.id)) } else { Ok(()) }
+}
+
 fn error_text(error: &str) -> String {
     error.chars().take(2000).collect()
 }
@@ -118,9 +124,7 @@ impl Queue for DbQueue {
         .bind(&job.lease)
         .execute(&self.pool)
         .await?;
-        if result.rows_affected() == 0 {
-            return Err(QueueError::LeaseLost(job.id));
-        }
+        held(&result, job)?;
         Ok(())
     }
 
@@ -149,9 +153,7 @@ impl Queue for DbQueue {
         .bind(&job.lease)
         .execute(&self.pool)
         .await?;
-        if result.rows_affected() == 0 {
-            return Err(QueueError::LeaseLost(job.id));
-        }
+        held(&result, job)?;
         Ok(retry)
     }
 
@@ -167,9 +169,7 @@ impl Queue for DbQueue {
         .bind(&job.lease)
         .execute(&self.pool)
         .await?;
-        if result.rows_affected() == 0 {
-            return Err(QueueError::LeaseLost(job.id));
-        }
+        held(&result, job)?;
         Ok(())
     }
 }
