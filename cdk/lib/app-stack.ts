@@ -367,7 +367,9 @@ export class AppStack extends Stack {
       JWT_AUDIENCE: `${publicUrl}/api`,
     };
     const rustSecrets = { DATABASE_PASSWORD: ecs.Secret.fromSecretsManager(databaseSecret, 'password') };
-    const queueEnvironment = { QUEUE: 'sqs', SQS_QUEUE_URL: this.jobsQueue.queueUrl };
+    // The worker consumes the jobs table (QUEUE=db) until the SQS relay and consumer are built;
+    // the queue, its URL and the IAM grants are already in place for that switch to `sqs`.
+    const queueEnvironment = { QUEUE: 'db', SQS_QUEUE_URL: this.jobsQueue.queueUrl };
     const functionEnvironment: Record<FunctionName, Record<string, string>> = {
       auth: { RATE_LIMIT_PER_MINUTE: '20', TRUST_PROXY: '1' },
       catalog: {},

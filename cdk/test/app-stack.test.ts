@@ -154,7 +154,8 @@ describe('services', () => {
     assert.equal(env.HEALTH_PORT, '8081');
     assert.ok(c.HealthCheck.Command.includes('http://127.0.0.1:8081/health/live'));
     assert.deepEqual(c.Command, ['run']);
-    assert.equal(env.QUEUE, 'sqs');
+    assert.equal(env.QUEUE, 'db', 'the worker consumes the jobs table until the SQS consumer exists');
+    assert.ok(env.SQS_QUEUE_URL, 'the queue is wired for the switch');
     assert.equal(env.RUN_MIGRATIONS, '1', 'a new environment converges: the worker migrates at start');
   });
 
@@ -167,7 +168,8 @@ describe('services', () => {
       assert.equal(env.PUBLIC_URL, `https://${DOMAIN}`, f.name);
       assert.equal(env.LOG_FORMAT, 'json', f.name);
       assert.match(JSON.stringify(env.DATABASE_URL), /ssl-mode=required/, f.name);
-      assert.equal(env.QUEUE === 'sqs', f.enqueuesJobs, `${f.name} QUEUE`);
+      assert.equal(env.SQS_QUEUE_URL !== undefined, f.enqueuesJobs, `${f.name} SQS_QUEUE_URL`);
+      assert.equal(env.QUEUE, f.enqueuesJobs ? 'db' : undefined, `${f.name} QUEUE`);
     }
     const support = Object.fromEntries(taskOf('ycyw-support').container.Environment.map((e: any) => [e.Name, e.Value]));
     assert.match(JSON.stringify(support.REDIS_URL), /rediss:\/\//);
