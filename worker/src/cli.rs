@@ -56,6 +56,28 @@ pub enum Command {
         #[arg(long, default_value = "en", value_parser = ["en", "fr"])]
         locale: String,
     },
+    /// Create or restore the demo catalog: agencies in the seven markets, categories, fleet and
+    /// rates. Idempotent.
+    SeedDemo {
+        /// Do nothing when the catalog already has an agency (what scripts/dev uses).
+        #[arg(long)]
+        if_empty: bool,
+    },
+    /// Create an agency from the JSON body of POST /api/v1/agencies (`@file` reads a file).
+    CreateAgency {
+        /// The agency, e.g. '{"code":"PAR-GDL","name":"Paris Gare de Lyon",…}' or @agency.json.
+        #[arg(long)]
+        json: String,
+    },
+    /// Load the catalog part of the benchmark data set (replaces a previous bench load).
+    BenchData {
+        /// Agencies, spread over the seven markets.
+        #[arg(long, default_value_t = ycyw_catalog::bench::BenchSize::DESIGN.agencies)]
+        agencies: usize,
+        /// Vehicles, spread over the agencies.
+        #[arg(long, default_value_t = ycyw_catalog::bench::BenchSize::DESIGN.vehicles)]
+        vehicles: usize,
+    },
     /// Queue a job by hand.
     Enqueue {
         /// Job kind, e.g. send_email.
@@ -117,6 +139,35 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
             println!("invitation queued: the worker sends it with a link to set the password (valid 7 days)");
             Ok(())
         }
+        Command::SeedDemo { if_empty } => {
+            let pool = db::connect(&settings).await?;
+            if if_empty && !ycyw_catalog::seed::catalog_is_empty(&pool).await? {
+                println!("catalog not empty: demo data not seeded");
+                return Ok(());
+            }
+            let report = ycyw_catalog::seed::seed_demo(&pool, SystemClock.now()).await?;
+            println!("demo catalog seeded: {report}");
+            Ok(())
+        }
+        Command::CreateAgency { json } => {
+            let pool = db::connect(&settings).await?;
+            let agency = create_agency(&pool, &json).await?;
+            println!("{}", agency.id);
+            Ok(())
+        }
+        Command::BenchData { agencies, vehicles } => {
+            let pool = db::connect(&settings).await?;
+            let size = ycyw_catalog::bench::BenchSize { agencies, vehicles };
+            let report = ycyw_catalog::bench::generate(&pool, size, SystemClock.now()).await?;
+            println!(
+                "bench data loaded: {} agencies, {} vehicles, {} rates in {:.1} s",
+                report.agency_ids.len(),
+                report.vehicles,
+                report.rates,
+                report.elapsed.as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Enqueue { kind, payload, dedup_key, max_attempts } => {
             let pool = db::connect(&settings).await?;
             let payload: serde_json::Value = serde_json::from_str(&payload).context("--payload is not valid JSON")?;
@@ -131,6 +182,23 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+    }
+}
+
+/// `create-agency --json`: the same validation as the HTTP API, errors listed field by field.
+pub async fn create_agency(pool: &MySqlPool, json: &str) -> anyhow::Result<ycyw_catalog::Agency> {
+    let text = match json.strip_prefix('@') {
+        Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?,
+        None => json.to_string(),
+    };
+    let input: ycyw_catalog::model::NewAgency = serde_json::from_str(&text).context("--json is not a valid agency")?;
+    match ycyw_catalog::service::create_agency(pool, &input, SystemClock.now()).await {
+        Ok(agency) => Ok(agency),
+        Err(ycyw_catalog::CatalogError::Invalid(errors)) => {
+            let lines: Vec<String> = errors.iter().map(|e| format!("  {}: {} ({})", e.field, e.message, e.code)).collect();
+            anyhow::bail!("the agency is invalid:\n{}", lines.join("\n"))
+        }
+        Err(other) => Err(other.into()),
     }
 }
 

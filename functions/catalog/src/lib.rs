@@ -1,12 +1,142 @@
-//! Catalog: agencies, ACRISS vehicle categories, fleet, rates and pricing.
+//! Catalog: agencies in seven markets with their time zones and currencies, ACRISS vehicle
+//! categories, the fleet, rates and pricing.
 //!
-//! [`router`] is the module's whole HTTP surface; the binary serves it alone, the `api` binary
-//! with every other module.
+//! - [`router`] is the module's whole HTTP surface (API.md "Catalog"); the binary serves it alone,
+//!   the `api` binary with every other module.
+//! - [`Catalog`] is the public Rust API the modules built on the catalog (reservations) call: the
+//!   seam where a network call would go if the catalog were extracted.
+//! - [`seed::seed_demo`] and [`bench::generate`] fill a database with demo or benchmark data
+//!   (`ycyw-worker seed-demo`, `scripts/bench-data`).
+//!
+//! The rules (pricing, agency-local time, ownership) are documented on [`service`].
 
+pub mod acriss;
+pub mod bench;
+pub mod error;
+pub mod handlers;
+pub mod model;
+pub mod repo;
+pub mod seed;
+pub mod service;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+use sqlx::MySqlPool;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
 use ycyw_shared::AppState;
+
+pub use error::CatalogError;
+pub use model::{AcrissCode, Agency, CountryCode, CurrencyCode, Money, Quote, Rate, Vehicle, VehicleCategory};
+pub use service::{LocalTimeError, PricingError};
 
 /// The module's routes, relative to `/api/v1`, with their OpenAPI description.
 pub fn router(_state: &AppState) -> OpenApiRouter<AppState> {
+    use handlers::*;
     OpenApiRouter::new()
+        .routes(routes!(list_agencies::list_agencies, create_agency::create_agency))
+        .routes(routes!(get_agency::get_agency, update_agency::update_agency))
+        .routes(routes!(list_vehicle_categories::list_vehicle_categories))
+        .routes(routes!(list_vehicles::list_vehicles, create_vehicle::create_vehicle))
+        .routes(routes!(update_vehicle::update_vehicle, delete_vehicle::delete_vehicle))
+        .routes(routes!(get_rates::get_rates, replace_rates::replace_rates))
+}
+
+/// What other modules may ask the catalog. Cheap to clone.
+///
+/// ```no_run
+/// # async fn demo(pool: sqlx::MySqlPool, agency_id: uuid::Uuid) -> Result<(), ycyw_catalog::CatalogError> {
+/// use ycyw_catalog::{AcrissCode, Catalog};
+/// let catalog = Catalog::new(pool);
+/// let agency = catalog.agency(agency_id).await?.expect("known agency");
+/// let pickup = Catalog::local_to_utc(&agency, "2026-12-01T10:00".parse().expect("date-time")).expect("exists");
+/// let back = Catalog::local_to_utc(&agency, "2026-12-04T10:00".parse().expect("date-time")).expect("exists");
+/// let category = AcrissCode::parse("CDMR").expect("valid");
+/// if let Some(rate) = catalog.rate_in_force(agency.id, &category, agency.local_date(pickup)).await? {
+///     let quote = Catalog::price(&rate, pickup, back, false).expect("priced");
+///     assert_eq!(quote.days, 3);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    db: MySqlPool,
+}
+
+impl Catalog {
+    /// The catalog over a pool.
+    pub fn new(db: MySqlPool) -> Self {
+        Self { db }
+    }
+
+    /// The catalog of an application state.
+    pub fn from_state(state: &AppState) -> Self {
+        Self::new(state.db.clone())
+    }
+
+    /// One agency, active or not (an old reservation still shows its agency); check
+    /// [`Agency::active`] before booking.
+    pub async fn agency(&self, id: Uuid) -> Result<Option<Agency>, CatalogError> {
+        repo::find_agency(&self.db, id).await
+    }
+
+    /// The active agencies of a city (case- and accent-insensitive), by code.
+    pub async fn agencies_in_city(&self, city: &str) -> Result<Vec<Agency>, CatalogError> {
+        let filter = repo::AgencyFilter { city: Some(city.trim().to_string()), ..repo::AgencyFilter::default() };
+        let mut agencies = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = repo::list_agencies(&self.db, &filter, after.as_deref(), 500).await?;
+            let done = page.len() < 500;
+            after = page.last().map(|a| a.code.as_str().to_string());
+            agencies.extend(page);
+            if done {
+                return Ok(agencies);
+            }
+        }
+    }
+
+    /// One vehicle category.
+    pub async fn category(&self, code: &AcrissCode) -> Result<Option<VehicleCategory>, CatalogError> {
+        repo::find_category(&self.db, code).await
+    }
+
+    /// Every vehicle category, by code (a small reference table), e.g. to search by class letter.
+    pub async fn categories(&self) -> Result<Vec<VehicleCategory>, CatalogError> {
+        repo::list_categories(&self.db, None, u32::MAX).await
+    }
+
+    /// The active vehicles of `category` at an agency, by plate.
+    pub async fn vehicles(&self, agency_id: Uuid, category: &AcrissCode) -> Result<Vec<Vehicle>, CatalogError> {
+        repo::active_vehicles(&self.db, agency_id, category).await
+    }
+
+    /// The rate of `category` at an agency in force on the agency-local date `on` (choose it with
+    /// [`Agency::local_date`] of the pickup).
+    pub async fn rate_in_force(&self, agency_id: Uuid, category: &AcrissCode, on: NaiveDate) -> Result<Option<Rate>, CatalogError> {
+        repo::rate_in_force(&self.db, agency_id, category, on).await
+    }
+
+    /// The price of a rental (DESIGN §5): see [`service::price`]. `one_way` is
+    /// [`service::is_one_way`] of the pickup and return agencies.
+    pub fn price(rate: &Rate, pickup_at: DateTime<Utc>, return_at: DateTime<Utc>, one_way: bool) -> Result<Quote, PricingError> {
+        service::price(rate, pickup_at, return_at, one_way)
+    }
+
+    /// The instant of an agency-local date-time: a time skipped by a daylight-saving change is
+    /// [`LocalTimeError::Nonexistent`], a repeated one is its earlier occurrence.
+    pub fn local_to_utc(agency: &Agency, local: NaiveDateTime) -> Result<DateTime<Utc>, LocalTimeError> {
+        agency.local_to_utc(local)
+    }
+
+    /// An instant on the agency's clock.
+    pub fn utc_to_local(agency: &Agency, at: DateTime<Utc>) -> DateTime<Tz> {
+        agency.utc_to_local(at)
+    }
+
+    /// A request's agency-local date-time (`YYYY-MM-DDTHH:MM`, optional matching offset).
+    pub fn parse_local(agency: &Agency, input: &str) -> Result<DateTime<Utc>, LocalTimeError> {
+        service::parse_agency_local(agency.time_zone.tz(), input)
+    }
 }

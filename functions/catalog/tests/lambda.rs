@@ -5,7 +5,7 @@ use std::time::Duration;
 use ycyw_testkit::{Binary, LambdaRuntimeApi, apigw_http_get, database_url_of};
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
-async fn answers_invocations_in_lambda_mode(pool: sqlx::MySqlPool) {
+async fn catalog_answers_invocations_in_lambda_mode(pool: sqlx::MySqlPool) {
     let runtime = LambdaRuntimeApi::start().await;
     let _function = Binary::spawn(
         env!("CARGO_BIN_EXE_ycyw-catalog"),

@@ -1,0 +1,71 @@
+//! The catalog's errors, and how they answer over HTTP.
+
+use ycyw_shared::ApiError;
+use ycyw_shared::error::FieldError;
+
+use crate::model::InvalidValue;
+
+/// What can go wrong in the catalog.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    /// Unknown, or another agency's, resource (404).
+    #[error("not found")]
+    NotFound,
+    /// Well-formed but invalid input, one entry per field (422).
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    /// Authenticated but lacking the right (403).
+    #[error("{0}")]
+    Forbidden(String),
+    /// The database failed (500).
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    /// A stored row no longer parses: a bug or a hand-edited row (500).
+    #[error("corrupt catalog row: {0}")]
+    Corrupt(String),
+}
+
+impl CatalogError {
+    /// 422 with one field error.
+    pub fn field(field: &str, invalid: InvalidValue) -> Self {
+        CatalogError::Invalid(vec![invalid.at(field)])
+    }
+}
+
+impl From<CatalogError> for ApiError {
+    fn from(error: CatalogError) -> Self {
+        match error {
+            CatalogError::NotFound => ApiError::NotFound,
+            CatalogError::Invalid(errors) => ApiError::Unprocessable(errors),
+            CatalogError::Forbidden(detail) => ApiError::Forbidden { code: "forbidden", detail },
+            CatalogError::Database(e) => ApiError::from(e),
+            CatalogError::Corrupt(what) => ApiError::Internal(anyhow::anyhow!("corrupt catalog row: {what}")),
+        }
+    }
+}
+
+/// Collects field errors so a request hears about all its mistakes at once.
+#[derive(Debug, Default)]
+pub struct Errors(Vec<FieldError>);
+
+impl Errors {
+    /// Keeps the value, or records its error under `field`.
+    pub fn check<T>(&mut self, field: &str, result: Result<T, InvalidValue>) -> Option<T> {
+        result.map_err(|e| self.0.push(e.at(field))).ok()
+    }
+
+    /// Records an error.
+    pub fn push(&mut self, error: FieldError) {
+        self.0.push(error);
+    }
+
+    /// Records several errors.
+    pub fn extend(&mut self, errors: impl IntoIterator<Item = FieldError>) {
+        self.0.extend(errors);
+    }
+
+    /// `Ok(())` when nothing was recorded.
+    pub fn finish(self) -> Result<(), CatalogError> {
+        if self.0.is_empty() { Ok(()) } else { Err(CatalogError::Invalid(self.0)) }
+    }
+}

@@ -1,0 +1,45 @@
+//! `PATCH /vehicles/{id}`: an agent edits a vehicle of their fleet.
+
+use axum::Json;
+use axum::extract::State;
+use ycyw_shared::auth::AgentUser;
+use ycyw_shared::error::{Problem, ValidJson};
+use ycyw_shared::{ApiError, AppState};
+
+use super::ResourceId;
+use crate::model::{Vehicle, VehiclePatch};
+use crate::service;
+
+/// Edits a vehicle; fields left out are unchanged.
+#[utoipa::path(
+    patch,
+    path = "/vehicles/{id}",
+    tag = "catalog",
+    params(("id" = uuid::Uuid, Path, description = "Vehicle id")),
+    request_body = VehiclePatch,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The updated vehicle", body = Vehicle),
+        (status = 401, description = "No or invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Not an agent", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "Unknown vehicle, or another agency's", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn update_vehicle(
+    State(state): State<AppState>,
+    agent: AgentUser,
+    ResourceId(id): ResourceId,
+    body: Result<ValidJson<VehiclePatch>, ApiError>,
+) -> Result<Json<Vehicle>, ApiError> {
+    // Ownership (404) comes before the body's validation (422): the service checks it first, and a
+    // malformed body is only reported to the vehicle's own agents.
+    let patch = match body {
+        Ok(ValidJson(patch)) => patch,
+        Err(rejection) => {
+            service::ensure_vehicle_owner(&state.db, agent.agency_id, id).await?;
+            return Err(rejection);
+        }
+    };
+    Ok(Json(service::update_vehicle(&state.db, agent.agency_id, id, &patch, state.clock.now()).await?))
+}
