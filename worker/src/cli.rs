@@ -49,9 +49,9 @@ pub enum Command {
         /// The staff member's email address.
         #[arg(long)]
         email: String,
-        /// The agent's agency (its id).
+        /// The agent's agency: its code (e.g. PAR-GDL) or id.
         #[arg(long)]
-        agency: Option<Uuid>,
+        agency: Option<String>,
         /// Language of the invitation: en or fr.
         #[arg(long, default_value = "en", value_parser = ["en", "fr"])]
         locale: String,
@@ -134,6 +134,17 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
             let role: Role = role.parse().map_err(|e: String| anyhow::anyhow!(e))?;
             let locale = if locale == "fr" { Locale::Fr } else { Locale::En };
             let state = runtime::connect(settings).await?;
+            let agency = match agency {
+                Some(given) => {
+                    let catalog = ycyw_catalog::Catalog::from_state(&state);
+                    let found = match given.parse::<Uuid>() {
+                        Ok(id) => catalog.agency(id).await?,
+                        Err(_) => catalog.agency_by_code(&given).await?,
+                    };
+                    Some(found.ok_or_else(|| anyhow::anyhow!("no agency has the code or id {given:?}"))?.id)
+                }
+                None => None,
+            };
             let id = ycyw_auth::service::create_staff(&state, role, &email, agency, locale).await?;
             println!("{id}");
             println!("invitation queued: the worker sends it with a link to set the password (valid 7 days)");

@@ -143,9 +143,12 @@ async fn ops_enqueue_list_and_retry_jobs(pool: MySqlPool) {
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn ops_create_staff_queues_an_invitation(pool: MySqlPool) {
     let url = database_url_of(&pool).await.unwrap();
-    let agency = uuid::Uuid::now_v7();
+    let (ok, _, err) = cli(&url, &["seed-demo"]).await;
+    assert!(ok, "{err}");
+    let (agency, code): (uuid::Uuid, String) =
+        sqlx::query_as("SELECT id, code FROM agencies ORDER BY code LIMIT 1").fetch_one(&pool).await.unwrap();
     let (ok, out, err) =
-        cli(&url, &["create-staff", "--role", "agent", "--email", "Lea@ycyw.example", "--agency", &agency.to_string(), "--locale", "fr"])
+        cli(&url, &["create-staff", "--role", "agent", "--email", "Lea@ycyw.example", "--agency", &code.to_lowercase(), "--locale", "fr"])
             .await;
     assert!(ok, "{err}");
     let id = out.lines().next().unwrap().trim().to_string();
@@ -158,6 +161,11 @@ async fn ops_create_staff_queues_an_invitation(pool: MySqlPool) {
 
     let (ok, _, err) = cli(&url, &["create-staff", "--role", "agent", "--email", "bob@ycyw.example"]).await;
     assert!(!ok && err.contains("an agent needs an agency"), "{err}");
+    let (ok, _, err) = cli(&url, &["create-staff", "--role", "agent", "--email", "bob@ycyw.example", "--agency", "NOPE-XXX"]).await;
+    assert!(!ok && err.contains("no agency has the code or id"), "{err}");
+    let (ok, out, err) =
+        cli(&url, &["create-staff", "--role", "agent", "--email", "bob@ycyw.example", "--agency", &agency.to_string()]).await;
+    assert!(ok && out.lines().count() == 2, "by id too: {err}");
     let (ok, _, err) = cli(&url, &["create-staff", "--role", "client", "--email", "c@ycyw.example"]).await;
     assert!(!ok && err.contains("invalid value"), "{err}");
     let (ok, _, err) = cli(&url, &["create-staff", "--role", "support", "--email", "lea@ycyw.example"]).await;

@@ -81,6 +81,14 @@ impl Catalog {
         repo::find_agency(&self.db, id).await
     }
 
+    /// One agency by its code (`PAR-GDL`), active or not; `None` for an unknown or malformed code.
+    pub async fn agency_by_code(&self, code: &str) -> Result<Option<Agency>, CatalogError> {
+        match code.trim().to_uppercase().parse::<model::AgencyCode>() {
+            Ok(code) => repo::find_agency_by_code(&self.db, &code).await,
+            Err(_) => Ok(None),
+        }
+    }
+
     /// The active agencies of a city (case- and accent-insensitive), by code.
     pub async fn agencies_in_city(&self, city: &str) -> Result<Vec<Agency>, CatalogError> {
         let filter = repo::AgencyFilter { city: Some(city.trim().to_string()), ..repo::AgencyFilter::default() };
