@@ -246,13 +246,20 @@ fn bytes_rejection(rejection: BytesRejection) -> ApiError {
 /// at line L column C`; the path becomes the field, so clients can show the error next to it.
 fn json_data_error(text: &str) -> ApiError {
     let reason = text.split_once("target type: ").map_or(text, |(_, rest)| rest);
-    let (field, message) = match reason.split_once(": ") {
-        Some((path, message)) if !path.contains(' ') => (path.to_string(), message.to_string()),
-        _ => (missing_field_name(reason).unwrap_or_default(), reason.to_string()),
+    let (path, message) = match reason.split_once(": ") {
+        Some((path, message)) if !path.contains(' ') => (Some(path), message),
+        _ => (None, reason),
     };
+    let missing = message.starts_with("missing field").then(|| missing_field_name(message)).flatten();
     let code = if message.starts_with("missing field") { "required" } else { "invalid" };
-    let field = if field.is_empty() { missing_field_name(&message).unwrap_or_else(|| "body".into()) } else { field };
-    ApiError::field(field, code, strip_position(&message))
+    let field = match (path, missing) {
+        // A field missing in a nested object: `items[0]` + `oneWayFee`.
+        (Some(path), Some(name)) => format!("{path}.{name}"),
+        (Some(path), None) => path.to_string(),
+        (None, Some(name)) => name,
+        (None, None) => "body".to_string(),
+    };
+    ApiError::field(field, code, strip_position(message))
 }
 
 fn missing_field_name(message: &str) -> Option<String> {
@@ -321,6 +328,12 @@ mod tests {
         let e = json_data_error("Failed to deserialize the JSON body into the target type: missing field `email` at line 1 column 2");
         let problem = e.problem();
         assert_eq!((problem.errors[0].field.as_str(), problem.errors[0].code.as_str()), ("email", "required"));
+
+        let e = json_data_error(
+            "Failed to deserialize the JSON body into the target type: items[0]: missing field `oneWayFee` at line 1 column 80",
+        );
+        let problem = e.problem();
+        assert_eq!((problem.errors[0].field.as_str(), problem.errors[0].code.as_str()), ("items[0].oneWayFee", "required"));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! - [`config`]: typed settings from the environment, secrets from AWS Secrets Manager.
 //! - [`db`]: the MySQL/MariaDB pool and the embedded migrations.
 //! - [`error`]: [`error::ApiError`] rendered as RFC 9457 `application/problem+json`.
+//! - [`extract`]: path ids and query strings with problem+json rejections.
 //! - [`queue`]: the transactional job outbox and the [`queue::Queue`] consumers use.
 //! - [`mail`]: localized templates and the SMTP / dev-mailbox mailer.
 //! - [`telemetry`]: logging with a masking policy for personal data and secrets.
@@ -17,6 +18,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod extract;
 pub mod health;
 pub mod mail;
 pub mod queue;

@@ -139,8 +139,7 @@ async fn catalog_rate_sets_are_validated_and_all_or_nothing(pool: MySqlPool) {
         )
         .await
         .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
-    // ycyw_shared's ValidJson names the object holding a missing field, and the field in the message.
-    assert!(has_error(&body, "items[0]", "required"), "{body}");
+    assert!(has_error(&body, "items[0].oneWayFee", "required"), "{body}");
     assert!(body["errors"][0]["message"].as_str().unwrap().contains("oneWayFee"), "{body}");
     let body = app
         .call(Method::PUT, &path, Some(&json!({ "items": [item("CDMR", 1, "GBP", "2026-02-30", None)] })), &[("authorization", &auth)])
