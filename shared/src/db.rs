@@ -51,3 +51,38 @@ pub fn is_unique_violation(error: &sqlx::Error, key: &str) -> bool {
         _ => false,
     }
 }
+
+/// True for a deadlock (1213) or a lock wait timeout (1205): InnoDB rolled the statement or the
+/// transaction back, and running it again may succeed.
+pub fn is_transient(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(db) => {
+            db.code().as_deref() == Some("40001")
+                || db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>().is_some_and(|e| matches!(e.number(), 1205 | 1213))
+        }
+        _ => false,
+    }
+}
+
+/// Runs `operation` (a whole transaction, or a single statement) again, up to 8 times with a
+/// short growing pause, while it fails with a transient error; `sql_error` finds the database
+/// error inside the operation's error type.
+pub async fn retry_transient<T, E, F, Fut>(mut operation: F, sql_error: impl Fn(&E) -> Option<&sqlx::Error>) -> Result<T, E>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, E>>,
+{
+    const ATTEMPTS: u32 = 8;
+    let mut attempt = 1;
+    loop {
+        match operation().await {
+            Err(error) if attempt < ATTEMPTS && sql_error(&error).is_some_and(is_transient) => {
+                let pause = 5 * u64::from(attempt) + u64::from(rand::random::<u8>() % 10);
+                tracing::debug!(attempt, "transient database error, trying again");
+                tokio::time::sleep(Duration::from_millis(pause)).await;
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}

@@ -111,13 +111,13 @@ async fn a_permanent_failure_is_dead_at_once(pool: MySqlPool) {
 async fn concurrent_workers_never_claim_the_same_job(pool: MySqlPool) {
     let clock = ManualClock::at(test_epoch());
     let mut tx = pool.begin().await.unwrap();
-    for n in 0..60 {
+    for n in 0..120 {
         enqueue(&mut tx, NewJob::new("send_email", json!({ "n": n })), clock.now()).await.unwrap();
     }
     tx.commit().await.unwrap();
 
     let mut workers = Vec::new();
-    for w in 0..4 {
+    for w in 0..8 {
         let queue = consumer(&pool, &clock, &format!("w{w}"));
         workers.push(tokio::spawn(async move {
             let mut mine = Vec::new();
@@ -133,8 +133,8 @@ async fn concurrent_workers_never_claim_the_same_job(pool: MySqlPool) {
         all.extend(worker.await.unwrap());
     }
     let unique: HashSet<_> = all.iter().collect();
-    assert_eq!(all.len(), 60, "every job ran");
-    assert_eq!(unique.len(), 60, "no job ran twice");
+    assert_eq!(all.len(), 120, "every job ran");
+    assert_eq!(unique.len(), 120, "no job ran twice");
 }
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]

@@ -45,9 +45,8 @@ fn error_text(error: &str) -> String {
     error.chars().take(2000).collect()
 }
 
-#[async_trait]
-impl Queue for DbQueue {
-    async fn claim(&self) -> Result<Option<Job>, QueueError> {
+impl DbQueue {
+    async fn claim_once(&self) -> Result<Option<Job>, QueueError> {
         loop {
             let now = self.now();
             let mut conn = self.pool.acquire().await?;
@@ -112,7 +111,7 @@ impl Queue for DbQueue {
         }
     }
 
-    async fn complete(&self, job: &Job) -> Result<(), QueueError> {
+    async fn complete_once(&self, job: &Job) -> Result<(), QueueError> {
         let now = self.now();
         let result = sqlx::query(
             "UPDATE jobs SET status = 'done', locked_until = NULL, locked_by = NULL, last_error = NULL, finished_at = ?, updated_at = ?
@@ -128,7 +127,7 @@ impl Queue for DbQueue {
         Ok(())
     }
 
-    async fn fail(&self, job: &Job, error: &str, permanent: bool) -> Result<Retry, QueueError> {
+    async fn fail_once(&self, job: &Job, error: &str, permanent: bool) -> Result<Retry, QueueError> {
         let now = self.now();
         let retry = if permanent || job.attempt >= job.max_attempts {
             Retry::Dead
@@ -157,7 +156,7 @@ impl Queue for DbQueue {
         Ok(retry)
     }
 
-    async fn release(&self, job: &Job) -> Result<(), QueueError> {
+    async fn release_once(&self, job: &Job) -> Result<(), QueueError> {
         let now = self.now();
         let result = sqlx::query(
             "UPDATE jobs SET status = 'queued', attempts = GREATEST(attempts, 1) - 1, run_at = ?, locked_until = NULL, locked_by = NULL, updated_at = ?
@@ -172,6 +171,39 @@ impl Queue for DbQueue {
         held(&result, job)?;
         Ok(())
     }
+}
+
+// InnoDB may pick any of several workers claiming and finishing jobs at once as a deadlock
+// victim; the statement is then simply tried again.
+#[async_trait]
+impl Queue for DbQueue {
+    async fn claim(&self) -> Result<Option<Job>, QueueError> {
+        retrying(|| self.claim_once()).await
+    }
+
+    async fn complete(&self, job: &Job) -> Result<(), QueueError> {
+        retrying(|| self.complete_once(job)).await
+    }
+
+    async fn fail(&self, job: &Job, error: &str, permanent: bool) -> Result<Retry, QueueError> {
+        retrying(|| self.fail_once(job, error, permanent)).await
+    }
+
+    async fn release(&self, job: &Job) -> Result<(), QueueError> {
+        retrying(|| self.release_once(job)).await
+    }
+}
+
+async fn retrying<T, F, Fut>(operation: F) -> Result<T, QueueError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, QueueError>>,
+{
+    crate::db::retry_transient(operation, |error| match error {
+        QueueError::Store(e) => Some(e),
+        QueueError::LeaseLost(_) => None,
+    })
+    .await
 }
 
 /// One row of `jobs list`. The payload is left out: it may hold personal data.

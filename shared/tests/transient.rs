@@ -1,0 +1,72 @@
+//! Deadlocks happen between workers claiming and finishing jobs at once (scripts/test saw one):
+//! a real InnoDB deadlock is recognised as transient, and the operation is run again.
+#![allow(clippy::unwrap_used)]
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use sqlx::MySqlPool;
+use ycyw_shared::db::{is_transient, retry_transient};
+
+/// Two transactions lock two rows in opposite orders: InnoDB kills one of them.
+async fn real_deadlock(pool: &MySqlPool) -> sqlx::Error {
+    sqlx::query("CREATE TABLE deadlock_probe (id INT PRIMARY KEY, n INT NOT NULL) ENGINE = InnoDB").execute(pool).await.unwrap();
+    sqlx::query("INSERT INTO deadlock_probe VALUES (1, 0), (2, 0)").execute(pool).await.unwrap();
+    let mut ta = pool.begin().await.unwrap();
+    let mut tb = pool.begin().await.unwrap();
+    sqlx::query("UPDATE deadlock_probe SET n = 1 WHERE id = 1").execute(&mut *ta).await.unwrap();
+    sqlx::query("UPDATE deadlock_probe SET n = 1 WHERE id = 2").execute(&mut *tb).await.unwrap();
+    let first = tokio::spawn(async move {
+        let result = sqlx::query("UPDATE deadlock_probe SET n = 2 WHERE id = 2").execute(&mut *ta).await;
+        (result.err(), ta)
+    });
+    let waiting = ycyw_testkit::wait_until(std::time::Duration::from_secs(10), || async {
+        let waits: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'")
+            .fetch_one(pool)
+            .await
+            .unwrap_or(0);
+        waits > 0
+    })
+    .await;
+    assert!(waiting, "the first transaction waits for the second one's lock");
+    let second = sqlx::query("UPDATE deadlock_probe SET n = 2 WHERE id = 1").execute(&mut *tb).await.err();
+    drop(tb);
+    let (first, _ta) = first.await.unwrap();
+    first.or(second).expect("one of the two transactions is the deadlock victim")
+}
+
+fn itself(error: &sqlx::Error) -> Option<&sqlx::Error> {
+    Some(error)
+}
+
+#[sqlx::test(migrations = false)]
+async fn shared_deadlocks_are_transient_and_retried(pool: MySqlPool) {
+    let deadlock = real_deadlock(&pool).await;
+    assert!(is_transient(&deadlock), "{deadlock}");
+    assert!(!is_transient(&sqlx::Error::RowNotFound));
+
+    let calls = AtomicU32::new(0);
+    let deadlock = std::sync::Mutex::new(Some(deadlock));
+    let result: Result<&str, sqlx::Error> = retry_transient(
+        || {
+            calls.fetch_add(1, Ordering::SeqCst);
+            let next = deadlock.lock().unwrap().take();
+            async move { next.map_or(Ok("done"), Err) }
+        },
+        itself,
+    )
+    .await;
+    assert_eq!(result.unwrap(), "done");
+    assert_eq!(calls.load(Ordering::SeqCst), 2, "failed once, then ran again");
+
+    let calls = AtomicU32::new(0);
+    let result: Result<(), sqlx::Error> = retry_transient(
+        || {
+            calls.fetch_add(1, Ordering::SeqCst);
+            async { Err(sqlx::Error::RowNotFound) }
+        },
+        itself,
+    )
+    .await;
+    assert!(result.is_err());
+    assert_eq!(calls.load(Ordering::SeqCst), 1, "other errors are not retried");
+}
