@@ -1,6 +1,6 @@
 //! Deadlocks happen between workers claiming and finishing jobs at once (scripts/test saw one):
 //! a real InnoDB deadlock is recognised as transient, and the operation is run again.
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
