@@ -32,7 +32,7 @@ where
 }
 
 /// The moto server for AWS APIs: `MOTO_URL` when `scripts/test` started one, else one started
-/// for this test process (and left to die with it).
+/// for this test process, stopped when the process exits.
 pub async fn moto_endpoint() -> String {
     if let Ok(url) = std::env::var("MOTO_URL") {
         return url;
@@ -40,8 +40,12 @@ pub async fn moto_endpoint() -> String {
     static STARTED: OnceLock<(String, std::sync::Mutex<Option<std::process::Child>>)> = OnceLock::new();
     let (url, _) = STARTED.get_or_init(|| {
         let port = free_port();
-        let child = std::process::Command::new("moto_server")
-            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        // The shell stops moto when our end of its stdin closes, i.e. when this test process
+        // exits, whatever way it exits: no server outlives the tests.
+        let script = format!("moto_server -H 127.0.0.1 -p {port} >/dev/null 2>&1 & server=$!; cat >/dev/null; kill $server; wait $server");
+        let child = std::process::Command::new("sh")
+            .args(["-c", &script])
+            .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
