@@ -1,0 +1,73 @@
+import { Routes } from '@angular/router';
+
+import { authGuard, guestGuard } from './core/auth/guards';
+import { SignIn } from './features/auth/sign-in';
+import { Home } from './features/home/home';
+
+/**
+ * Top-level routes. Each business area is a lazy feature folder with its own `*.routes.ts`;
+ * the next ones slot in the same way: `search/`, `booking/` (authGuard), `support/`, and
+ * `agent/` (`canActivate: [roleGuard('agent')]`). Route titles are dictionary keys.
+ */
+export const routes: Routes = [
+  { path: '', component: Home, title: 'home.title' },
+  {
+    path: 'sign-in',
+    canActivate: [guestGuard],
+    title: 'auth.signIn.title',
+    // Eager: the page most visits go through, and one of the two Lighthouse budgets.
+    component: SignIn,
+  },
+  {
+    path: 'register',
+    canActivate: [guestGuard],
+    title: 'auth.register.title',
+    loadComponent: () => import('./features/auth/register').then((m) => m.Register),
+  },
+  {
+    path: 'verify-email',
+    title: 'auth.verify.title',
+    loadComponent: () => import('./features/auth/verify-email').then((m) => m.VerifyEmail),
+  },
+  {
+    path: 'forgot-password',
+    title: 'auth.forgot.title',
+    loadComponent: () => import('./features/auth/forgot-password').then((m) => m.ForgotPassword),
+  },
+  {
+    path: 'reset-password',
+    title: 'auth.reset.title',
+    data: { mode: 'reset' },
+    loadComponent: () => import('./features/auth/set-password').then((m) => m.SetPassword),
+  },
+  {
+    path: 'set-password',
+    title: 'auth.staff.title',
+    data: { mode: 'staff' },
+    loadComponent: () => import('./features/auth/set-password').then((m) => m.SetPassword),
+  },
+  {
+    path: 'account',
+    canActivate: [authGuard],
+    loadChildren: () => import('./features/account/account.routes').then((m) => m.accountRoutes),
+  },
+  {
+    path: 'agencies',
+    loadChildren: () => import('./features/agencies/agencies.routes').then((m) => m.agencyRoutes),
+  },
+  {
+    path: 'terms',
+    title: 'terms.title',
+    loadComponent: () => import('./features/legal/terms').then((m) => m.Terms),
+  },
+  {
+    path: 'error',
+    title: 'errorPage.title',
+    loadComponent: () => import('./features/errors/error-page').then((m) => m.ErrorPage),
+  },
+  {
+    path: '**',
+    title: 'notFound.title',
+    loadComponent: () => import('./features/errors/not-found').then((m) => m.NotFound),
+  },
+];

@@ -1,0 +1,20 @@
+/** Paths of the API (same origin: the api binary, or the ALB in AWS, serves both). */
+export const API = '/api/v1';
+
+export const endpoints = {
+  registrations: `${API}/auth/registrations`,
+  emailVerifications: `${API}/auth/email-verifications`,
+  sessions: `${API}/auth/sessions`,
+  refresh: `${API}/auth/sessions/refresh`,
+  currentSession: `${API}/auth/sessions/current`,
+  passwordResetRequests: `${API}/auth/password-reset-requests`,
+  passwordResets: `${API}/auth/password-resets`,
+  me: `${API}/users/me`,
+  myPassword: `${API}/users/me/password`,
+  myExport: `${API}/users/me/export`,
+  agencies: `${API}/agencies`,
+} as const;
+
+export function isApiUrl(url: string): boolean {
+  return url.startsWith(`${API}/`);
+}

@@ -1,0 +1,91 @@
+import { TestBed } from '@angular/core/testing';
+
+import { DICTIONARIES, I18n, initialLocale, intlLocaleFor, translate } from './i18n';
+
+type Tree = { [key: string]: string | Tree };
+
+function leaves(tree: Tree, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(tree)) {
+    if (typeof value === 'string') out.set(`${prefix}${key}`, value);
+    else for (const [k, v] of leaves(value, `${prefix}${key}.`)) out.set(k, v);
+  }
+  return out;
+}
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('dictionaries', () => {
+  const en = leaves(DICTIONARIES.en as unknown as Tree);
+  const fr = leaves(DICTIONARIES.fr as unknown as Tree);
+
+  it('have exactly the same keys in English and French', () => {
+    expect([...fr.keys()].sort()).toEqual([...en.keys()].sort());
+    expect(en.size).toBeGreaterThan(200);
+  });
+
+  it('have no empty text', () => {
+    for (const [locale, dictionary] of [['en', en], ['fr', fr]] as const) {
+      const empty = [...dictionary].filter(([, text]) => text.trim() === '').map(([key]) => `${locale}:${key}`);
+      expect(empty).toEqual([]);
+    }
+  });
+
+  it('use the same placeholders in both languages', () => {
+    const mismatched = [...en].filter(([key, text]) => placeholders(text).join() !== placeholders(fr.get(key) ?? '').join());
+    expect(mismatched.map(([key]) => key)).toEqual([]);
+  });
+
+  it('are actually translated (French differs from English but for names)', () => {
+    const sameOnPurpose = new Set(['brand.name']);
+    const identical = [...en].filter(([key, text]) => fr.get(key) === text && !sameOnPurpose.has(key)).map(([key]) => key);
+    expect(identical).toEqual([]);
+  });
+
+  it('write French with French typography (no straight apostrophes)', () => {
+    const straight = [...fr].filter(([, text]) => text.includes("'")).map(([key]) => key);
+    expect(straight).toEqual([]);
+  });
+});
+
+describe('translate', () => {
+  it('fills placeholders and falls back to the key', () => {
+    expect(translate(DICTIONARIES.en, 'agencies.count', { count: 3 })).toBe('3 agencies');
+    expect(translate(DICTIONARIES.fr, 'agencies.count', { count: 3 })).toBe('3 agences');
+    expect(translate(DICTIONARIES.en, 'no.such.key')).toBe('no.such.key');
+    expect(translate(DICTIONARIES.en, 'agencies')).toBe('agencies');
+  });
+});
+
+describe('locale choice', () => {
+  it('prefers the remembered choice, then the browser languages we speak, then English', () => {
+    expect(initialLocale('fr', ['en-US'])).toBe('fr');
+    expect(initialLocale(null, ['de-DE', 'fr-CA', 'en'])).toBe('fr');
+    expect(initialLocale('xx', ['de-DE'])).toBe('en');
+  });
+
+  it('formats with the browser’s regional variant of the chosen language', () => {
+    expect(intlLocaleFor('fr', ['en-US', 'fr-CA'])).toBe('fr-CA');
+    expect(intlLocaleFor('en', ['fr-FR'])).toBe('en-GB');
+  });
+});
+
+describe('I18n', () => {
+  beforeEach(() => localStorage.clear());
+
+  it('switches language, remembers it and sets <html lang>', () => {
+    const i18n = TestBed.inject(I18n);
+    i18n.setLocale('fr');
+    TestBed.tick();
+    expect(i18n.t('nav.agencies')).toBe('Nos agences');
+    expect(localStorage.getItem('ycyw.locale')).toBe('fr');
+    expect(document.documentElement.lang).toBe('fr');
+    expect(i18n.countryName('DE')).toBe('Allemagne');
+    i18n.setLocale('en');
+    TestBed.tick();
+    expect(i18n.t('nav.agencies')).toBe('Our agencies');
+    expect(i18n.countryName('DE')).toBe('Germany');
+    expect(i18n.lookup(['errors.fields.address_postalCode.invalid', 'errors.codes.invalid'])).toMatch(/postal code/);
+    expect(i18n.lookup(['errors.fields.nothing.invalid'])).toBeNull();
+  });
+});

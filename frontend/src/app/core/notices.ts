@@ -1,0 +1,32 @@
+import { Injectable, signal } from '@angular/core';
+
+import type { TranslationKey, TranslationParams } from './i18n/i18n';
+
+export interface Notice {
+  kind: 'success' | 'info' | 'warning';
+  key: TranslationKey;
+  params?: TranslationParams;
+}
+
+/** A message that outlives a navigation ("your account was deleted"), shown by the shell. */
+@Injectable({ providedIn: 'root' })
+export class Notices {
+  readonly current = signal<Notice | null>(null);
+  private fresh = false;
+
+  /** Shows a notice on the page the app is about to navigate to; the next navigation clears it. */
+  show(kind: Notice['kind'], key: TranslationKey, params?: TranslationParams): void {
+    this.current.set({ kind, key, params });
+    this.fresh = true;
+  }
+
+  /** Called by the shell after each navigation. */
+  navigated(): void {
+    if (this.fresh) this.fresh = false;
+    else this.current.set(null);
+  }
+
+  dismiss(): void {
+    this.current.set(null);
+  }
+}
