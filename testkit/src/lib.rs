@@ -34,7 +34,7 @@ use ycyw_shared::time::ManualClock;
 pub use binaries::assert_binary_serves_http;
 pub use lambda::{LambdaRuntimeApi, apigw_http_get};
 pub use logs::LogCapture;
-pub use process::{Binary, free_port, moto_endpoint, put_secret, wait_until};
+pub use process::{Binary, free_port, moto_endpoint, put_secret, run_to_end, wait_until};
 pub use smtp::{ReceivedMail, SmtpSink};
 
 /// The JWT key of test settings (≥ 32 bytes).

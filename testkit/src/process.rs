@@ -136,3 +136,19 @@ pub async fn put_secret(endpoint: &str, name: &str, value: &str) {
         panic!("creating secret {name} in moto: {}", aws_sdk_secretsmanager::error::DisplayErrorContext(e));
     }
 }
+
+/// Runs `path` with `args` in a clean test environment plus `env` and waits for it: (success,
+/// stdout, stderr). For the command-line tools (`ycyw-worker jobs list`, `seed-demo`…).
+pub async fn run_to_end(path: &str, args: &[&str], env: &[(&str, &str)]) -> (bool, String, String) {
+    let output = Command::new(path)
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("APP_ENV", "test")
+        .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
+        .output()
+        .await
+        .unwrap_or_else(|e| panic!("running {path}: {e}"));
+    (output.status.success(), String::from_utf8_lossy(&output.stdout).into_owned(), String::from_utf8_lossy(&output.stderr).into_owned())
+}

@@ -2,22 +2,12 @@
 //! The catalog's ops commands as ops run them: `seed-demo`, `create-agency`, `bench-data`.
 
 use sqlx::MySqlPool;
-use tokio::process::Command;
 use ycyw_testkit::database_url_of;
 
 const WORKER: &str = env!("CARGO_BIN_EXE_ycyw-worker");
 
 async fn cli(url: &str, args: &[&str]) -> (bool, String, String) {
-    let output = Command::new(WORKER)
-        .args(args)
-        .env_clear()
-        .env("DATABASE_URL", url)
-        .env("APP_ENV", "test")
-        .env("RUST_LOG", "warn")
-        .output()
-        .await
-        .unwrap();
-    (output.status.success(), String::from_utf8_lossy(&output.stdout).into_owned(), String::from_utf8_lossy(&output.stderr).into_owned())
+    ycyw_testkit::run_to_end(WORKER, args, &[("DATABASE_URL", url)]).await
 }
 
 async fn count(pool: &MySqlPool, sql: &'static str) -> i64 {

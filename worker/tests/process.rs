@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use sqlx::MySqlPool;
-use tokio::process::Command;
 use ycyw_shared::mail::{self, EmailJob, Locale, Template};
 use ycyw_testkit::{Binary, SmtpSink, database_url_of, free_port, wait_until};
 
@@ -102,16 +101,7 @@ async fn sigterm_stops_the_worker_and_its_health_server(pool: MySqlPool) {
 }
 
 async fn cli(url: &str, args: &[&str]) -> (bool, String, String) {
-    let output = Command::new(WORKER)
-        .args(args)
-        .env_clear()
-        .env("DATABASE_URL", url)
-        .env("APP_ENV", "test")
-        .env("RUST_LOG", "warn")
-        .output()
-        .await
-        .unwrap();
-    (output.status.success(), String::from_utf8_lossy(&output.stdout).into_owned(), String::from_utf8_lossy(&output.stderr).into_owned())
+    ycyw_testkit::run_to_end(WORKER, args, &[("DATABASE_URL", url)]).await
 }
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
