@@ -136,7 +136,7 @@ mod tests {
             (r#"body="{\"password\":\"hunter2hunter2\",\"note\":1}""#, &["hunter2hunter2"][..]),
             ("authorization: Bearer abc.def-ghi", &["abc.def-ghi"][..]),
             ("token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.sig123", &["eyJhbGciOiJIUzI1NiJ9"][..]),
-            ("key sk_live_51Habc123 and whsec_abcdef123", &["sk_live_51Habc123", "whsec_abcdef123"][..]),
+            ("key sk_live_abc123 and whsec_abcdef123", &["sk_live_abc123", "whsec_abcdef123"][..]),
             ("db mysql://app:s3cr3t@db.internal:3306/ycyw", &["s3cr3t"][..]),
             ("first_name=Ana last_name=\"Silva\" phone=+33612345678", &["Ana", "Silva", "+33612345678"][..]),
             ("cookie: ycyw_refresh=Zm9vYmFy", &["Zm9vYmFy"][..]),
