@@ -15,22 +15,12 @@ async fn real_deadlock(pool: &MySqlPool) -> sqlx::Error {
     let mut tb = pool.begin().await.unwrap();
     sqlx::query("UPDATE deadlock_probe SET n = 1 WHERE id = 1").execute(&mut *ta).await.unwrap();
     sqlx::query("UPDATE deadlock_probe SET n = 1 WHERE id = 2").execute(&mut *tb).await.unwrap();
-    let first = tokio::spawn(async move {
-        let result = sqlx::query("UPDATE deadlock_probe SET n = 2 WHERE id = 2").execute(&mut *ta).await;
-        (result.err(), ta)
-    });
-    let waiting = ycyw_testkit::wait_until(std::time::Duration::from_secs(10), || async {
-        let waits: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM information_schema.INNODB_TRX WHERE trx_state = 'LOCK WAIT'")
-            .fetch_one(pool)
-            .await
-            .unwrap_or(0);
-        waits > 0
-    })
-    .await;
-    assert!(waiting, "the first transaction waits for the second one's lock");
-    let second = sqlx::query("UPDATE deadlock_probe SET n = 2 WHERE id = 1").execute(&mut *tb).await.err();
-    drop(tb);
-    let (first, _ta) = first.await.unwrap();
+    // Whichever of these comes second closes the cycle, so InnoDB kills one of them.
+    let (first, second) = tokio::join!(
+        sqlx::query("UPDATE deadlock_probe SET n = 2 WHERE id = 2").execute(&mut *ta),
+        sqlx::query("UPDATE deadlock_probe SET n = 2 WHERE id = 1").execute(&mut *tb),
+    );
+    let (first, second) = (first.err(), second.err());
     first.or(second).expect("one of the two transactions is the deadlock victim")
 }
 
