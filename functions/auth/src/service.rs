@@ -264,9 +264,10 @@ pub async fn login(state: &AppState, auth: &Auth, request: LoginRequest) -> Resu
     }
     let hash = user.as_ref().and_then(|u| u.password_hash.clone());
     let matches = auth.hasher.verify(request.password, hash).await.map_err(internal)?;
+    let known_id = user.as_ref().map(|u| u.id);
     let Some(user) = user.filter(|_| matches) else {
-        if let Some(known) = repo::user_by_email(&mut conn, email.as_str()).await? {
-            repo::record_failed_login(&mut conn, known.id, MAX_FAILED_LOGINS, now + LOCK_DURATION, now).await?;
+        if let Some(id) = known_id {
+            repo::record_failed_login(&mut conn, id, MAX_FAILED_LOGINS, now + LOCK_DURATION, now).await?;
         }
         return Err(login_failed());
     };
