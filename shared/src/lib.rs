@@ -7,6 +7,9 @@
 //! - [`error`]: [`error::ApiError`] rendered as RFC 9457 `application/problem+json`.
 //! - [`extract`]: path ids and query strings with problem+json rejections.
 //! - [`queue`]: the transactional job outbox and the [`queue::Queue`] consumers use.
+//! - [`jobs`]: typed job kinds, the handlers modules register, and schedules.
+//! - [`module`]: the [`module::Module`] seam every function crate implements, and
+//!   [`module::Deployable`], the modules one binary links.
 //! - [`mail`]: localized templates and the SMTP / dev-mailbox mailer.
 //! - [`telemetry`]: logging with a masking policy for personal data and secrets.
 //! - [`rate_limit`]: per-IP limits shared by every instance.
@@ -20,7 +23,9 @@ pub mod db;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod jobs;
 pub mod mail;
+pub mod module;
 pub mod queue;
 pub mod rate_limit;
 pub mod runtime;

@@ -20,8 +20,9 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ComponentsBuilder, InfoBuilder, OpenApi, OpenApiBuilder};
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::config::{SecretKey, Settings};
+use crate::config::Settings;
 use crate::error::{self, ApiError};
+use crate::module::{Deployable, Duty, ShutdownHook};
 use crate::state::AppState;
 use crate::{db, health, telemetry};
 
@@ -49,26 +50,23 @@ pub fn install_crypto_provider() {
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
 }
 
-/// Starts a function: settings and secrets, logging, pool, migrations (`RUN_MIGRATIONS=1`), then
-/// HTTP on `PORT` until SIGTERM/SIGINT, or the Lambda runtime loop.
-pub async fn serve<F>(name: &'static str, module: F) -> anyhow::Result<()>
-where
-    F: FnOnce(&AppState) -> OpenApiRouter<AppState>,
-{
-    serve_with_fallback(name, module, None).await
+/// Serves a deployable: the settings and secrets its served modules declare (production stops
+/// naming the first missing key), logging, pool, migrations (`RUN_MIGRATIONS=1`), each served
+/// module's set-up, then HTTP on `PORT` until SIGTERM/SIGINT, or the Lambda runtime loop.
+pub async fn serve(deployable: Deployable) -> anyhow::Result<()> {
+    serve_with_fallback(deployable, None).await
 }
 
 /// [`serve`] with a fallback for what is outside `/api/v1` and `/health` (the `api` binary serves
 /// the SPA there).
-pub async fn serve_with_fallback<F>(name: &'static str, module: F, fallback: Option<Router>) -> anyhow::Result<()>
-where
-    F: FnOnce(&AppState) -> OpenApiRouter<AppState>,
-{
+pub async fn serve_with_fallback(deployable: Deployable, fallback: Option<Router>) -> anyhow::Result<()> {
     install_crypto_provider();
-    let settings = Settings::load(&[SecretKey::JwtSigningKey]).await?;
+    let settings = deployable.settings(Duty::Http).await?;
     telemetry::init(settings.log_format);
-    let state = connect(settings).await?;
-    let app = app(state.clone(), module(&state), fallback);
+    let name = deployable.name();
+    let state = connect(settings).await?.with_account_parts(deployable.account_parts());
+    let routes = deployable.routes(&state).await?;
+    let app = app(state.clone(), routes.api, fallback);
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         tracing::info!(service = name, "starting under the Lambda runtime");
         let app = app.layer(middleware::from_fn(lambda_client_address));
@@ -76,7 +74,7 @@ where
     }
     let listener = tokio::net::TcpListener::bind(("0.0.0.0", state.settings.port)).await?;
     tracing::info!(service = name, bind = %listener.local_addr()?, "listening");
-    serve_until_signal(listener, app, state.settings.shutdown_grace).await?;
+    serve_until_signal(listener, app, state.settings.shutdown_grace, routes.shutdown).await?;
     tracing::info!(service = name, "stopped");
     Ok(())
 }
@@ -91,14 +89,23 @@ pub async fn connect(settings: Settings) -> anyhow::Result<AppState> {
     Ok(AppState::new(pool, settings))
 }
 
-/// Serves until SIGTERM or SIGINT, then stops accepting and lets in-flight requests finish for at
-/// most `grace`.
-pub async fn serve_until_signal(listener: tokio::net::TcpListener, app: Router, grace: Duration) -> std::io::Result<()> {
+/// Serves until SIGTERM or SIGINT, then runs the modules' shutdown hooks, stops accepting and
+/// lets in-flight requests finish; all within at most `grace`.
+pub async fn serve_until_signal(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    grace: Duration,
+    hooks: Vec<ShutdownHook>,
+) -> std::io::Result<()> {
     let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
     let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(async move {
         shutdown_signal().await;
         tracing::info!("shutdown signal received, draining in-flight requests");
         let _ = stopping_tx.send(true);
+        let hooks: Vec<_> = hooks.into_iter().map(|hook| tokio::spawn(hook())).collect();
+        for hook in hooks {
+            let _ = hook.await;
+        }
     });
     let deadline = async move {
         let _ = stopping_rx.wait_for(|stopping| *stopping).await;
@@ -157,11 +164,11 @@ pub fn openapi_base() -> OpenApi {
         .build()
 }
 
-/// The complete application: the module's routes under `/api/v1` with their OpenAPI document,
+/// The complete application: the modules' routes under `/api/v1` with their OpenAPI document,
 /// the health routes, problem+json fallbacks and the common layers.
-pub fn app(state: AppState, module: OpenApiRouter<AppState>, fallback: Option<Router>) -> Router {
+pub fn app(state: AppState, modules: OpenApiRouter, fallback: Option<Router>) -> Router {
     let settings = state.settings.clone();
-    let (api, spec) = OpenApiRouter::with_openapi(openapi_base()).nest(API_PREFIX, module).split_for_parts();
+    let (api, spec) = OpenApiRouter::with_openapi(openapi_base()).nest(API_PREFIX, modules).split_for_parts();
     let spec_json = spec.to_json().unwrap_or_else(|_| "{}".into());
     let api = api
         .route(
@@ -176,7 +183,7 @@ pub fn app(state: AppState, module: OpenApiRouter<AppState>, fallback: Option<Ro
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ))
         .method_not_allowed_fallback(error::method_not_allowed);
-    let mut router = api.merge(health::routes()).with_state(state);
+    let mut router = api.merge(health::routes().with_state(state));
     router = match fallback {
         Some(site) => router.fallback_service(site),
         None => router.fallback(error::not_found),

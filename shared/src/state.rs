@@ -4,12 +4,13 @@ use std::sync::Arc;
 
 use sqlx::MySqlPool;
 
-use crate::account::{AccountHook, AccountHooks};
+use crate::account::AccountParts;
 use crate::auth::JwtKeys;
 use crate::config::Settings;
 use crate::time::{Clock, SystemClock};
 
-/// Cheap to clone: the pool and the shared pieces are reference-counted.
+/// Cheap to clone: the pool and the shared pieces are reference-counted. A module with state of
+/// its own wraps this one (and implements `FromRef` to it, so the shared extractors still work).
 #[derive(Debug, Clone)]
 pub struct AppState {
     /// The database pool.
@@ -20,22 +21,20 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Access-token keys (absent where no `JWT_SIGNING_KEY` is configured, e.g. the worker).
     pub jwt: Option<Arc<JwtKeys>>,
-    /// The account hooks of the modules mounted in this process.
-    pub account_hooks: AccountHooks,
+    /// The account parts of every module linked into this process.
+    pub account_parts: AccountParts,
 }
 
 impl AppState {
     /// State over the system clock.
     pub fn new(db: MySqlPool, settings: Settings) -> Self {
         let jwt = JwtKeys::from_settings(&settings).map(Arc::new);
-        Self { db, settings: Arc::new(settings), clock: Arc::new(SystemClock), jwt, account_hooks: Arc::new([]) }
+        Self { db, settings: Arc::new(settings), clock: Arc::new(SystemClock), jwt, account_parts: Arc::new([]) }
     }
 
-    /// The same state with one more account hook.
-    pub fn with_account_hook(mut self, hook: Arc<dyn AccountHook>) -> Self {
-        let mut hooks: Vec<Arc<dyn AccountHook>> = self.account_hooks.iter().cloned().collect();
-        hooks.push(hook);
-        self.account_hooks = hooks.into();
+    /// The same state with these account parts.
+    pub fn with_account_parts(mut self, parts: AccountParts) -> Self {
+        self.account_parts = parts;
         self
     }
 

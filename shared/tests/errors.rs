@@ -47,7 +47,7 @@ async fn post_raw(app: &TestApp, content_type: Option<&str>, body: impl Into<Bod
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn valid_json_passes(pool: MySqlPool) {
-    let app = TestApp::new(pool, module, &[]).await;
+    let app = TestApp::routes(pool, module, &[]).await;
     let response = app.call(Method::POST, "/api/v1/echo", Some(&json!({"pickupAt": "2026-12-01T10:00", "days": 3})), &[]).await;
     assert_eq!(response.status, StatusCode::OK);
     assert_eq!(response.body, b"3 days");
@@ -55,27 +55,27 @@ async fn valid_json_passes(pool: MySqlPool) {
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn malformed_json_is_400(pool: MySqlPool) {
-    let app = TestApp::new(pool, module, &[]).await;
+    let app = TestApp::routes(pool, module, &[]).await;
     post_raw(&app, Some("application/json"), "{\"pickupAt\": ").await.assert_problem(StatusCode::BAD_REQUEST, "malformed_json");
 }
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn wrong_or_missing_content_type_is_415(pool: MySqlPool) {
-    let app = TestApp::new(pool, module, &[]).await;
+    let app = TestApp::routes(pool, module, &[]).await;
     post_raw(&app, Some("text/plain"), "{}").await.assert_problem(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
     post_raw(&app, None, "{}").await.assert_problem(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
 }
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn oversized_body_is_413(pool: MySqlPool) {
-    let app = TestApp::new(pool, module, &[("BODY_LIMIT_BYTES", "1024")]).await;
+    let app = TestApp::routes(pool, module, &[("BODY_LIMIT_BYTES", "1024")]).await;
     let big = format!("{{\"pickupAt\": \"{}\", \"days\": 1}}", "x".repeat(4096));
     post_raw(&app, Some("application/json"), big).await.assert_problem(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
 }
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn wrong_types_and_missing_fields_are_422_with_the_field(pool: MySqlPool) {
-    let app = TestApp::new(pool, module, &[]).await;
+    let app = TestApp::routes(pool, module, &[]).await;
     let body = app
         .call(Method::POST, "/api/v1/echo", Some(&json!({"pickupAt": "x", "days": "three"})), &[])
         .await
@@ -93,7 +93,7 @@ async fn wrong_types_and_missing_fields_are_422_with_the_field(pool: MySqlPool) 
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn unknown_routes_and_methods_are_problems(pool: MySqlPool) {
-    let app = TestApp::new(pool, module, &[]).await;
+    let app = TestApp::routes(pool, module, &[]).await;
     app.get("/api/v1/no-such-thing").await.assert_problem(StatusCode::NOT_FOUND, "not_found");
     app.get("/api/v1").await.assert_problem(StatusCode::NOT_FOUND, "not_found");
     app.get("/elsewhere").await.assert_problem(StatusCode::NOT_FOUND, "not_found");
@@ -102,14 +102,14 @@ async fn unknown_routes_and_methods_are_problems(pool: MySqlPool) {
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn a_panicking_handler_is_a_generic_500_problem(pool: MySqlPool) {
-    let app = TestApp::new(pool, module, &[]).await;
+    let app = TestApp::routes(pool, module, &[]).await;
     let body = app.get("/api/v1/bug").await.assert_problem(StatusCode::INTERNAL_SERVER_ERROR, "internal");
     assert!(!body["detail"].as_str().unwrap_or_default().contains("index out of bounds"));
 }
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn common_headers_are_set(pool: MySqlPool) {
-    let app = TestApp::new(pool, module, &[]).await;
+    let app = TestApp::routes(pool, module, &[]).await;
     let response = app.get("/health/live").await;
     assert_eq!(response.status, StatusCode::OK);
     assert_eq!(response.headers["x-content-type-options"], "nosniff");

@@ -7,7 +7,7 @@ use ycyw_testkit::TestApp;
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn ready_when_migrated(pool: MySqlPool) {
-    let app = TestApp::new(pool, |_| OpenApiRouter::new(), &[]).await;
+    let app = TestApp::routes(pool, |_| OpenApiRouter::new(), &[]).await;
     assert_eq!(app.get("/health/live").await.status, StatusCode::OK);
     let ready = app.get("/health/ready").await;
     assert_eq!(ready.status, StatusCode::OK);
@@ -16,7 +16,7 @@ async fn ready_when_migrated(pool: MySqlPool) {
 
 #[sqlx::test(migrations = false)]
 async fn not_ready_before_migrations(pool: MySqlPool) {
-    let app = TestApp::new(pool.clone(), |_| OpenApiRouter::new(), &[]).await;
+    let app = TestApp::routes(pool.clone(), |_| OpenApiRouter::new(), &[]).await;
     app.get("/health/ready").await.assert_problem(StatusCode::SERVICE_UNAVAILABLE, "unavailable");
     ycyw_shared::db::migrate(&pool).await.unwrap();
     assert_eq!(app.get("/health/ready").await.status, StatusCode::OK);
@@ -24,7 +24,7 @@ async fn not_ready_before_migrations(pool: MySqlPool) {
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn openapi_is_3_1_with_the_problem_schema(pool: MySqlPool) {
-    let app = TestApp::new(pool, |_| OpenApiRouter::new(), &[]).await;
+    let app = TestApp::routes(pool, |_| OpenApiRouter::new(), &[]).await;
     let spec = app.get("/api/v1/openapi.json").await.json();
     assert_eq!(spec["openapi"], "3.1.0");
     assert_eq!(spec["info"]["title"], "Your Car Your Way API");

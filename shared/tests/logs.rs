@@ -31,7 +31,7 @@ const TOKEN: &str = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbmEifQ.c2lnbmF0dXJlLXZhbHV
 
 async fn run_flow(pool: MySqlPool, format: LogFormat) -> String {
     let (capture, _guard) = LogCapture::install(format);
-    let app = TestApp::new(pool, module, &[]).await;
+    let app = TestApp::routes(pool, module, &[]).await;
     let body = json!({ "email": EMAIL, "password": PASSWORD, "firstName": "Ana" });
     let auth = format!("Bearer {TOKEN}");
     let response = app.call(Method::POST, "/api/v1/careless", Some(&body), &[("authorization", &auth)]).await;

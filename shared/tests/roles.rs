@@ -36,7 +36,7 @@ fn module(_: &AppState) -> OpenApiRouter<AppState> {
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn shared_role_matrix(pool: MySqlPool) {
-    let app = TestApp::new(pool, module, &[]).await;
+    let app = TestApp::routes(pool, module, &[]).await;
     let agency = Uuid::now_v7();
     let users = [("client", Role::Client, None), ("support", Role::Support, None), ("agent", Role::Agent, Some(agency))];
     let routes = ["/api/v1/client-only", "/api/v1/support-only", "/api/v1/agent-only", "/api/v1/anyone"];

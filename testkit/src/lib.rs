@@ -29,6 +29,7 @@ use utoipa_axum::router::OpenApiRouter;
 use ycyw_shared::AppState;
 use ycyw_shared::auth::Role;
 use ycyw_shared::config::{SecretKey, Secrets, Settings};
+use ycyw_shared::module::{Deployable, Duty, Module, Routes};
 use ycyw_shared::time::ManualClock;
 
 pub use binaries::assert_binary_serves_http;
@@ -122,22 +123,30 @@ impl TestResponse {
 }
 
 impl TestApp {
-    /// The module `module` over `pool`, with test settings plus `overrides`.
-    pub async fn new(pool: MySqlPool, module: impl FnOnce(&AppState) -> OpenApiRouter<AppState>, overrides: &[(&str, &str)]) -> Self {
-        Self::with_site(pool, module, overrides, None).await
+    /// The module `module` alone over `pool`, with test settings plus `overrides`.
+    pub async fn new(pool: MySqlPool, module: impl Module + 'static, overrides: &[(&str, &str)]) -> Self {
+        Self::of(pool, Deployable::of(module), overrides, None).await
     }
 
-    /// [`TestApp::new`] with a fallback for paths outside the API (the SPA).
-    pub async fn with_site(
+    /// Plain routes over the shared state (tests of the runtime's layers and extractors).
+    pub async fn routes(
         pool: MySqlPool,
-        module: impl FnOnce(&AppState) -> OpenApiRouter<AppState>,
+        routes: impl Fn(&AppState) -> OpenApiRouter<AppState> + Send + Sync + 'static,
         overrides: &[(&str, &str)],
-        site: Option<Router>,
     ) -> Self {
+        Self::new(pool, RoutesModule(Arc::new(routes)), overrides).await
+    }
+
+    /// What `deployable` serves over `pool`, with the account parts of everything it links and a
+    /// fallback for paths outside the API (the SPA).
+    pub async fn of(pool: MySqlPool, deployable: Deployable, overrides: &[(&str, &str)], site: Option<Router>) -> Self {
         let url = database_url_of(&pool).await.unwrap_or_else(|e| panic!("database url: {e}"));
         let clock = ManualClock::at(test_epoch());
-        let state = AppState::new(pool, test_settings(&url, overrides)).with_clock(Arc::new(clock.clone()));
-        let router = ycyw_shared::runtime::app(state.clone(), module(&state), site)
+        let settings = test_settings(&url, overrides);
+        deployable.check(&settings, Duty::Http).unwrap_or_else(|e| panic!("settings: {e}"));
+        let state = AppState::new(pool, settings).with_clock(Arc::new(clock.clone())).with_account_parts(deployable.account_parts());
+        let routes = deployable.routes(&state).await.unwrap_or_else(|e| panic!("module set-up: {e:#}"));
+        let router = ycyw_shared::runtime::app(state.clone(), routes.api, site)
             .layer(axum::extract::connect_info::MockConnectInfo(std::net::SocketAddr::from(([127, 0, 0, 1], 40000))));
         Self { router, state, clock }
     }
@@ -193,3 +202,25 @@ impl TestApp {
 
 /// A short pause between polls.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(50);
+
+type RoutesFn = Arc<dyn Fn(&AppState) -> OpenApiRouter<AppState> + Send + Sync>;
+
+/// A module of plain routes over [`AppState`], for [`TestApp::routes`].
+struct RoutesModule(RoutesFn);
+
+impl std::fmt::Debug for RoutesModule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RoutesModule")
+    }
+}
+
+#[async_trait::async_trait]
+impl Module for RoutesModule {
+    fn name(&self) -> &'static str {
+        "test-routes"
+    }
+
+    async fn routes(&self, state: &AppState) -> anyhow::Result<Routes> {
+        Ok(Routes::new((self.0)(state).with_state(state.clone())))
+    }
+}

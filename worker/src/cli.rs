@@ -9,13 +9,14 @@ use uuid::Uuid;
 use ycyw_shared::AppState;
 use ycyw_shared::auth::Role;
 use ycyw_shared::config::{QueueBackend, Settings};
-use ycyw_shared::mail::{Locale, Mailer};
+use ycyw_shared::mail::Locale;
+use ycyw_shared::module::{Deployable, Duty};
 use ycyw_shared::queue::db::{self as job_store, DbQueue};
 use ycyw_shared::queue::{self, Enqueued, NewJob, Queue};
 use ycyw_shared::time::{Clock, SystemClock};
 use ycyw_shared::{db, health, runtime, telemetry};
 
-use crate::handlers::Handlers;
+use crate::schedules::Scheduler;
 use crate::settings::WorkerSettings;
 use crate::worker::Worker;
 
@@ -116,10 +117,16 @@ pub enum JobsCommand {
 /// Runs the parsed command.
 pub async fn execute(cli: Cli) -> anyhow::Result<()> {
     runtime::install_crypto_provider();
-    let settings = Settings::load(&[]).await?;
+    let command = cli.command.unwrap_or(Command::Run);
+    let modules = Deployable::new("worker", ycyw_api::modules());
+    // Running jobs needs what every module's handlers need; the ops commands only the database.
+    let settings = match command {
+        Command::Run => modules.settings(Duty::Work).await?,
+        _ => Settings::load(&[]).await?,
+    };
     telemetry::init(settings.log_format);
-    match cli.command.unwrap_or(Command::Run) {
-        Command::Run => run(settings).await,
+    match command {
+        Command::Run => run(modules, settings).await,
         Command::Migrate => {
             let pool = db::connect(&settings).await?;
             db::migrate(&pool).await?;
@@ -243,22 +250,28 @@ async fn jobs(pool: &MySqlPool, command: JobsCommand) -> anyhow::Result<()> {
     }
 }
 
-async fn run(settings: Settings) -> anyhow::Result<()> {
+async fn run(modules: Deployable, settings: Settings) -> anyhow::Result<()> {
     let worker_settings = WorkerSettings::from_env()?;
-    let mailer = Mailer::from_settings(&settings)?;
     if settings.queue == QueueBackend::Sqs {
         anyhow::bail!("QUEUE=sqs: the SQS consumer is not part of this build yet; use QUEUE=db");
     }
     let grace = settings.shutdown_grace;
     let health_port = settings.health_port;
-    let state = runtime::connect(settings).await?;
+    let state = runtime::connect(settings).await?.with_account_parts(modules.account_parts());
+    let work = modules.work(&state).await?;
+    tracing::info!(kinds = ?work.jobs.kinds(), schedules = work.schedules.len(), "modules set up");
     let worker_id = format!("{}-{}", hostname(), std::process::id());
     let queue: Arc<dyn Queue> =
         Arc::new(DbQueue::new(state.db.clone(), state.clock.clone(), worker_id, worker_settings.lease, worker_settings.backoff));
-    let worker = Worker::new(queue, Handlers::standard(mailer));
+    let worker = Worker::new(queue, work.jobs);
+    let scheduler = Scheduler::new(state.db.clone(), state.clock.clone(), work.schedules);
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let health = tokio::spawn(serve_health(state, health_port, stop_rx.clone()));
+    let scheduling = tokio::spawn({
+        let stop = stop_rx.clone();
+        async move { scheduler.run(worker_settings.schedule_tick, stop).await }
+    });
     let consuming = worker.run(worker_settings.concurrency, worker_settings.poll_interval, grace, stop_rx);
     tokio::pin!(consuming);
     tokio::select! {
@@ -270,6 +283,7 @@ async fn run(settings: Settings) -> anyhow::Result<()> {
         }
     }
     let _ = stop_tx.send(true);
+    scheduling.await?;
     health.await??;
     Ok(())
 }

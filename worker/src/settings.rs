@@ -18,6 +18,9 @@ pub struct WorkerSettings {
     /// `JOB_BACKOFF_SECONDS`: delay after a first failure, doubled on each next one (default 10,
     /// capped at one hour).
     pub backoff: Backoff,
+    /// `SCHEDULE_TICK_SECONDS`: how often the modules' schedules are checked (default 15): a
+    /// periodic job is enqueued at most this long after its period starts.
+    pub schedule_tick: Duration,
 }
 
 impl WorkerSettings {
@@ -28,6 +31,7 @@ impl WorkerSettings {
             lease: Duration::from_secs(number("JOB_LEASE_SECONDS", 300)?.max(1)),
             poll_interval: Duration::from_millis(number("JOB_POLL_MILLIS", 500)?),
             backoff: Backoff { base: Duration::from_secs(number("JOB_BACKOFF_SECONDS", 10)?), max: Duration::from_secs(3600) },
+            schedule_tick: Duration::from_secs(number("SCHEDULE_TICK_SECONDS", 15)?.max(1)),
         })
     }
 }

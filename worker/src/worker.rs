@@ -7,9 +7,8 @@ use std::time::Duration;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use uuid::Uuid;
+use ycyw_shared::jobs::JobHandlers;
 use ycyw_shared::queue::{Job, Queue, QueueError, Retry};
-
-use crate::handlers::{Handlers, JobError};
 
 /// What became of one job.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,12 +38,12 @@ pub struct Execution {
 #[derive(Clone)]
 pub struct Worker {
     queue: Arc<dyn Queue>,
-    handlers: Handlers,
+    handlers: JobHandlers,
 }
 
 impl Worker {
     /// A worker over `queue` with `handlers`.
-    pub fn new(queue: Arc<dyn Queue>, handlers: Handlers) -> Self {
+    pub fn new(queue: Arc<dyn Queue>, handlers: JobHandlers) -> Self {
         Self { queue, handlers }
     }
 
@@ -57,19 +56,13 @@ impl Worker {
     }
 
     async fn execute(&self, job: &Job) -> Result<Execution, QueueError> {
-        let result = match self.handlers.get(&job.kind) {
-            Some(handler) => handler.handle(job).await,
-            None => Err(JobError::Permanent(anyhow::anyhow!("no handler for job kind {:?}", job.kind))),
-        };
+        let result = self.handlers.run(job).await;
         let recorded = match &result {
             Ok(()) => self.queue.complete(job).await.map(|()| Outcome::Completed),
-            Err(error) => {
-                let permanent = matches!(error, JobError::Permanent(_));
-                self.queue.fail(job, &error.to_string(), permanent).await.map(|retry| match retry {
-                    Retry::At(_) => Outcome::Retrying,
-                    Retry::Dead => Outcome::Dead,
-                })
-            }
+            Err(error) => self.queue.fail(job, &error.to_string(), error.is_permanent()).await.map(|retry| match retry {
+                Retry::At(_) => Outcome::Retrying,
+                Retry::Dead => Outcome::Dead,
+            }),
         };
         let outcome = match recorded {
             Ok(outcome) => outcome,

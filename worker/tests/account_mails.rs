@@ -8,11 +8,12 @@ use std::time::Duration;
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 use sqlx::MySqlPool;
-use ycyw_shared::mail::Mailer;
+use ycyw_shared::jobs::JobHandlers;
+use ycyw_shared::mail::SendEmail;
+use ycyw_shared::mail::{EmailJob, Mailer};
 use ycyw_shared::queue::Backoff;
 use ycyw_shared::queue::db::DbQueue;
 use ycyw_testkit::{ReceivedMail, SmtpSink, TestApp, test_settings};
-use ycyw_worker::handlers::Handlers;
 use ycyw_worker::worker::{Outcome, Worker};
 
 fn token_in(mail: &ReceivedMail, path: &str) -> String {
@@ -30,10 +31,10 @@ async fn deliver_all(worker: &Worker) {
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn worker_delivers_account_emails_with_working_links(pool: MySqlPool) {
     let sink = SmtpSink::start().await;
-    let app = TestApp::new(pool.clone(), ycyw_auth::router, &[]).await;
+    let app = TestApp::new(pool.clone(), ycyw_auth::AuthModule, &[]).await;
     let mailer = Mailer::from_settings(&test_settings("mysql://unused", &[("SMTP_URL", &sink.url)])).unwrap();
     let queue = DbQueue::new(pool.clone(), Arc::new(app.clock.clone()), "test", Duration::from_secs(60), Backoff::default());
-    let worker = Worker::new(Arc::new(queue), Handlers::standard(mailer));
+    let worker = Worker::new(Arc::new(queue), JobHandlers::default().on::<EmailJob>(SendEmail(mailer)));
 
     let password = "violet-tractor-harbour-42";
     let registration = json!({

@@ -8,12 +8,13 @@ use std::time::Duration;
 
 use serde_json::json;
 use sqlx::MySqlPool;
+use ycyw_shared::jobs::JobHandlers;
+use ycyw_shared::mail::SendEmail;
 use ycyw_shared::mail::{self, EmailJob, Locale, Mailer, Template};
 use ycyw_shared::queue::db::DbQueue;
 use ycyw_shared::queue::{Backoff, NewJob, enqueue};
 use ycyw_shared::time::{Clock, ManualClock};
 use ycyw_testkit::{SmtpSink, test_epoch, test_settings};
-use ycyw_worker::handlers::Handlers;
 use ycyw_worker::worker::{Outcome, Worker};
 
 fn reset_email(to: &str) -> EmailJob {
@@ -25,7 +26,7 @@ fn reset_email(to: &str) -> EmailJob {
 
 fn worker(pool: &MySqlPool, clock: &ManualClock, mailer: Mailer) -> Worker {
     let queue = DbQueue::new(pool.clone(), Arc::new(clock.clone()), "test", Duration::from_secs(60), Backoff::default());
-    Worker::new(Arc::new(queue), Handlers::standard(mailer))
+    Worker::new(Arc::new(queue), JobHandlers::default().on::<EmailJob>(SendEmail(mailer)))
 }
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]

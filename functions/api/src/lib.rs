@@ -1,22 +1,50 @@
-//! The `api` binary's composition: every module's routes under `/api/v1`, and the SPA.
+//! The composition root of every deployable binary (docs/architecture.md, "Composition").
+//!
+//! Module libraries depend on each other one way only (auth ← catalog ← reservations ← payments;
+//! support ← auth), so none of them can list the modules built on it. This crate links them all
+//! and builds each binary from the same list: `ycyw-api` serves every module (and the SPA),
+//! `ycyw-auth`, `ycyw-catalog`, … serve one each — and every binary registers every module's
+//! account part, so an account deleted through `ycyw-auth` deployed alone still cancels that
+//! user's reservations and erases their support conversations, and the export has every
+//! section. The worker builds its own deployable from [`modules`] too.
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
-use utoipa_axum::router::OpenApiRouter;
-use ycyw_shared::AppState;
+use ycyw_shared::mail::MailModule;
+use ycyw_shared::module::{Deployable, Module, UnknownModule};
 
-/// Every module's routes, merged.
-pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .merge(ycyw_auth::router(state))
-        .merge(ycyw_catalog::router(state))
-        .merge(ycyw_reservations::router(state))
-        .merge(ycyw_payments::router(state))
-        .merge(ycyw_support::router(state))
+/// Every module of the product, in dependency order.
+pub fn modules() -> Vec<Arc<dyn Module>> {
+    vec![
+        Arc::new(MailModule),
+        Arc::new(ycyw_auth::AuthModule),
+        Arc::new(ycyw_catalog::CatalogModule),
+        Arc::new(ycyw_reservations::ReservationsModule),
+        Arc::new(ycyw_payments::PaymentsModule),
+        Arc::new(ycyw_support::SupportModule),
+    ]
+}
+
+/// The deployable `name`: `api` serves every module; a module's name serves that module alone
+/// (with the account parts of all).
+pub fn deployable(name: &'static str) -> Result<Deployable, UnknownModule> {
+    let all = Deployable::new(name, modules());
+    if name == "api" { Ok(all) } else { all.serving(&[name]) }
+}
+
+/// The `main` of a function binary: serves the module `name` until SIGTERM.
+pub async fn serve_function(name: &'static str) -> ExitCode {
+    let outcome = match deployable(name) {
+        Ok(deployable) => ycyw_shared::runtime::serve(deployable).await,
+        Err(e) => Err(e.into()),
+    };
+    ycyw_shared::runtime::exit_code(&format!("ycyw-{name}"), outcome)
 }
 
 /// Where the built SPA is looked for: `SPA_DIR`, else `frontend/dist/frontend/browser` (Angular's output).

@@ -16,7 +16,7 @@ fn spa_fixture() -> tempfile::TempDir {
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn the_spa_is_served_with_deep_links_and_the_api_keeps_its_404s(pool: MySqlPool) {
     let dir = spa_fixture();
-    let app = TestApp::with_site(pool, ycyw_api::router, &[], ycyw_api::spa(dir.path())).await;
+    let app = TestApp::of(pool, ycyw_api::deployable("api").unwrap(), &[], ycyw_api::spa(dir.path())).await;
 
     let home = app.get("/").await;
     assert_eq!(home.status, StatusCode::OK);
@@ -45,7 +45,7 @@ fn no_spa_without_an_index() {
 /// (acceptance 6 across all modules: the list grows with the API).
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn no_route_answers_bad_input_with_a_500(pool: MySqlPool) {
-    let app = TestApp::new(pool, ycyw_api::router, &[("BODY_LIMIT_BYTES", "2048")]).await;
+    let app = TestApp::of(pool, ycyw_api::deployable("api").unwrap(), &[("BODY_LIMIT_BYTES", "2048")], None).await;
     let spec = app.get("/api/v1/openapi.json").await.json();
     assert_eq!(spec["openapi"], "3.1.0");
     let mut operation_ids: Vec<String> = spec["paths"]

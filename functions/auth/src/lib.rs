@@ -1,8 +1,8 @@
 //! Accounts and authentication: registration, email verification, sessions (JWT access tokens
 //! and rotating refresh tokens), password reset, profile, data export and account deletion.
 //!
-//! [`router`] is the module's whole HTTP surface; [`service`] holds the rules (also used by the
-//! worker's `create-staff`).
+//! [`AuthModule`] is the module's description (routes, secrets); [`service`] holds the rules
+//! (also used by the worker's `create-staff`).
 
 pub mod handlers;
 pub mod model;
@@ -11,32 +11,69 @@ pub mod repo;
 pub mod service;
 pub mod tokens;
 
-use axum::Extension;
+use async_trait::async_trait;
+use axum::extract::FromRef;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use ycyw_shared::AppState;
+use ycyw_shared::config::SecretKey;
+use ycyw_shared::module::{Duty, Module, Routes};
 
 use crate::handlers::{email_verifications, me, me_export, me_password, password_reset_requests, password_resets, registrations, sessions};
+use crate::service::Auth;
 
-/// The module's routes, relative to `/api/v1`, with their OpenAPI description.
-///
-/// # Panics
-/// At start-up, when the `ARGON2_*` settings are invalid.
-pub fn router(_state: &AppState) -> OpenApiRouter<AppState> {
-    let hasher = match password::Hasher::from_env() {
-        Ok(hasher) => hasher,
-        Err(e) => panic!("auth settings: {e}"),
-    };
-    OpenApiRouter::new()
-        .routes(routes!(registrations::create))
-        .routes(routes!(email_verifications::create))
-        .routes(routes!(sessions::create))
-        .routes(routes!(sessions::refresh))
-        .routes(routes!(sessions::delete_current))
-        .routes(routes!(password_reset_requests::create))
-        .routes(routes!(password_resets::create))
-        .routes(routes!(me::get, me::patch, me::delete))
-        .routes(routes!(me_password::put))
-        .routes(routes!(me_export::get))
-        .layer(Extension(service::Auth { hasher }))
+/// The auth module (DESIGN §2): its routes need the access-token key; its emails are the mail
+/// module's jobs.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AuthModule;
+
+/// The state of auth's handlers: the shared state and the password hasher.
+#[derive(Debug, Clone)]
+pub struct AuthState {
+    app: AppState,
+    auth: Auth,
+}
+
+impl FromRef<AuthState> for AppState {
+    fn from_ref(state: &AuthState) -> AppState {
+        state.app.clone()
+    }
+}
+
+impl FromRef<AuthState> for Auth {
+    fn from_ref(state: &AuthState) -> Auth {
+        state.auth.clone()
+    }
+}
+
+#[async_trait]
+impl Module for AuthModule {
+    fn name(&self) -> &'static str {
+        "auth"
+    }
+
+    fn secrets(&self, duty: Duty) -> &'static [SecretKey] {
+        match duty {
+            Duty::Http => &[SecretKey::JwtSigningKey],
+            Duty::Work => &[],
+        }
+    }
+
+    /// Fails (naming the setting) when the `ARGON2_*` settings are invalid.
+    async fn routes(&self, state: &AppState) -> anyhow::Result<Routes> {
+        let hasher = password::Hasher::from_env()?;
+        let api = OpenApiRouter::new()
+            .routes(routes!(registrations::create))
+            .routes(routes!(email_verifications::create))
+            .routes(routes!(sessions::create))
+            .routes(routes!(sessions::refresh))
+            .routes(routes!(sessions::delete_current))
+            .routes(routes!(password_reset_requests::create))
+            .routes(routes!(password_resets::create))
+            .routes(routes!(me::get, me::patch, me::delete))
+            .routes(routes!(me_password::put))
+            .routes(routes!(me_export::get))
+            .with_state(AuthState { app: state.clone(), auth: Auth { hasher } });
+        Ok(Routes::new(api))
+    }
 }

@@ -359,3 +359,34 @@ pub async fn sessions_of(
         .fetch_all(conn)
         .await
 }
+
+/// Records an audit event (ids only, no personal data).
+pub async fn record_audit_event(
+    conn: &mut MySqlConnection,
+    actor: Uuid,
+    action: &str,
+    target: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO audit_events (id, actor_id, action, target_id, at) VALUES (?, ?, ?, ?, ?)")
+        .bind(Uuid::now_v7())
+        .bind(actor)
+        .bind(action)
+        .bind(target)
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The audit events the user did or underwent, oldest first: (action, actor, target, at).
+pub async fn audit_events_about(
+    conn: &mut MySqlConnection,
+    user: Uuid,
+) -> Result<Vec<(String, Option<Uuid>, Option<Uuid>, DateTime<Utc>)>, sqlx::Error> {
+    sqlx::query_as("SELECT action, actor_id, target_id, at FROM audit_events WHERE actor_id = ? OR target_id = ? ORDER BY at, id")
+        .bind(user)
+        .bind(user)
+        .fetch_all(conn)
+        .await
+}

@@ -7,6 +7,7 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::{Value, json};
 use sqlx::MySqlConnection;
 use uuid::Uuid;
+use ycyw_shared::account::Account;
 use ycyw_shared::auth::{ACCESS_TOKEN_TTL, Role};
 use ycyw_shared::error::ApiError;
 use ycyw_shared::mail::{self, EmailJob, Locale, Template};
@@ -480,7 +481,14 @@ pub async fn change_password(
     Ok(())
 }
 
-/// Everything held about the user: the account, its sessions, and each module's section.
+/// The account as the other modules' [`AccountPart`](ycyw_shared::account::AccountPart)s see it.
+fn account_of(row: &UserRow) -> Result<Account, ApiError> {
+    let role: Role = row.role.parse().map_err(|e: String| internal(anyhow::anyhow!(e)))?;
+    Ok(Account { id: row.id, email: row.email.clone(), role, agency_id: row.agency_id })
+}
+
+/// Everything held about the user: the account, its sessions, sign-in lock state, the audit
+/// trail about it, and each linked module's section.
 pub async fn export(state: &AppState, user: Uuid) -> Result<Value, ApiError> {
     let mut conn = state.db.acquire().await?;
     let row = active_user(&mut conn, user).await?;
@@ -488,6 +496,11 @@ pub async fn export(state: &AppState, user: Uuid) -> Result<Value, ApiError> {
         .await?
         .into_iter()
         .map(|(issued_at, expires_at, revoked_at)| json!({ "signedInAt": issued_at, "expiresAt": expires_at, "revokedAt": revoked_at }))
+        .collect();
+    let audit: Vec<Value> = repo::audit_events_about(&mut conn, user)
+        .await?
+        .into_iter()
+        .map(|(action, actor, target, at)| json!({ "action": action, "actorId": actor, "targetId": target, "at": at }))
         .collect();
     let mut export = json!({
         "exportedAt": now(state),
@@ -498,17 +511,19 @@ pub async fn export(state: &AppState, user: Uuid) -> Result<Value, ApiError> {
             "emailVerifiedAt": row.email_verified_at,
             "lastLoginAt": row.last_login_at,
         },
+        "signIn": { "failedAttempts": row.failed_logins, "lockedUntil": row.locked_until },
         "sessions": sessions,
+        "auditEvents": audit,
     });
-    for hook in state.account_hooks.iter() {
-        let section = hook.export(&mut conn, user).await.map_err(ApiError::Internal)?;
-        export[hook.module()] = section;
+    let account = account_of(&row)?;
+    for part in state.account_parts.iter() {
+        export[part.section()] = part.export(&mut conn, &account).await.map_err(ApiError::Internal)?;
     }
     Ok(export)
 }
 
 /// Deletes the caller's account after checking the password: personal fields erased in one
-/// transaction with every module's clean-up, sessions revoked, a confirmation sent to the
+/// transaction with every linked module's part, sessions revoked, a confirmation sent to the
 /// address the account had.
 pub async fn delete_account(state: &AppState, auth: &Auth, user: Uuid, password: String) -> Result<(), ApiError> {
     let now = now(state);
@@ -519,21 +534,16 @@ pub async fn delete_account(state: &AppState, auth: &Auth, user: Uuid, password:
     }
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     let row = repo::user_for_update(&mut tx, user).await?.filter(|u| u.anonymized_at.is_none()).ok_or(ApiError::NotFound)?;
-    for hook in state.account_hooks.iter() {
-        hook.erase(&mut tx, user, now).await.map_err(ApiError::Internal)?;
+    let account = account_of(&row)?;
+    for part in state.account_parts.iter() {
+        part.erase(&mut tx, &account, now).await.map_err(ApiError::Internal)?;
     }
     repo::anonymize(&mut tx, user, now).await?;
     if let Some(email) = &row.email {
         let name = row.first_name.clone().unwrap_or_default();
         send(&mut tx, email, locale_of(&row), Template::AccountDeleted, &[("first_name", &name)], now).await?;
     }
-    sqlx::query("INSERT INTO audit_events (id, actor_id, action, target_id, at) VALUES (?, ?, 'account.deleted', ?, ?)")
-        .bind(Uuid::now_v7())
-        .bind(user)
-        .bind(user)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+    repo::record_audit_event(&mut tx, user, "account.deleted", user, now).await?;
     tx.commit().await?;
     tracing::info!(user_id = %user, "account deleted and anonymised");
     Ok(())

@@ -114,7 +114,7 @@ async fn auth_registration_reports_each_invalid_field(pool: MySqlPool) {
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn auth_registrations_are_rate_limited_per_ip(pool: MySqlPool) {
-    let app = ycyw_testkit::TestApp::new(pool, ycyw_auth::router, &[("TRUST_PROXY", "1"), ("RATE_LIMIT_PER_MINUTE", "3")]).await;
+    let app = ycyw_testkit::TestApp::new(pool, ycyw_auth::AuthModule, &[("TRUST_PROXY", "1"), ("RATE_LIMIT_PER_MINUTE", "3")]).await;
     for n in 0..3 {
         let status = post(&app, "/api/v1/auth/registrations", &registration(&format!("u{n}@example.com")), "203.0.113.9").await.status;
         assert_eq!(status, StatusCode::CREATED);

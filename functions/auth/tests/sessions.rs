@@ -79,7 +79,7 @@ async fn auth_five_failures_lock_the_account_for_fifteen_minutes(pool: MySqlPool
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn auth_sign_in_is_rate_limited_per_ip(pool: MySqlPool) {
-    let app = ycyw_testkit::TestApp::new(pool, ycyw_auth::router, &[("TRUST_PROXY", "1"), ("RATE_LIMIT_PER_MINUTE", "2")]).await;
+    let app = ycyw_testkit::TestApp::new(pool, ycyw_auth::AuthModule, &[("TRUST_PROXY", "1"), ("RATE_LIMIT_PER_MINUTE", "2")]).await;
     let body = json!({ "email": "nobody@example.com", "password": "whatever-password" });
     post(&app, "/api/v1/auth/sessions", &body, "203.0.113.7").await;
     post(&app, "/api/v1/auth/sessions", &body, "203.0.113.7").await;

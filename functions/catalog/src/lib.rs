@@ -1,8 +1,9 @@
 //! Catalog: agencies in seven markets with their time zones and currencies, ACRISS vehicle
 //! categories, the fleet, rates and pricing.
 //!
-//! - [`router`] is the module's whole HTTP surface (API.md "Catalog"); the binary serves it alone,
-//!   the `api` binary with every other module.
+//! - [`CatalogModule`] is the module's description: its HTTP surface (API.md "Catalog"), its
+//!   secrets and its account part; the `ycyw-catalog` binary serves it alone, `ycyw-api` with
+//!   every other module.
 //! - [`Catalog`] is the public Rust API the modules built on the catalog (reservations) call: the
 //!   seam where a network call would go if the catalog were extracted.
 //! - [`seed::seed_demo`] and [`bench::generate`] fill a database with demo or benchmark data
@@ -10,6 +11,7 @@
 //!
 //! The rules (pricing, agency-local time, ownership) are documented on [`service`].
 
+mod account;
 pub mod acriss;
 pub mod bench;
 pub mod error;
@@ -19,6 +21,9 @@ pub mod repo;
 pub mod seed;
 pub mod service;
 
+use std::sync::Arc;
+
+use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use sqlx::MySqlPool;
@@ -26,21 +31,48 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 use ycyw_shared::AppState;
+use ycyw_shared::account::AccountPart;
+use ycyw_shared::config::SecretKey;
+use ycyw_shared::module::{Duty, Module, Routes};
 
 pub use error::CatalogError;
 pub use model::{AcrissCode, Agency, CountryCode, CurrencyCode, Money, Quote, Rate, Vehicle, VehicleCategory};
 pub use service::{LocalTimeError, PricingError};
 
-/// The module's routes, relative to `/api/v1`, with their OpenAPI description.
-pub fn router(_state: &AppState) -> OpenApiRouter<AppState> {
-    use handlers::*;
-    OpenApiRouter::new()
-        .routes(routes!(list_agencies::list_agencies, create_agency::create_agency))
-        .routes(routes!(get_agency::get_agency, update_agency::update_agency))
-        .routes(routes!(list_vehicle_categories::list_vehicle_categories))
-        .routes(routes!(list_vehicles::list_vehicles, create_vehicle::create_vehicle))
-        .routes(routes!(update_vehicle::update_vehicle, delete_vehicle::delete_vehicle))
-        .routes(routes!(get_rates::get_rates, replace_rates::replace_rates))
+/// The catalog module (DESIGN §2): public agency and category reads, agents' management of
+/// their agency; its account part shows an agent the agency they belong to.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CatalogModule;
+
+#[async_trait]
+impl Module for CatalogModule {
+    fn name(&self) -> &'static str {
+        "catalog"
+    }
+
+    fn secrets(&self, duty: Duty) -> &'static [SecretKey] {
+        match duty {
+            Duty::Http => &[SecretKey::JwtSigningKey],
+            Duty::Work => &[],
+        }
+    }
+
+    async fn routes(&self, state: &AppState) -> anyhow::Result<Routes> {
+        use handlers::*;
+        let api = OpenApiRouter::new()
+            .routes(routes!(list_agencies::list_agencies, create_agency::create_agency))
+            .routes(routes!(get_agency::get_agency, update_agency::update_agency))
+            .routes(routes!(list_vehicle_categories::list_vehicle_categories))
+            .routes(routes!(list_vehicles::list_vehicles, create_vehicle::create_vehicle))
+            .routes(routes!(update_vehicle::update_vehicle, delete_vehicle::delete_vehicle))
+            .routes(routes!(get_rates::get_rates, replace_rates::replace_rates))
+            .with_state(state.clone());
+        Ok(Routes::new(api))
+    }
+
+    fn account(&self) -> Option<Arc<dyn AccountPart>> {
+        Some(Arc::new(account::CatalogAccount))
+    }
 }
 
 /// What other modules may ask the catalog. Cheap to clone.

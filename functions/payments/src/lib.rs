@@ -1,12 +1,25 @@
 //! Payments: Stripe Checkout, refunds and the webhook endpoint.
 //!
-//! [`router`] is the module's whole HTTP surface; the binary serves it alone, the `api` binary
-//! with every other module.
+//! [`PaymentsModule`] is the module's description. It has no endpoints yet, but it already
+//! declares what it cannot run without: the Stripe API key (Checkout Sessions over HTTP,
+//! refunds in the worker) and the webhook signing secret.
 
-use utoipa_axum::router::OpenApiRouter;
-use ycyw_shared::AppState;
+use ycyw_shared::config::SecretKey;
+use ycyw_shared::module::{Duty, Module};
 
-/// The module's routes, relative to `/api/v1`, with their OpenAPI description.
-pub fn router(_state: &AppState) -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+/// The payments module.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PaymentsModule;
+
+impl Module for PaymentsModule {
+    fn name(&self) -> &'static str {
+        "payments"
+    }
+
+    fn secrets(&self, duty: Duty) -> &'static [SecretKey] {
+        match duty {
+            Duty::Http => &[SecretKey::JwtSigningKey, SecretKey::StripeSecretKey, SecretKey::StripeWebhookSecret],
+            Duty::Work => &[SecretKey::StripeSecretKey],
+        }
+    }
 }

@@ -1,12 +1,24 @@
 //! Reservations: offer search, booking, modification, cancellation, pickup and return.
 //!
-//! [`router`] is the module's whole HTTP surface; the binary serves it alone, the `api` binary
-//! with every other module.
+//! [`ReservationsModule`] is the module's description. It has no endpoints yet: they come with
+//! the reservations issue, on the catalog's and auth's facades.
 
-use utoipa_axum::router::OpenApiRouter;
-use ycyw_shared::AppState;
+use ycyw_shared::config::SecretKey;
+use ycyw_shared::module::{Duty, Module};
 
-/// The module's routes, relative to `/api/v1`, with their OpenAPI description.
-pub fn router(_state: &AppState) -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+/// The reservations module.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReservationsModule;
+
+impl Module for ReservationsModule {
+    fn name(&self) -> &'static str {
+        "reservations"
+    }
+
+    fn secrets(&self, duty: Duty) -> &'static [SecretKey] {
+        match duty {
+            Duty::Http => &[SecretKey::JwtSigningKey],
+            Duty::Work => &[],
+        }
+    }
 }

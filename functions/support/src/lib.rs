@@ -1,12 +1,33 @@
 //! Support: contact form, conversations, WebSocket chat and WebRTC signalling.
 //!
-//! [`router`] is the module's whole HTTP surface; the binary serves it alone, the `api` binary
-//! with every other module.
+//! [`SupportModule`] is the module's description. It has no endpoints yet; it already checks
+//! that a TURN server, when configured, comes with its shared secret.
 
-use utoipa_axum::router::OpenApiRouter;
-use ycyw_shared::AppState;
+use ycyw_shared::config::{ConfigError, SecretKey, Settings};
+use ycyw_shared::module::{Duty, Module};
 
-/// The module's routes, relative to `/api/v1`, with their OpenAPI description.
-pub fn router(_state: &AppState) -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
+/// The support module.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SupportModule;
+
+impl Module for SupportModule {
+    fn name(&self) -> &'static str {
+        "support"
+    }
+
+    fn secrets(&self, duty: Duty) -> &'static [SecretKey] {
+        match duty {
+            Duty::Http => &[SecretKey::JwtSigningKey],
+            Duty::Work => &[],
+        }
+    }
+
+    /// TURN credentials are derived from `TURN_SHARED_SECRET` (coturn's REST scheme): TURN
+    /// servers without it would hand out credentials nobody accepts.
+    fn check(&self, settings: &Settings, duty: Duty) -> Result<(), ConfigError> {
+        if duty == Duty::Http && settings.is_prod() && !settings.turn_urls.is_empty() {
+            settings.secrets.require(SecretKey::TurnSharedSecret)?;
+        }
+        Ok(())
+    }
 }

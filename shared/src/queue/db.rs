@@ -97,12 +97,10 @@ impl DbQueue {
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
-            let payload: String = row.try_get("payload")?;
-            let payload = serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null);
             return Ok(Some(Job {
                 id,
                 kind: row.try_get("kind")?,
-                payload,
+                payload: row.try_get("payload")?,
                 dedup_key: row.try_get("dedup_key")?,
                 attempt: attempts + 1,
                 max_attempts,

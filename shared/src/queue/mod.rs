@@ -17,29 +17,13 @@ use uuid::Uuid;
 
 use crate::time::to_db_precision;
 
-/// The job kinds of DESIGN §7.
-pub mod kinds {
-    /// Render and send one email.
-    pub const SEND_EMAIL: &str = "send_email";
-    /// Apply a verified Stripe event.
-    pub const PROCESS_STRIPE_EVENT: &str = "process_stripe_event";
-    /// Issue one Stripe refund.
-    pub const ISSUE_REFUND: &str = "issue_refund";
-    /// Release unpaid holds past their expiry.
-    pub const EXPIRE_HOLDS: &str = "expire_holds";
-    /// Remind drivers 24 h before pickup.
-    pub const SEND_PICKUP_REMINDERS: &str = "send_pickup_reminders";
-    /// Apply the data-retention policy.
-    pub const PURGE_RETENTION: &str = "purge_retention";
-}
-
 /// Attempts a job gets before it is dead, unless it says otherwise.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 8;
 
 /// A job to enqueue.
 #[derive(Debug, Clone)]
 pub struct NewJob {
-    /// What the worker must do (one of [`kinds`]).
+    /// What the worker must do: the [`JobSpec::KIND`](crate::jobs::JobSpec::KIND) of its payload.
     pub kind: String,
     /// The handler's input.
     pub payload: Value,
@@ -117,10 +101,11 @@ pub async fn enqueue(conn: &mut MySqlConnection, job: NewJob, now: DateTime<Utc>
 pub struct Job {
     /// Job id.
     pub id: Uuid,
-    /// Kind (one of [`kinds`]).
+    /// Kind: the [`JobSpec::KIND`](crate::jobs::JobSpec::KIND) of its payload.
     pub kind: String,
-    /// Input of the handler.
-    pub payload: Value,
+    /// Input of the handler, as stored (JSON text): [`crate::jobs`] decodes it for the handler of
+    /// the kind, and a payload that does not decode kills the job with the reason.
+    pub payload: String,
     /// Deduplication key, if any; handlers use it as the idempotency key of side effects.
     pub dedup_key: Option<String>,
     /// This attempt's number, from 1.

@@ -1,6 +1,6 @@
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::{Extension, Json};
 use ycyw_shared::AppState;
 use ycyw_shared::auth::{AnyUser, ClientUser};
 use ycyw_shared::error::{ApiError, Problem, ValidJson};
@@ -44,7 +44,7 @@ pub async fn patch(
     ))]
 pub async fn delete(
     State(state): State<AppState>,
-    Extension(auth): Extension<Auth>,
+    State(auth): State<Auth>,
     ClientUser(claims): ClientUser,
     ValidJson(request): ValidJson<AccountDeletion>,
 ) -> Result<StatusCode, ApiError> {

@@ -1,4 +1,3 @@
-use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use ycyw_shared::AppState;
@@ -19,7 +18,7 @@ use crate::service::{self, Auth};
     ))]
 pub async fn put(
     State(state): State<AppState>,
-    Extension(auth): Extension<Auth>,
+    State(auth): State<Auth>,
     AnyUser(claims): AnyUser,
     headers: HeaderMap,
     ValidJson(request): ValidJson<PasswordChange>,

@@ -1,4 +1,3 @@
-use axum::Extension;
 use axum::extract::State;
 use axum::http::StatusCode;
 use ycyw_shared::AppState;
@@ -16,7 +15,7 @@ use crate::service::{self, Auth};
     ))]
 pub async fn create(
     State(state): State<AppState>,
-    Extension(auth): Extension<Auth>,
+    State(auth): State<Auth>,
     ValidJson(request): ValidJson<PasswordReset>,
 ) -> Result<StatusCode, ApiError> {
     service::reset_password(&state, &auth, request).await?;

@@ -1,4 +1,3 @@
-use axum::Extension;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -19,7 +18,7 @@ use crate::service::{self, Auth};
     ))]
 pub async fn create(
     State(state): State<AppState>,
-    Extension(auth): Extension<Auth>,
+    State(auth): State<Auth>,
     ip: ClientIp,
     ValidJson(request): ValidJson<RegistrationRequest>,
 ) -> Result<(StatusCode, Json<RegistrationAccepted>), ApiError> {

@@ -1,7 +1,7 @@
+use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::{Extension, Json};
 use ycyw_shared::AppState;
 use ycyw_shared::error::{ApiError, Problem, ValidJson};
 use ycyw_shared::rate_limit::{self, ClientIp};
@@ -25,7 +25,7 @@ fn with_cookie(session: SessionResponse, token: &str, max_age: i64) -> Response 
     ))]
 pub async fn create(
     State(state): State<AppState>,
-    Extension(auth): Extension<Auth>,
+    State(auth): State<Auth>,
     ip: ClientIp,
     ValidJson(request): ValidJson<LoginRequest>,
 ) -> Result<Response, ApiError> {

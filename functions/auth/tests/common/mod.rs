@@ -9,7 +9,7 @@ use ycyw_testkit::{TestApp, TestResponse};
 pub const PASSWORD: &str = "violet-tractor-harbour-42";
 
 pub async fn app(pool: MySqlPool) -> TestApp {
-    TestApp::new(pool, ycyw_auth::router, &[("TRUST_PROXY", "1")]).await
+    TestApp::new(pool, ycyw_auth::AuthModule, &[("TRUST_PROXY", "1")]).await
 }
 
 pub fn registration(email: &str) -> Value {

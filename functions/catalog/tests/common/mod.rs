@@ -12,7 +12,7 @@ use ycyw_testkit::TestApp;
 
 /// The catalog's router over the test database.
 pub async fn app(pool: MySqlPool) -> TestApp {
-    TestApp::new(pool, ycyw_catalog::router, &[]).await
+    TestApp::new(pool, ycyw_catalog::CatalogModule, &[]).await
 }
 
 /// A valid `POST /agencies` body.

@@ -2,6 +2,5 @@
 
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    let outcome = ycyw_shared::runtime::serve("auth", ycyw_auth::router).await;
-    ycyw_shared::runtime::exit_code("ycyw-auth", outcome)
+    ycyw_api::serve_function("auth").await
 }

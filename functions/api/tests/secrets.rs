@@ -59,3 +59,51 @@ async fn production_starts_with_the_key_from_secrets_manager(pool: sqlx::MySqlPo
     auth.signal("TERM").await;
     assert!(auth.wait_exit(Duration::from_secs(15)).await.success());
 }
+
+fn production_env(database_url: &str, secrets: &[(&'static str, &'static str)]) -> Vec<(&'static str, String)> {
+    let mut env = vec![("APP_ENV", "prod".to_string()), ("DATABASE_URL", database_url.to_string()), ("LOG_FORMAT", "json".into())];
+    env.extend(secrets.iter().map(|(k, v)| (*k, v.to_string())));
+    env
+}
+
+const JWT: (&str, &str) = ("JWT_SIGNING_KEY", "a-production-key-from-the-environment-0123456789");
+
+/// Issue 10, acceptance 1: a module declares its secrets, and the function serving it does not
+/// start in production without them — even before the module has an endpoint.
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn payments_in_production_without_the_stripe_key_exits_naming_it(pool: sqlx::MySqlPool) {
+    let url = database_url_of(&pool).await.unwrap();
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_ycyw-payments"))
+        .env_clear()
+        .envs(production_env(&url, &[JWT, ("STRIPE_WEBHOOK_SECRET", "whsec_not_printed")]))
+        .output()
+        .await
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("STRIPE_SECRET_KEY"), "{stderr}");
+    assert!(!stderr.contains("whsec_not_printed") && !stderr.contains(JWT.1), "{stderr}");
+}
+
+/// Each function starts in production with only the secrets its modules declare: auth, catalog,
+/// reservations and support with the token key alone (the Stripe keys are payments' business).
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn each_function_starts_in_production_with_only_its_modules_secrets(pool: sqlx::MySqlPool) {
+    let url = database_url_of(&pool).await.unwrap();
+    let functions = [
+        (env!("CARGO_BIN_EXE_ycyw-auth"), vec![JWT]),
+        (env!("CARGO_BIN_EXE_ycyw-catalog"), vec![JWT]),
+        (env!("CARGO_BIN_EXE_ycyw-reservations"), vec![JWT]),
+        (env!("CARGO_BIN_EXE_ycyw-support"), vec![JWT]),
+        (
+            env!("CARGO_BIN_EXE_ycyw-payments"),
+            vec![JWT, ("STRIPE_SECRET_KEY", "sk_test_payments_only"), ("STRIPE_WEBHOOK_SECRET", "whsec_payments_only")],
+        ),
+    ];
+    for (binary, secrets) in functions {
+        let mut function = Binary::spawn(binary, &[], &production_env(&url, &secrets));
+        assert!(function.wait_ready("/health/ready").await, "{binary} did not start with {secrets:?}");
+        function.signal("TERM").await;
+        assert!(function.wait_exit(Duration::from_secs(15)).await.success());
+    }
+}

@@ -7,6 +7,9 @@ async fn main() -> std::process::ExitCode {
     if site.is_none() {
         eprintln!("ycyw-api: no SPA at {} (build it with `npm run build` in frontend/); serving the API only", dir.display());
     }
-    let outcome = ycyw_shared::runtime::serve_with_fallback("api", ycyw_api::router, site).await;
+    let outcome = match ycyw_api::deployable("api") {
+        Ok(deployable) => ycyw_shared::runtime::serve_with_fallback(deployable, site).await,
+        Err(e) => Err(e.into()),
+    };
     ycyw_shared::runtime::exit_code("ycyw-api", outcome)
 }

@@ -1,6 +1,8 @@
 //! Localized emails and how they leave: SMTP (TLS required in production) when `SMTP_URL` is set,
 //! `.eml` files in `DEV_MAILBOX_DIR` otherwise. Emails are sent by the worker from `send_email`
-//! jobs, enqueued with [`enqueue`] in the transaction of the change they announce.
+//! jobs, enqueued with [`enqueue`] in the transaction of the change they announce; [`MailModule`]
+//! is the module that owns those jobs (their handler, and their part in account export and
+//! deletion).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -15,7 +17,12 @@ use serde::{Deserialize, Serialize};
 use sqlx::MySqlConnection;
 
 use crate::config::{SecretKey, Settings};
-use crate::queue::{self, Enqueued, NewJob};
+use crate::jobs::JobSpec;
+use crate::queue::{self, Enqueued};
+
+mod module;
+
+pub use module::{MailModule, SendEmail};
 
 /// The languages emails are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
@@ -70,18 +77,18 @@ macro_rules! sources {
     ($name:literal) => {
         (
             Source {
-                text: include_str!(concat!("../templates/", $name, ".en.txt")),
-                html: include_str!(concat!("../templates/", $name, ".en.html")),
+                text: include_str!(concat!("../../templates/", $name, ".en.txt")),
+                html: include_str!(concat!("../../templates/", $name, ".en.html")),
             },
             Source {
-                text: include_str!(concat!("../templates/", $name, ".fr.txt")),
-                html: include_str!(concat!("../templates/", $name, ".fr.html")),
+                text: include_str!(concat!("../../templates/", $name, ".fr.txt")),
+                html: include_str!(concat!("../../templates/", $name, ".fr.html")),
             },
         )
     };
 }
 
-const LAYOUT: &str = include_str!("../templates/layout.html");
+const LAYOUT: &str = include_str!("../../templates/layout.html");
 
 impl Template {
     fn source(self, locale: Locale) -> Source {
@@ -191,10 +198,14 @@ fn html_escape(value: &str) -> String {
     value.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
+impl JobSpec for EmailJob {
+    const KIND: &'static str = "send_email";
+}
+
 /// Queues `email` as a `send_email` job through `conn` (the caller's transaction).
 pub async fn enqueue(conn: &mut MySqlConnection, email: &EmailJob, now: DateTime<Utc>) -> Result<Enqueued, sqlx::Error> {
-    let payload = serde_json::to_value(email).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-    queue::enqueue(conn, NewJob::new(queue::kinds::SEND_EMAIL, payload), now).await
+    let job = email.to_job().map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
+    queue::enqueue(conn, job, now).await
 }
 
 /// Sends rendered emails.

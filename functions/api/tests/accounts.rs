@@ -1,0 +1,109 @@
+#![allow(clippy::unwrap_used)] // helpers outside #[test] functions may fail loudly too
+//! Issue 10, acceptance 2: account deletion and export reach every module in every deployment
+//! shape — through `ycyw-auth` running alone as in AWS (one service per function), and through
+//! `ycyw-api` — because each binary registers the account parts of every module it links.
+
+use serde_json::{Value, json};
+use sqlx::MySqlPool;
+use ycyw_shared::auth::Role;
+use ycyw_shared::mail::Locale;
+use ycyw_shared::time::Clock as _;
+use ycyw_testkit::{Binary, TestApp, database_url_of};
+
+const PASSWORD: &str = "violet-tractor-harbour-42";
+
+/// Every section an export must have today: auth's own, then one per module with an account part.
+const SECTIONS: [&str; 6] = ["account", "accountHistory", "signIn", "sessions", "auditEvents", "emails"];
+
+async fn mails_to(pool: &MySqlPool, to: &str) -> Vec<Value> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT payload FROM jobs WHERE kind = 'send_email' ORDER BY created_at, id").fetch_all(pool).await.unwrap();
+    rows.into_iter().map(|(p,)| serde_json::from_str::<Value>(&p).unwrap()).filter(|p| p["to"] == to).collect()
+}
+
+/// Registers, verifies and signs in `email` over HTTP; returns the access token.
+async fn signed_in_client(base: &str, pool: &MySqlPool, email: &str) -> String {
+    let http = reqwest::Client::new();
+    let registration = json!({
+        "email": email, "password": PASSWORD, "firstName": "Inès", "lastName": "Moreau", "birthDate": "1991-05-17",
+        "address": { "line1": "5 quai Saint-Antoine", "postalCode": "69002", "city": "Lyon", "countryCode": "FR" },
+        "locale": "fr", "acceptTerms": true
+    });
+    let created = http.post(format!("{base}/api/v1/auth/registrations")).json(&registration).send().await.unwrap();
+    assert_eq!(created.status(), 201);
+    let link = mails_to(pool, email).await[0]["params"]["link"].as_str().unwrap().to_string();
+    let token = link.split("token=").nth(1).unwrap();
+    let verified = http.post(format!("{base}/api/v1/auth/email-verifications")).json(&json!({ "token": token })).send().await.unwrap();
+    assert_eq!(verified.status(), 204);
+    let session =
+        http.post(format!("{base}/api/v1/auth/sessions")).json(&json!({ "email": email, "password": PASSWORD })).send().await.unwrap();
+    assert_eq!(session.status(), 200);
+    session.json::<Value>().await.unwrap()["accessToken"].as_str().unwrap().to_string()
+}
+
+/// Exports then deletes an account through the binary at `path`, and checks that the other
+/// modules' data was reached: every section in the export, the queued mails erased.
+async fn export_and_delete_through(path: &str, pool: &MySqlPool, email: &str) {
+    let url = database_url_of(pool).await.unwrap();
+    let binary = Binary::spawn(path, &[], &[("DATABASE_URL", url)]);
+    assert!(binary.wait_ready("/health/ready").await, "{path} did not start");
+    let base = binary.base_url();
+    let access = signed_in_client(&base, pool, email).await;
+    let http = reqwest::Client::new();
+
+    let export: Value = http.get(format!("{base}/api/v1/users/me/export")).bearer_auth(&access).send().await.unwrap().json().await.unwrap();
+    for section in SECTIONS.iter().chain(&["catalog"]) {
+        assert!(export.get(*section).is_some(), "{path}: no {section} section in {export}");
+    }
+    let emails = export["emails"].as_array().unwrap();
+    assert_eq!(emails[0]["template"], "verify_email");
+    assert_eq!(emails[0]["params"]["link"], "(link withheld)", "a link token is a credential, even in an export");
+    assert_eq!(export["catalog"]["staffOfAgency"], Value::Null, "a client is nobody's staff");
+
+    let deleted =
+        http.delete(format!("{base}/api/v1/users/me")).bearer_auth(&access).json(&json!({ "password": PASSWORD })).send().await.unwrap();
+    assert_eq!(deleted.status(), 204);
+    let left: Vec<String> = mails_to(pool, email).await.iter().map(|m| m["template"].as_str().unwrap().to_string()).collect();
+    assert_eq!(left, vec!["account_deleted"], "{path}: the mail module erased the queued mails (link tokens, names) but the goodbye");
+    let (email_left,): (Option<String>,) = sqlx::query_as("SELECT email FROM users").fetch_one(pool).await.unwrap();
+    assert_eq!(email_left, None);
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn deletion_through_ycyw_auth_alone_reaches_the_other_modules(pool: MySqlPool) {
+    export_and_delete_through(env!("CARGO_BIN_EXE_ycyw-auth"), &pool, "ines.alone@example.com").await;
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn deletion_through_ycyw_api_reaches_the_other_modules(pool: MySqlPool) {
+    export_and_delete_through(env!("CARGO_BIN_EXE_ycyw-api"), &pool, "ines.api@example.com").await;
+}
+
+/// The catalog's part, served by the auth deployable: an agent's export names their agency.
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn an_agents_export_names_the_agency_from_the_catalog(pool: MySqlPool) {
+    let app = TestApp::of(pool.clone(), ycyw_api::deployable("auth").unwrap(), &[], None).await;
+    let agency: ycyw_catalog::model::NewAgency = serde_json::from_value(json!({
+        "code": "LYS-PDU", "name": "Lyon Part-Dieu",
+        "address": { "line1": "5 place Charles Béraudier", "postalCode": "69003", "city": "Lyon", "countryCode": "FR" },
+        "timeZone": "Europe/Paris", "phone": "+33 4 99 00 00 01", "email": "lys-pdu@example.com",
+        "openingHours": [{ "weekday": 1, "opens": "08:00", "closes": "19:00" }]
+    }))
+    .unwrap();
+    let agency = ycyw_catalog::service::create_agency(&pool, &agency, app.clock.now()).await.unwrap();
+    let agent =
+        ycyw_auth::service::create_staff(&app.state, Role::Agent, "agent.lys@example.com", Some(agency.id), Locale::Fr).await.unwrap();
+
+    let export = app
+        .call(
+            axum::http::Method::GET,
+            "/api/v1/users/me/export",
+            None,
+            &[("authorization", &app.bearer(agent, Role::Agent, Some(agency.id)))],
+        )
+        .await
+        .json();
+    assert_eq!(export["catalog"]["staffOfAgency"]["code"], "LYS-PDU", "{export}");
+    assert_eq!(export["catalog"]["staffOfAgency"]["id"], agency.id.to_string());
+    assert_eq!(export["emails"][0]["template"], "staff_invite");
+}

@@ -1,6 +1,0 @@
-//! The `ycyw-reservations` binary serves its routes and health over HTTP, and stops cleanly on SIGTERM.
-
-#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
-async fn reservations_binary_serves_http(pool: sqlx::MySqlPool) {
-    ycyw_testkit::assert_binary_serves_http(env!("CARGO_BIN_EXE_ycyw-reservations"), &pool).await;
-}

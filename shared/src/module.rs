@@ -1,0 +1,211 @@
+//! The Module seam (DESIGN §2): each function crate implements [`Module`] once — its name, the
+//! secrets and settings it needs, its routes with their OpenAPI, its job handlers and schedules,
+//! its part in account export and deletion, and what it does at shutdown. A [`Deployable`] is the
+//! list of modules one binary links; [`runtime::serve`](crate::runtime::serve), the `api` binary
+//! and the worker only iterate it, so adding a module never edits shared runtime code.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::account::{AccountPart, AccountParts};
+use crate::config::{ConfigError, SecretKey, Settings};
+use crate::jobs::{JobHandlers, Schedule};
+use crate::state::AppState;
+
+/// What a process does with a module.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duty {
+    /// Serve its HTTP routes (a function, the `api` binary).
+    Http,
+    /// Run its jobs and schedules (the worker).
+    Work,
+}
+
+/// Runs once when the process stops (SIGTERM), before in-flight requests drain: e.g. closing
+/// WebSockets with 1001.
+pub type ShutdownHook = Box<dyn FnOnce() -> Pin<Box<dyn Future<Output = ()> + Send>> + Send>;
+
+/// What a module serves, built by its HTTP set-up.
+pub struct Routes {
+    /// The routes, relative to `/api/v1`, with their OpenAPI description and the module's own
+    /// state already applied.
+    pub api: OpenApiRouter,
+    /// Hooks to run at shutdown.
+    pub shutdown: Vec<ShutdownHook>,
+}
+
+impl Routes {
+    /// Routes without shutdown hooks.
+    pub fn new(api: OpenApiRouter) -> Self {
+        Self { api, shutdown: Vec::new() }
+    }
+
+    /// No routes.
+    pub fn none() -> Self {
+        Self::new(OpenApiRouter::new())
+    }
+
+    /// Adds a shutdown hook.
+    pub fn on_shutdown<F, Fut>(mut self, hook: F) -> Self
+    where
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        self.shutdown.push(Box::new(move || Box::pin(hook())));
+        self
+    }
+}
+
+/// What a module runs in the worker, built by its worker set-up.
+#[derive(Debug, Clone, Default)]
+pub struct Work {
+    /// Its job handlers, by kind.
+    pub jobs: JobHandlers,
+    /// Its periodic jobs.
+    pub schedules: Vec<Schedule>,
+}
+
+/// One business module, as every deployable sees it.
+#[async_trait]
+pub trait Module: Send + Sync + std::fmt::Debug {
+    /// Short name (`auth`, `catalog`, …): logs, errors and [`Deployable::serving`].
+    fn name(&self) -> &'static str;
+
+    /// The secrets this module needs for `duty`. In production a missing one stops the process
+    /// at start-up, naming the key.
+    fn secrets(&self, duty: Duty) -> &'static [SecretKey] {
+        let _ = duty;
+        &[]
+    }
+
+    /// Checks the module's plain settings for `duty` before anything connects (errors name the
+    /// setting, never a secret's value).
+    fn check(&self, settings: &Settings, duty: Duty) -> Result<(), ConfigError> {
+        let _ = (settings, duty);
+        Ok(())
+    }
+
+    /// HTTP set-up: builds the module's state (connections, background tasks) and its routes.
+    async fn routes(&self, state: &AppState) -> anyhow::Result<Routes> {
+        let _ = state;
+        Ok(Routes::none())
+    }
+
+    /// Worker set-up: the module's job handlers and schedules.
+    async fn work(&self, state: &AppState) -> anyhow::Result<Work> {
+        let _ = state;
+        Ok(Work::default())
+    }
+
+    /// Its part in exporting and erasing an account. Needs only the database: every deployable
+    /// registers it, whether it serves the module or not.
+    fn account(&self) -> Option<Arc<dyn AccountPart>> {
+        None
+    }
+}
+
+/// The modules one binary links, and which of them it serves.
+#[derive(Debug, Clone)]
+pub struct Deployable {
+    name: &'static str,
+    modules: Vec<Arc<dyn Module>>,
+    served: Option<Vec<&'static str>>,
+}
+
+/// A deployable names a module it does not link.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{deployable} serves {module}, which it does not link")]
+pub struct UnknownModule {
+    /// The deployable.
+    pub deployable: &'static str,
+    /// The missing module.
+    pub module: &'static str,
+}
+
+impl Deployable {
+    /// `name` linking `modules`, serving all of them.
+    pub fn new(name: &'static str, modules: Vec<Arc<dyn Module>>) -> Self {
+        Self { name, modules, served: None }
+    }
+
+    /// A deployable of one module alone.
+    pub fn of(module: impl Module + 'static) -> Self {
+        let module: Arc<dyn Module> = Arc::new(module);
+        Self::new(module.name(), vec![module])
+    }
+
+    /// The same modules, serving only those named (their routes, jobs, secrets); the others
+    /// still take part in account export and deletion.
+    pub fn serving(mut self, names: &[&'static str]) -> Result<Self, UnknownModule> {
+        if let Some(module) = names.iter().find(|name| !self.modules.iter().any(|m| m.name() == **name)) {
+            return Err(UnknownModule { deployable: self.name, module });
+        }
+        self.served = Some(names.to_vec());
+        Ok(self)
+    }
+
+    /// The binary's name (for logs).
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The modules served.
+    pub fn served(&self) -> impl Iterator<Item = &Arc<dyn Module>> {
+        self.modules.iter().filter(|m| self.served.as_ref().is_none_or(|names| names.contains(&m.name())))
+    }
+
+    /// The secrets the served modules need for `duty`, each once.
+    pub fn secrets(&self, duty: Duty) -> Vec<SecretKey> {
+        let mut keys: Vec<SecretKey> = Vec::new();
+        for key in self.served().flat_map(|m| m.secrets(duty).iter().copied()) {
+            if !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        keys
+    }
+
+    /// Loads the settings and the secrets the served modules need for `duty`, and runs their
+    /// checks: in production, the first missing key stops the start.
+    pub async fn settings(&self, duty: Duty) -> Result<Settings, ConfigError> {
+        let settings = Settings::load(&self.secrets(duty)).await?;
+        self.check(&settings, duty)?;
+        Ok(settings)
+    }
+
+    /// Runs the served modules' checks of `settings`.
+    pub fn check(&self, settings: &Settings, duty: Duty) -> Result<(), ConfigError> {
+        self.served().try_for_each(|m| m.check(settings, duty))
+    }
+
+    /// The account parts of every linked module.
+    pub fn account_parts(&self) -> AccountParts {
+        self.modules.iter().filter_map(|m| m.account()).collect::<Vec<_>>().into()
+    }
+
+    /// Sets up the served modules for HTTP: their routes merged, and their shutdown hooks.
+    pub async fn routes(&self, state: &AppState) -> anyhow::Result<Routes> {
+        let mut all = Routes::none();
+        for module in self.served() {
+            let routes = module.routes(state).await.map_err(|e| e.context(format!("setting up module {}", module.name())))?;
+            all.api = all.api.merge(routes.api);
+            all.shutdown.extend(routes.shutdown);
+        }
+        Ok(all)
+    }
+
+    /// Sets up the served modules for the worker: every handler and schedule.
+    pub async fn work(&self, state: &AppState) -> anyhow::Result<Work> {
+        let mut all = Work::default();
+        for module in self.served() {
+            let work = module.work(state).await.map_err(|e| e.context(format!("setting up module {}", module.name())))?;
+            all.jobs.merge(work.jobs)?;
+            all.schedules.extend(work.schedules);
+        }
+        Ok(all)
+    }
+}
