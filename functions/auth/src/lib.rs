@@ -19,7 +19,7 @@ use ycyw_shared::AppState;
 use ycyw_shared::config::SecretKey;
 use ycyw_shared::module::{Duty, Module, Routes};
 
-use crate::handlers::{email_verifications, me, me_export, me_password, password_reset_requests, password_resets, registrations, sessions};
+use crate::handlers::*;
 use crate::service::Auth;
 
 /// The auth module (DESIGN §2): its routes need the access-token key; its emails are the mail
@@ -63,16 +63,16 @@ impl Module for AuthModule {
     async fn routes(&self, state: &AppState) -> anyhow::Result<Routes> {
         let hasher = password::Hasher::from_env()?;
         let api = OpenApiRouter::new()
-            .routes(routes!(registrations::create))
-            .routes(routes!(email_verifications::create))
-            .routes(routes!(sessions::create))
-            .routes(routes!(sessions::refresh))
-            .routes(routes!(sessions::delete_current))
-            .routes(routes!(password_reset_requests::create))
-            .routes(routes!(password_resets::create))
-            .routes(routes!(me::get, me::patch, me::delete))
-            .routes(routes!(me_password::put))
-            .routes(routes!(me_export::get))
+            .routes(routes!(register::register))
+            .routes(routes!(verify_email::verify_email))
+            .routes(routes!(sign_in::sign_in))
+            .routes(routes!(refresh_session::refresh_session))
+            .routes(routes!(sign_out::sign_out))
+            .routes(routes!(request_password_reset::request_password_reset))
+            .routes(routes!(reset_password::reset_password))
+            .routes(routes!(get_profile::get_profile, update_profile::update_profile, delete_account::delete_account))
+            .routes(routes!(change_password::change_password))
+            .routes(routes!(export_my_data::export_my_data))
             .with_state(AuthState { app: state.clone(), auth: Auth { hasher } });
         Ok(Routes::new(api))
     }

@@ -1,15 +1,23 @@
 //! One thin handler per endpoint: extract, validate, call the service, shape the answer.
 
-pub mod email_verifications;
-pub mod me;
-pub mod me_export;
-pub mod me_password;
-pub mod password_reset_requests;
-pub mod password_resets;
-pub mod registrations;
-pub mod sessions;
+pub mod change_password;
+pub mod delete_account;
+pub mod export_my_data;
+pub mod get_profile;
+pub mod refresh_session;
+pub mod register;
+pub mod request_password_reset;
+pub mod reset_password;
+pub mod sign_in;
+pub mod sign_out;
+pub mod update_profile;
+pub mod verify_email;
 
+use axum::Json;
 use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+
+use crate::model::SessionResponse;
 
 /// The refresh cookie's name (API.md).
 pub const REFRESH_COOKIE: &str = "ycyw_refresh";
@@ -36,4 +44,9 @@ pub fn refresh_token(headers: &HeaderMap) -> Option<String> {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, value)| *name == REFRESH_COOKIE && !value.is_empty())
         .map(|(_, value)| value.to_string())
+}
+
+/// A session answer with its refresh cookie.
+pub fn with_refresh_cookie(session: SessionResponse, token: &str, max_age_seconds: i64) -> Response {
+    ([(header::SET_COOKIE, refresh_cookie(token, max_age_seconds))], Json(session)).into_response()
 }

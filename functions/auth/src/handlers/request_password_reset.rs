@@ -13,7 +13,7 @@ use crate::service;
         (status = 202, description = "If the address has an account, a link is on its way"),
         (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn create(
+pub async fn request_password_reset(
     State(state): State<AppState>,
     ip: ClientIp,
     ValidJson(request): ValidJson<ResetRequest>,

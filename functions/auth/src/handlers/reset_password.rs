@@ -13,7 +13,7 @@ use crate::service::{self, Auth};
         (status = 204, description = "Password set; all sessions revoked"),
         (status = 422, description = "Invalid token or weak password", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn create(
+pub async fn reset_password(
     State(state): State<AppState>,
     State(auth): State<Auth>,
     ValidJson(request): ValidJson<PasswordReset>,

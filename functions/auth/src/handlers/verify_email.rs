@@ -12,7 +12,7 @@ use crate::service;
         (status = 204, description = "Address verified"),
         (status = 422, description = "Unknown, expired or used token", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn create(State(state): State<AppState>, ValidJson(request): ValidJson<TokenRequest>) -> Result<StatusCode, ApiError> {
+pub async fn verify_email(State(state): State<AppState>, ValidJson(request): ValidJson<TokenRequest>) -> Result<StatusCode, ApiError> {
     service::verify_email(&state, &request.token).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -16,7 +16,7 @@ use crate::service::{self, Auth};
         (status = 401, description = "No or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong current password or weak new one", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn put(
+pub async fn change_password(
     State(state): State<AppState>,
     State(auth): State<Auth>,
     AnyUser(claims): AnyUser,

@@ -14,7 +14,7 @@ use crate::service;
         (status = 200, description = "The caller's data", content_type = "application/json"),
         (status = 401, description = "No or invalid token", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn get(State(state): State<AppState>, AnyUser(claims): AnyUser) -> Result<Response, ApiError> {
+pub async fn export_my_data(State(state): State<AppState>, AnyUser(claims): AnyUser) -> Result<Response, ApiError> {
     let export = service::export(&state, claims.sub).await?;
     Ok(([(header::CONTENT_DISPOSITION, "attachment; filename=\"ycyw-my-data.json\"")], Json(export)).into_response())
 }

@@ -16,7 +16,7 @@ use crate::service::{self, Auth};
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),
     ))]
-pub async fn create(
+pub async fn register(
     State(state): State<AppState>,
     State(auth): State<Auth>,
     ip: ClientIp,
