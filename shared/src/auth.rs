@@ -6,7 +6,6 @@
 //! are checked against the application [`Clock`](crate::time::Clock) so tests can move it.
 
 use std::fmt;
-use std::str::FromStr;
 
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header;
@@ -38,35 +37,7 @@ pub enum Role {
     Agent,
 }
 
-impl Role {
-    /// The stored and serialized name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Client => "client",
-            Role::Support => "support",
-            Role::Agent => "agent",
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Role {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "client" => Ok(Role::Client),
-            "support" => Ok(Role::Support),
-            "agent" => Ok(Role::Agent),
-            other => Err(format!("unknown role {other:?}")),
-        }
-    }
-}
+crate::text_enum!(Role { Client => "client", Support => "support", Agent => "agent" });
 
 /// The claims of an access token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,6 +15,7 @@
 //! - [`rate_limit`]: per-IP limits shared by every instance.
 //! - [`runtime`]: [`runtime::serve`] runs a module over HTTP or under AWS Lambda.
 //! - [`time`]: the injectable [`time::Clock`].
+//! - [`sql_enum`]: [`text_enum!`], enums stored as text columns.
 
 pub mod account;
 pub mod auth;
@@ -29,6 +30,7 @@ pub mod module;
 pub mod queue;
 pub mod rate_limit;
 pub mod runtime;
+pub mod sql_enum;
 pub mod state;
 pub mod telemetry;
 pub mod time;

@@ -52,14 +52,15 @@ pub async fn check(pool: &MySqlPool, action: &str, ip: ClientIp, limit: u32, now
     let client = ip.0.map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
     let digest = Sha256::digest(format!("ycyw-rate-limit:{client}").as_bytes());
     let bucket = format!("{action}:{}", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>());
-    sqlx::query("INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, ?, 1) ON DUPLICATE KEY UPDATE hits = hits + 1")
-        .bind(&bucket)
-        .bind(to_db_precision(window))
-        .execute(pool)
-        .await?;
-    let hits: u32 = sqlx::query_scalar("SELECT hits FROM rate_limits WHERE bucket = ? AND window_start = ?")
-        .bind(&bucket)
-        .bind(to_db_precision(window))
+    let window_start = to_db_precision(window);
+    sqlx::query!(
+        "INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, ?, 1) ON DUPLICATE KEY UPDATE hits = hits + 1",
+        bucket,
+        window_start
+    )
+    .execute(pool)
+    .await?;
+    let hits = sqlx::query_scalar!("SELECT hits FROM rate_limits WHERE bucket = ? AND window_start = ?", bucket, window_start)
         .fetch_one(pool)
         .await?;
     if hits > limit {
@@ -71,9 +72,7 @@ pub async fn check(pool: &MySqlPool, action: &str, ip: ClientIp, limit: u32, now
 
 /// Deletes windows older than an hour (run by the retention purge).
 pub async fn purge(pool: &MySqlPool, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-    let result = sqlx::query("DELETE FROM rate_limits WHERE window_start < ?")
-        .bind(to_db_precision(now - TimeDelta::hours(1)))
-        .execute(pool)
-        .await?;
+    let result =
+        sqlx::query!("DELETE FROM rate_limits WHERE window_start < ?", to_db_precision(now - TimeDelta::hours(1))).execute(pool).await?;
     Ok(result.rows_affected())
 }

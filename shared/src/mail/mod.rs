@@ -35,13 +35,12 @@ pub enum Locale {
     Fr,
 }
 
+crate::text_enum!(Locale { En => "en", Fr => "fr" });
+
 impl Locale {
-    /// The BCP 47 tag.
+    /// The BCP 47 tag (also the stored name).
     pub fn tag(self) -> &'static str {
-        match self {
-            Locale::En => "en",
-            Locale::Fr => "fr",
-        }
+        self.as_str()
     }
 }
 

@@ -6,14 +6,14 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-use sqlx::{MySqlConnection, Row};
+use sqlx::MySqlConnection;
 
 use super::{EmailJob, Mailer};
 use crate::account::{Account, AccountPart};
 use crate::config::{ConfigError, SecretKey, Settings};
 use crate::jobs::{Handle, JobError, JobHandlers, JobSpec};
 use crate::module::{Duty, Module, Work};
-use crate::queue::Job;
+use crate::queue::{Job, JobStatus};
 use crate::state::AppState;
 
 /// The module of outgoing email.
@@ -76,18 +76,18 @@ impl AccountPart for MailAccount {
 
     async fn export(&self, conn: &mut MySqlConnection, account: &Account) -> anyhow::Result<Value> {
         let Some(email) = &account.email else { return Ok(json!([])) };
-        let rows = sqlx::query(
-            "SELECT payload, status, created_at, finished_at FROM jobs
-             WHERE kind = ? AND JSON_UNQUOTE(JSON_EXTRACT(payload, '$.to')) = ? ORDER BY created_at, id",
+        let rows = sqlx::query!(
+            r#"SELECT payload, status AS "status: JobStatus", created_at AS "created_at: DateTime<Utc>",
+                   finished_at AS "finished_at: DateTime<Utc>"
+               FROM jobs WHERE kind = ? AND JSON_UNQUOTE(JSON_EXTRACT(payload, '$.to')) = ? ORDER BY created_at, id"#,
+            EmailJob::KIND,
+            email
         )
-        .bind(EmailJob::KIND)
-        .bind(email)
         .fetch_all(&mut *conn)
         .await?;
         let mut emails = Vec::with_capacity(rows.len());
         for row in rows {
-            let payload: String = row.try_get("payload")?;
-            let Ok(job) = serde_json::from_str::<EmailJob>(&payload) else { continue };
+            let Ok(job) = serde_json::from_str::<EmailJob>(&row.payload) else { continue };
             // Link tokens are credentials: the export says a link was sent, not what it was.
             let params: serde_json::Map<String, Value> = job
                 .params
@@ -97,12 +97,9 @@ impl AccountPart for MailAccount {
                     (name, Value::String(value))
                 })
                 .collect();
-            let created_at: DateTime<Utc> = row.try_get("created_at")?;
-            let finished_at: Option<DateTime<Utc>> = row.try_get("finished_at")?;
-            let status: String = row.try_get("status")?;
             emails.push(json!({
                 "template": job.template, "locale": job.locale, "params": params,
-                "status": status, "queuedAt": created_at, "finishedAt": finished_at,
+                "status": row.status, "queuedAt": row.created_at, "finishedAt": row.finished_at,
             }));
         }
         Ok(Value::Array(emails))
@@ -112,11 +109,13 @@ impl AccountPart for MailAccount {
         let Some(email) = &account.email else { return Ok(()) };
         // Their payloads hold the address, names and link tokens. A job being sent right now
         // finishes (its row is leased); every other one goes.
-        sqlx::query("DELETE FROM jobs WHERE kind = ? AND status <> 'running' AND JSON_UNQUOTE(JSON_EXTRACT(payload, '$.to')) = ?")
-            .bind(EmailJob::KIND)
-            .bind(email)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query!(
+            "DELETE FROM jobs WHERE kind = ? AND status <> 'running' AND JSON_UNQUOTE(JSON_EXTRACT(payload, '$.to')) = ?",
+            EmailJob::KIND,
+            email
+        )
+        .execute(&mut *conn)
+        .await?;
         Ok(())
     }
 }

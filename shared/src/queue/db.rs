@@ -8,10 +8,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use sqlx::{MySqlPool, Row};
+use sqlx::MySqlPool;
 use uuid::Uuid;
 
-use super::{Backoff, Job, Queue, QueueError, Retry};
+use super::{Backoff, Job, JobStatus, Queue, QueueError, Retry};
 use crate::time::{Clock, to_db_precision};
 
 /// The `jobs`-table consumer.
@@ -51,35 +51,32 @@ impl DbQueue {
             let now = self.now();
             let mut conn = self.pool.acquire().await?;
             // Read committed: the claim must not take gap locks that would serialize workers.
-            sqlx::query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED").execute(&mut *conn).await?;
+            sqlx::query!("SET TRANSACTION ISOLATION LEVEL READ COMMITTED").execute(&mut *conn).await?;
             let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-            let row = sqlx::query(
-                "SELECT id, kind, payload, dedup_key, attempts, max_attempts, status FROM jobs
+            let row = sqlx::query!(
+                r#"SELECT id AS "id: Uuid", kind, payload, dedup_key, attempts, max_attempts, status AS "status: JobStatus" FROM jobs
                  WHERE (status = 'queued' AND run_at <= ?) OR (status = 'running' AND locked_until <= ?)
                  ORDER BY run_at, id LIMIT 1
-                 FOR UPDATE SKIP LOCKED",
+                 FOR UPDATE SKIP LOCKED"#,
+                now,
+                now
             )
-            .bind(now)
-            .bind(now)
             .fetch_optional(&mut *tx)
             .await?;
             let Some(row) = row else {
                 tx.commit().await?;
                 return Ok(None);
             };
-            let id: Uuid = row.try_get("id")?;
-            let attempts: u32 = row.try_get("attempts")?;
-            let max_attempts: u32 = row.try_get("max_attempts")?;
-            let status: String = row.try_get("status")?;
-            if status == "running" && attempts >= max_attempts {
+            let id = row.id;
+            if row.status == JobStatus::Running && row.attempts >= row.max_attempts {
                 // Its last attempt died with its worker: nothing left to try.
-                sqlx::query(
+                sqlx::query!(
                     "UPDATE jobs SET status = 'dead', locked_until = NULL, locked_by = NULL, finished_at = ?, updated_at = ?,
                      last_error = 'the worker running the last attempt stopped before finishing' WHERE id = ?",
+                    now,
+                    now,
+                    id
                 )
-                .bind(now)
-                .bind(now)
-                .bind(id)
                 .execute(&mut *tx)
                 .await?;
                 tx.commit().await?;
@@ -87,23 +84,23 @@ impl DbQueue {
             }
             let lease = format!("{}/{}", self.worker_id, Uuid::now_v7());
             let locked_until = now + chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::minutes(5));
-            sqlx::query(
+            sqlx::query!(
                 "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = ?, locked_by = ?, updated_at = ? WHERE id = ?",
+                locked_until,
+                lease,
+                now,
+                id
             )
-            .bind(locked_until)
-            .bind(&lease)
-            .bind(now)
-            .bind(id)
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
             return Ok(Some(Job {
                 id,
-                kind: row.try_get("kind")?,
-                payload: row.try_get("payload")?,
-                dedup_key: row.try_get("dedup_key")?,
-                attempt: attempts + 1,
-                max_attempts,
+                kind: row.kind,
+                payload: row.payload,
+                dedup_key: row.dedup_key,
+                attempt: row.attempts + 1,
+                max_attempts: row.max_attempts,
                 lease,
             }));
         }
@@ -111,14 +108,14 @@ impl DbQueue {
 
     async fn complete_once(&self, job: &Job) -> Result<(), QueueError> {
         let now = self.now();
-        let result = sqlx::query(
+        let result = sqlx::query!(
             "UPDATE jobs SET status = 'done', locked_until = NULL, locked_by = NULL, last_error = NULL, finished_at = ?, updated_at = ?
              WHERE id = ? AND status = 'running' AND locked_by = ?",
+            now,
+            now,
+            job.id,
+            job.lease
         )
-        .bind(now)
-        .bind(now)
-        .bind(job.id)
-        .bind(&job.lease)
         .execute(&self.pool)
         .await?;
         held(&result, job)?;
@@ -134,20 +131,20 @@ impl DbQueue {
             Retry::At(now + delay)
         };
         let (status, run_at, finished_at) = match retry {
-            Retry::At(at) => ("queued", Some(at), None),
-            Retry::Dead => ("dead", None, Some(now)),
+            Retry::At(at) => (JobStatus::Queued, Some(at), None),
+            Retry::Dead => (JobStatus::Dead, None, Some(now)),
         };
-        let result = sqlx::query(
+        let result = sqlx::query!(
             "UPDATE jobs SET status = ?, run_at = COALESCE(?, run_at), finished_at = ?, locked_until = NULL, locked_by = NULL,
              last_error = ?, updated_at = ? WHERE id = ? AND status = 'running' AND locked_by = ?",
+            status,
+            run_at,
+            finished_at,
+            error_text(error),
+            now,
+            job.id,
+            job.lease
         )
-        .bind(status)
-        .bind(run_at)
-        .bind(finished_at)
-        .bind(error_text(error))
-        .bind(now)
-        .bind(job.id)
-        .bind(&job.lease)
         .execute(&self.pool)
         .await?;
         held(&result, job)?;
@@ -156,14 +153,14 @@ impl DbQueue {
 
     async fn release_once(&self, job: &Job) -> Result<(), QueueError> {
         let now = self.now();
-        let result = sqlx::query(
+        let result = sqlx::query!(
             "UPDATE jobs SET status = 'queued', attempts = GREATEST(attempts, 1) - 1, run_at = ?, locked_until = NULL, locked_by = NULL, updated_at = ?
              WHERE id = ? AND status = 'running' AND locked_by = ?",
+            now,
+            now,
+            job.id,
+            job.lease
         )
-        .bind(now)
-        .bind(now)
-        .bind(job.id)
-        .bind(&job.lease)
         .execute(&self.pool)
         .await?;
         held(&result, job)?;
@@ -211,8 +208,8 @@ pub struct JobSummary {
     pub id: Uuid,
     /// Kind.
     pub kind: String,
-    /// queued, running, done or dead.
-    pub status: String,
+    /// Where it stands.
+    pub status: JobStatus,
     /// Attempts made.
     pub attempts: u32,
     /// Attempts allowed.
@@ -225,41 +222,27 @@ pub struct JobSummary {
 
 /// The newest jobs that are not done, or only the dead ones.
 pub async fn list(pool: &MySqlPool, dead_only: bool, limit: u32) -> Result<Vec<JobSummary>, sqlx::Error> {
-    let statuses: [&str; 3] = if dead_only { ["dead"; 3] } else { ["queued", "running", "dead"] };
-    let rows = sqlx::query(
-        "SELECT id, kind, status, attempts, max_attempts, run_at, last_error FROM jobs WHERE status IN (?, ?, ?) ORDER BY run_at DESC LIMIT ?",
+    sqlx::query_as!(
+        JobSummary,
+        r#"SELECT id AS "id: _", kind, status AS "status: _", attempts, max_attempts, run_at AS "run_at: _", last_error FROM jobs
+           WHERE status = 'dead' OR (NOT ? AND status IN ('queued', 'running')) ORDER BY run_at DESC LIMIT ?"#,
+        dead_only,
+        limit
     )
-    .bind(statuses[0])
-    .bind(statuses[1])
-    .bind(statuses[2])
-    .bind(limit)
     .fetch_all(pool)
-    .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(JobSummary {
-                id: row.try_get("id")?,
-                kind: row.try_get("kind")?,
-                status: row.try_get("status")?,
-                attempts: row.try_get("attempts")?,
-                max_attempts: row.try_get("max_attempts")?,
-                run_at: row.try_get("run_at")?,
-                last_error: row.try_get("last_error")?,
-            })
-        })
-        .collect()
+    .await
 }
 
 /// Puts a dead job back in the queue with a fresh set of attempts. False when no dead job has
 /// that id.
 pub async fn retry(pool: &MySqlPool, id: Uuid, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
     let now = to_db_precision(now);
-    let result = sqlx::query(
+    let result = sqlx::query!(
         "UPDATE jobs SET status = 'queued', attempts = 0, run_at = ?, finished_at = NULL, updated_at = ? WHERE id = ? AND status = 'dead'",
+        now,
+        now,
+        id
     )
-    .bind(now)
-    .bind(now)
-    .bind(id)
     .execute(pool)
     .await?;
     Ok(result.rows_affected() == 1)
@@ -267,5 +250,5 @@ pub async fn retry(pool: &MySqlPool, id: Uuid, now: DateTime<Utc>) -> Result<boo
 
 /// Jobs waiting or running; also the readiness probe of the embedded queue.
 pub async fn depth(pool: &MySqlPool) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE status IN ('queued', 'running')").fetch_one(pool).await
+    sqlx::query_scalar!("SELECT COUNT(*) FROM jobs WHERE status IN ('queued', 'running')").fetch_one(pool).await
 }

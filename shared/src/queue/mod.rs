@@ -74,18 +74,18 @@ pub enum Enqueued {
 pub async fn enqueue(conn: &mut MySqlConnection, job: NewJob, now: DateTime<Utc>) -> Result<Enqueued, sqlx::Error> {
     let id = Uuid::now_v7();
     let now = to_db_precision(now);
-    let inserted = sqlx::query(
+    let inserted = sqlx::query!(
         "INSERT INTO jobs (id, kind, payload, status, run_at, attempts, max_attempts, dedup_key, created_at, updated_at)
          VALUES (?, ?, ?, 'queued', ?, 0, ?, ?, ?, ?)",
+        id,
+        job.kind,
+        job.payload.to_string(),
+        job.run_at.map(to_db_precision).unwrap_or(now),
+        job.max_attempts,
+        job.dedup_key,
+        now,
+        now
     )
-    .bind(id)
-    .bind(&job.kind)
-    .bind(job.payload.to_string())
-    .bind(job.run_at.map(to_db_precision).unwrap_or(now))
-    .bind(job.max_attempts)
-    .bind(&job.dedup_key)
-    .bind(now)
-    .bind(now)
     .execute(conn)
     .await;
     match inserted {
@@ -115,6 +115,22 @@ pub struct Job {
     /// Proves the lease: only its holder may complete, fail or release the job.
     pub(crate) lease: String,
 }
+
+/// Where a job stands (`jobs.status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JobStatus {
+    /// Waiting for its `run_at`.
+    Queued,
+    /// Leased by a worker.
+    Running,
+    /// Finished.
+    Done,
+    /// Failed for good; waits for ops.
+    Dead,
+}
+
+crate::text_enum!(JobStatus { Queued => "queued", Running => "running", Done => "done", Dead => "dead" });
 
 /// What happened to a failed job.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
