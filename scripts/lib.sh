@@ -95,3 +95,13 @@ start_private_mariadb() {
 stop_private_mariadb() {
   mariadb-admin --protocol=tcp -h 127.0.0.1 -P "$2" -uroot shutdown >/dev/null 2>&1 || true
 }
+
+# The sqlx-cli version the .sqlx/ cache is prepared with: the workspace's sqlx version.
+SQLX_CLI_VERSION=0.9.0
+
+# ensure_sqlx_cli — `sqlx` and `cargo sqlx` at SQLX_CLI_VERSION (MySQL only, rustls).
+ensure_sqlx_cli() {
+  if [ "$(sqlx --version 2>/dev/null)" = "sqlx-cli $SQLX_CLI_VERSION" ]; then return 0; fi
+  log "cargo install sqlx-cli $SQLX_CLI_VERSION"
+  cargo install --locked sqlx-cli --version "=$SQLX_CLI_VERSION" --no-default-features --features mysql,rustls,sqlx-toml
+}
