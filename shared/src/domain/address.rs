@@ -50,12 +50,10 @@ impl PostalCode {
         normalised.map(Self).ok_or_else(|| InvalidValue::invalid("not a valid postal code for this country"))
     }
 
-    /// Parses a postal code by `rule`.
-    pub fn parse_with(raw: &str, country: &CountryCode, rule: PostalCodeRule) -> Result<Self, InvalidValue> {
-        match rule {
-            PostalCodeRule::CountryFormat => Self::parse(raw, country),
-            PostalCodeRule::FreeText => single_line(raw, FREE_POSTAL_CODE_MAX).map(Self),
-        }
+    /// A free-text postal code ([`PostalCodeRule::FreeText`]): a single line of at most
+    /// [`FREE_POSTAL_CODE_MAX`] characters, whatever the country.
+    pub fn free_text(raw: &str) -> Result<Self, InvalidValue> {
+        single_line(raw, FREE_POSTAL_CODE_MAX).map(Self)
     }
 
     /// The code.
@@ -143,9 +141,11 @@ impl PostalAddressInput {
         let line2 = errors.check(&at("line2"), optional_line(self.line2.as_deref(), LINE_MAX));
         // The country is read first (the postal code depends on it), its error recorded last.
         let country = CountryCode::parse(&self.country_code);
-        let postal_code = match &country {
-            Ok(country) => errors.check(&at("postalCode"), PostalCode::parse_with(&self.postal_code, country, rule)),
-            Err(_) => None,
+        let postal_code = match (rule, &country) {
+            (PostalCodeRule::CountryFormat, Ok(country)) => errors.check(&at("postalCode"), PostalCode::parse(&self.postal_code, country)),
+            // The format depends on the country, which is refused below.
+            (PostalCodeRule::CountryFormat, Err(_)) => None,
+            (PostalCodeRule::FreeText, _) => errors.check(&at("postalCode"), PostalCode::free_text(&self.postal_code)),
         };
         let city = errors.check(&at("city"), single_line(&self.city, CITY_MAX));
         let country_code = errors.check(&at("countryCode"), country);
@@ -254,8 +254,8 @@ mod tests {
                 assert_eq!(PostalCode::parse(raw, &country(code)).unwrap_err().code, "invalid", "{code} {raw}");
             }
         }
-        assert_eq!(PostalCode::parse_with("  Hall É ", &country("GB"), PostalCodeRule::FreeText).map(String::from), Ok("Hall É".into()));
-        assert!(PostalCode::parse_with(&"1".repeat(17), &country("GB"), PostalCodeRule::FreeText).is_err());
+        assert_eq!(PostalCode::free_text("  Hall É ").map(String::from), Ok("Hall É".into()));
+        assert!(PostalCode::free_text(&"1".repeat(17)).is_err());
     }
 
     #[test]
@@ -290,6 +290,8 @@ mod tests {
         assert_eq!(errors.as_slice().iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["a.countryCode"]);
         let free = input("10001", "GB").parse_with("address", PostalCodeRule::FreeText).unwrap();
         assert_eq!(free.postal_code.as_str(), "10001");
+        let errors = input(" ", "XX").parse_with("a", PostalCodeRule::FreeText).unwrap_err();
+        assert_eq!(errors.as_slice().iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["a.postalCode", "a.countryCode"]);
     }
 
     fn any_country() -> impl Strategy<Value = CountryCode> {
@@ -300,11 +302,12 @@ mod tests {
         #[test]
         fn postal_codes_never_panic_and_are_stable(raw in "\\PC*", any_raw in ".*", shaped in "[A-Za-z0-9 -]{0,9}", country in any_country()) {
             for raw in [raw, any_raw, shaped] {
-                for rule in [PostalCodeRule::CountryFormat, PostalCodeRule::FreeText] {
-                    if let Ok(code) = PostalCode::parse_with(&raw, &country, rule) {
-                        // Stored codes are read back through the same parser.
-                        prop_assert_eq!(PostalCode::parse_with(code.as_str(), &country, rule), Ok(code.clone()));
-                    }
+                // Stored codes are read back through the same parser.
+                if let Ok(code) = PostalCode::parse(&raw, &country) {
+                    prop_assert_eq!(PostalCode::parse(code.as_str(), &country), Ok(code.clone()));
+                }
+                if let Ok(code) = PostalCode::free_text(&raw) {
+                    prop_assert_eq!(PostalCode::free_text(code.as_str()), Ok(code.clone()));
                 }
             }
         }
