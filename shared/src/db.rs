@@ -44,11 +44,52 @@ pub async fn migrations_applied(pool: &MySqlPool) -> Result<bool, sqlx::Error> {
     Ok(applied == Some(latest))
 }
 
-/// True when `error` is a unique-key violation on `key` (the index name on MySQL/MariaDB).
-pub fn is_unique_violation(error: &sqlx::Error, key: &str) -> bool {
+/// The key (index name) a unique-key violation is on: `users_email_uq` for MariaDB's
+/// `Duplicate entry 'ana@example.com' for key 'users_email_uq'` and MySQL 8's
+/// `… for key 'users.users_email_uq'`. `None` for any other error.
+pub fn unique_violation_key(error: &sqlx::Error) -> Option<&str> {
     match error {
-        sqlx::Error::Database(db) => db.is_unique_violation() && db.message().contains(key),
-        _ => false,
+        sqlx::Error::Database(db) if db.is_unique_violation() => duplicate_key_name(db.message()),
+        _ => None,
+    }
+}
+
+/// The key name of a duplicate-entry message: the text between its last two quotes (the entry
+/// itself may hold quotes), without MySQL 8's `table.` prefix.
+fn duplicate_key_name(message: &str) -> Option<&str> {
+    let (head, quoted) = message.strip_suffix('\'')?.rsplit_once('\'')?;
+    if !head.ends_with(" for key ") || quoted.is_empty() {
+        return None;
+    }
+    Some(quoted.split_once('.').map_or(quoted, |(_table, key)| key))
+}
+
+/// True when `error` is a unique-key violation on exactly `key` (the index name).
+pub fn is_unique_violation(error: &sqlx::Error, key: &str) -> bool {
+    unique_violation_key(error) == Some(key)
+}
+
+/// Turns the unique-key violation of one key into the caller's error, realworld-style:
+///
+/// ```no_run
+/// # use ycyw_shared::{ApiError, db::OnConstraint as _};
+/// # async fn demo(pool: sqlx::MySqlPool) -> Result<(), ApiError> {
+/// sqlx::query("INSERT INTO users (id, email) VALUES (UUID(), ?)")
+///     .bind("ana@example.com")
+///     .execute(&pool)
+///     .await
+///     .on_constraint("users_email_uq", || ApiError::field("email", "taken", "this address is already used"))?;
+/// # Ok(()) }
+/// ```
+pub trait OnConstraint<T> {
+    /// `to_error()` when this is a unique violation of `key` (compared by exact key name); any
+    /// other database error converted by `From`.
+    fn on_constraint<E: From<sqlx::Error>>(self, key: &str, to_error: impl FnOnce() -> E) -> Result<T, E>;
+}
+
+impl<T> OnConstraint<T> for Result<T, sqlx::Error> {
+    fn on_constraint<E: From<sqlx::Error>>(self, key: &str, to_error: impl FnOnce() -> E) -> Result<T, E> {
+        self.map_err(|error| if is_unique_violation(&error, key) { to_error() } else { E::from(error) })
     }
 }
 
@@ -83,6 +124,48 @@ where
                 attempt += 1;
             }
             other => return other,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn key_names_are_read_from_the_end_of_the_message() {
+        let key = duplicate_key_name;
+        assert_eq!(key("Duplicate entry 'ana@example.com' for key 'users_email_uq'"), Some("users_email_uq"));
+        assert_eq!(key("Duplicate entry 'ana@example.com' for key 'users.users_email_uq'"), Some("users_email_uq"), "MySQL 8");
+        assert_eq!(key("Duplicate entry 'o'brien' for key 'x' for key 'users_email_uq'"), Some("users_email_uq"), "quotes in the entry");
+        assert_eq!(key("Duplicate entry 'users_email_uq' for key 'users_email_uq_2'"), Some("users_email_uq_2"));
+        for other in ["", "'", "''", "Duplicate entry 'a' for key ''", "Duplicate entry 'a' for key 'k", "Deadlock found 'k'"] {
+            assert_eq!(key(other), None, "{other:?}");
+        }
+    }
+
+    #[sqlx::test(migrations = false)]
+    async fn a_real_violation_names_its_key_exactly(pool: MySqlPool) {
+        sqlx::query("CREATE TABLE things (name VARCHAR(20) NOT NULL, UNIQUE KEY things_name_uq (name))").execute(&pool).await.unwrap();
+        let insert = || sqlx::query("INSERT INTO things (name) VALUES ('things_name')").execute(&pool);
+        insert().await.unwrap();
+        let error = insert().await.unwrap_err();
+        assert_eq!(unique_violation_key(&error), Some("things_name_uq"));
+        assert!(is_unique_violation(&error, "things_name_uq"));
+        assert!(!is_unique_violation(&error, "things_name"), "a prefix of the key, or the entry, is not the key");
+        let mapped: Result<_, crate::ApiError> = insert().await.on_constraint("things_name_uq", || crate::ApiError::NotFound);
+        assert!(matches!(mapped, Err(crate::ApiError::NotFound)));
+        let other: Result<_, crate::ApiError> = insert().await.on_constraint("other_uq", || crate::ApiError::NotFound);
+        assert!(matches!(other, Err(crate::ApiError::Internal(_))));
+    }
+
+    proptest! {
+        #[test]
+        fn key_parsing_never_panics(message in "\\PC*", key in "[a-z_.']{0,12}", entry in ".*") {
+            let _ = duplicate_key_name(&message);
+            let _ = duplicate_key_name(&format!("Duplicate entry '{entry}' for key '{key}'"));
         }
     }
 }

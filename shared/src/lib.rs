@@ -4,6 +4,7 @@
 //! - [`auth`]: access tokens, roles and the extractors that authorise requests.
 //! - [`config`]: typed settings from the environment, secrets from AWS Secrets Manager.
 //! - [`db`]: the MySQL/MariaDB pool and the embedded migrations.
+//! - [`domain`]: the shared value types (email, phone, country, address, money, pages, field errors).
 //! - [`error`]: [`error::ApiError`] rendered as RFC 9457 `application/problem+json`.
 //! - [`extract`]: path ids and query strings with problem+json rejections.
 //! - [`queue`]: the transactional job outbox and the [`queue::Queue`] consumers use.
@@ -21,6 +22,7 @@ pub mod account;
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod domain;
 pub mod error;
 pub mod extract;
 pub mod health;

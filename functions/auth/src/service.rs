@@ -9,14 +9,16 @@ use sqlx::MySqlConnection;
 use uuid::Uuid;
 use ycyw_shared::account::Account;
 use ycyw_shared::auth::{ACCESS_TOKEN_TTL, Role};
+use ycyw_shared::db::OnConstraint as _;
+use ycyw_shared::domain::{Email, FieldErrors, InvalidValue, Phone, PostalAddressInput};
 use ycyw_shared::error::ApiError;
 use ycyw_shared::mail::{self, EmailJob, Locale, Template};
 use ycyw_shared::time::to_db_precision;
 use ycyw_shared::{AppState, db};
 
 use crate::model::{
-    Address, Email, Errors, LoginRequest, NewAccount, NewPassword, PasswordChange, PasswordReset, Profile, ProfilePatch,
-    RegistrationAccepted, RegistrationRequest, SessionResponse, User, parse_birth_date, parse_name, parse_phone,
+    LoginRequest, NewAccount, NewPassword, PasswordChange, PasswordReset, Profile, ProfilePatch, RegistrationAccepted, RegistrationRequest,
+    SessionResponse, User, parse_birth_date, parse_name,
 };
 use crate::password::Hasher;
 use crate::repo::{self, Purpose, UserRow};
@@ -52,19 +54,16 @@ fn internal(error: impl Into<anyhow::Error>) -> ApiError {
 
 /// Validates a registration into a new account (all field errors at once).
 pub fn parse_registration(request: RegistrationRequest, today: NaiveDate) -> Result<(NewAccount, NewPassword), ApiError> {
-    let mut errors = Errors::default();
-    let email = errors.take(Email::parse("email", &request.email));
-    let password = errors.take(NewPassword::parse("password", &request.password, email.as_ref().map(Email::as_str)));
-    let first_name = errors.take(parse_name("firstName", &request.first_name));
-    let last_name = errors.take(parse_name("lastName", &request.last_name));
-    let birth_date = errors.take(parse_birth_date("birthDate", &request.birth_date, today));
-    let phone = match request.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        Some(raw) => errors.take(parse_phone("phone", raw)).map(Some),
-        None => Some(None),
-    };
-    let address = request.address.parse(&mut errors);
+    let mut errors = FieldErrors::new();
+    let email = errors.check("email", Email::parse(&request.email));
+    let password = errors.check("password", NewPassword::parse(&request.password, email.as_ref().map(Email::as_str)));
+    let first_name = errors.check("firstName", parse_name(&request.first_name));
+    let last_name = errors.check("lastName", parse_name(&request.last_name));
+    let birth_date = errors.check("birthDate", parse_birth_date(&request.birth_date, today));
+    let phone = errors.check("phone", optional_phone(request.phone.as_deref()));
+    let address = errors.merge(request.address.parse("address"));
     if !request.accept_terms {
-        errors.add("acceptTerms", "required", "the terms and conditions must be accepted");
+        errors.push(InvalidValue::required("the terms and conditions must be accepted").at("acceptTerms"));
     }
     errors.finish()?;
     match (email, password, first_name, last_name, birth_date, phone, address) {
@@ -73,6 +72,14 @@ pub fn parse_registration(request: RegistrationRequest, today: NaiveDate) -> Res
             password,
         )),
         _ => Err(internal(anyhow::anyhow!("validation passed without values"))),
+    }
+}
+
+/// An optional phone number: absent or blank is none.
+fn optional_phone(raw: Option<&str>) -> Result<Option<Phone>, InvalidValue> {
+    match raw.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(raw) => Phone::parse(raw).map(Some),
     }
 }
 
@@ -201,19 +208,25 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<(), ApiError>
     Ok(())
 }
 
-/// The API view of a user row.
+/// The API view of a user row. Stored values are parsed again, like any input: a row that no
+/// longer parses is a bug (500), never shown half-valid.
 pub fn user_view(row: &UserRow) -> Result<User, ApiError> {
     let role: Role = row.role.parse().map_err(|e: String| internal(anyhow::anyhow!(e)))?;
+    let corrupt = |column: &str| internal(anyhow::anyhow!("users.{column} of {} does not parse", row.id));
     let address = match (&row.address_line1, &row.postal_code, &row.city, &row.country_code) {
-        (Some(line1), Some(postal_code), Some(city), Some(country_code)) => Some(Address {
-            line1: line1.clone(),
-            line2: row.address_line2.clone(),
-            postal_code: postal_code.clone(),
-            city: city.clone(),
-            country_code: country_code.clone(),
-        }),
+        (Some(line1), Some(postal_code), Some(city), Some(country_code)) => {
+            let stored = PostalAddressInput {
+                line1: line1.clone(),
+                line2: row.address_line2.clone(),
+                postal_code: postal_code.clone(),
+                city: city.clone(),
+                country_code: country_code.clone(),
+            };
+            Some(stored.parse("address").map_err(|_| corrupt("address"))?)
+        }
         _ => None,
     };
+    let phone = row.phone.as_deref().map(Phone::parse).transpose().map_err(|_| corrupt("phone"))?;
     Ok(User {
         id: row.id,
         email: row.email.clone().unwrap_or_default(),
@@ -221,7 +234,7 @@ pub fn user_view(row: &UserRow) -> Result<User, ApiError> {
         first_name: row.first_name.clone(),
         last_name: row.last_name.clone(),
         birth_date: row.birth_date,
-        phone: row.phone.clone(),
+        phone,
         address,
         locale: locale_of(row),
         email_verified: row.email_verified_at.is_some(),
@@ -254,7 +267,7 @@ async fn start_session(
 /// Signs in: returns the session and the refresh token for the cookie.
 pub async fn login(state: &AppState, auth: &Auth, request: LoginRequest) -> Result<(SessionResponse, String), ApiError> {
     let now = now(state);
-    let email = Email::parse("email", &request.email).map_err(|e| ApiError::Unprocessable(vec![e]))?;
+    let email = Email::parse(&request.email).map_err(|e| ApiError::from(FieldErrors::from(e.at("email"))))?;
     if request.password.is_empty() {
         return Err(ApiError::field("password", "required", "this field is required"));
     }
@@ -341,7 +354,7 @@ pub async fn family_of(state: &AppState, refresh_token: &str) -> Result<Option<U
 /// Sends a reset link when the address belongs to an active account; says nothing otherwise.
 pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(), ApiError> {
     let now = now(state);
-    let Ok(email) = Email::parse("email", email) else { return Ok(()) };
+    let Ok(email) = Email::parse(email) else { return Ok(()) };
     let mut tx = state.db.begin().await?;
     if let Some(user) = repo::user_by_email(&mut tx, email.as_str()).await?.filter(|u| u.anonymized_at.is_none()) {
         let token = issue_one_time_token(&mut tx, user.id, Purpose::PasswordReset, PASSWORD_RESET_TTL, now).await?;
@@ -357,7 +370,7 @@ pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(),
 /// link proved control of the address, so it counts as verified.
 pub async fn reset_password(state: &AppState, auth: &Auth, request: PasswordReset) -> Result<(), ApiError> {
     let now = now(state);
-    let password = NewPassword::parse("newPassword", &request.new_password, None).map_err(|e| ApiError::Unprocessable(vec![e]))?;
+    let password = NewPassword::parse(&request.new_password, None).map_err(|e| ApiError::from(FieldErrors::from(e.at("newPassword"))))?;
     let hash = auth.hasher.hash(password.0).await.map_err(internal)?;
     let mut tx = state.db.begin().await?;
     let (user, _) =
@@ -366,7 +379,7 @@ pub async fn reset_password(state: &AppState, auth: &Auth, request: PasswordRese
             .ok_or_else(invalid_token)?;
     let row = repo::user_for_update(&mut tx, user).await?.ok_or_else(invalid_token)?;
     if let Some(email) = &row.email
-        && NewPassword::parse("newPassword", &request.new_password, Some(email)).is_err()
+        && NewPassword::parse(&request.new_password, Some(email)).is_err()
     {
         return Err(ApiError::field("newPassword", "weak_password", "the password must not contain your email address"));
     }
@@ -394,31 +407,30 @@ pub async fn update_profile(state: &AppState, user: Uuid, patch: ProfilePatch) -
     let mut tx = state.db.begin().await?;
     let row = repo::user_for_update(&mut tx, user).await?.filter(|u| u.anonymized_at.is_none()).ok_or(ApiError::NotFound)?;
     let current = user_view(&row)?;
-    let mut errors = Errors::default();
+    let mut errors = FieldErrors::new();
     let first_name = match &patch.first_name {
-        Some(raw) => errors.take(parse_name("firstName", raw)),
+        Some(raw) => errors.check("firstName", parse_name(raw)),
         None => current.first_name.clone(),
     };
     let last_name = match &patch.last_name {
-        Some(raw) => errors.take(parse_name("lastName", raw)),
+        Some(raw) => errors.check("lastName", parse_name(raw)),
         None => current.last_name.clone(),
     };
     let birth_date = match &patch.birth_date {
-        Some(raw) => errors.take(parse_birth_date("birthDate", raw, now.date_naive())),
+        Some(raw) => errors.check("birthDate", parse_birth_date(raw, now.date_naive())),
         None => current.birth_date,
     };
     let phone = match &patch.phone {
-        Some(Some(raw)) if !raw.trim().is_empty() => errors.take(parse_phone("phone", raw)).map(Some),
-        Some(_) => Some(None),
+        Some(raw) => errors.check("phone", optional_phone(raw.as_deref())),
         None => Some(current.phone.clone()),
     };
-    let address = match patch.address.clone() {
-        Some(address) => address.parse(&mut errors),
+    let address = match &patch.address {
+        Some(input) => errors.merge(input.parse("address")),
         None => current.address.clone(),
     };
     let mut missing = |value_missing: bool, field: &str| {
         if value_missing {
-            errors.add(field, "required", "this field is required");
+            errors.push(InvalidValue::required("this field is required").at(field));
         }
     };
     let incomplete = first_name.is_none() as u8 + last_name.is_none() as u8 + birth_date.is_none() as u8 + address.is_none() as u8;
@@ -471,8 +483,8 @@ pub async fn change_password(
     if !auth.hasher.verify(request.current_password, row.password_hash.clone()).await.map_err(internal)? {
         return Err(ApiError::field("currentPassword", "invalid", "the current password is not correct"));
     }
-    let password =
-        NewPassword::parse("newPassword", &request.new_password, row.email.as_deref()).map_err(|e| ApiError::Unprocessable(vec![e]))?;
+    let password = NewPassword::parse(&request.new_password, row.email.as_deref())
+        .map_err(|e| ApiError::from(FieldErrors::from(e.at("newPassword"))))?;
     let hash = auth.hasher.hash(password.0).await.map_err(internal)?;
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     repo::set_password(&mut tx, user, &hash, now).await?;
@@ -581,7 +593,7 @@ pub async fn create_staff(state: &AppState, role: Role, email: &str, agency: Opt
         (Role::Support, Some(_)) => return Err(StaffError::AgencyNotAllowed),
         _ => {}
     }
-    let email = Email::parse("email", email).map_err(|_| StaffError::InvalidEmail)?;
+    let email = Email::parse(email).map_err(|_| StaffError::InvalidEmail)?;
     let now = now(state);
     let id = Uuid::now_v7();
     let mut tx = state.db.begin().await?;
@@ -597,11 +609,7 @@ pub async fn create_staff(state: &AppState, role: Role, email: &str, agency: Opt
         terms_accepted_at: None,
         now,
     };
-    match repo::insert_user(&mut tx, new).await {
-        Ok(()) => {}
-        Err(e) if db::is_unique_violation(&e, "users_email_uq") => return Err(StaffError::Exists),
-        Err(e) => return Err(e.into()),
-    }
+    repo::insert_user(&mut tx, new).await.on_constraint("users_email_uq", || StaffError::Exists)?;
     let (token, hash) = tokens::generate();
     repo::insert_one_time_token(&mut tx, id, Purpose::StaffInvite, &hash, now + STAFF_INVITE_TTL, now).await?;
     let link = link(state, "/set-password", &token);

@@ -65,6 +65,23 @@ async fn auth_profile_reads_and_patches_with_validation(pool: MySqlPool) {
 }
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_profile_refuses_a_multi_byte_postal_code_instead_of_failing(pool: MySqlPool) {
+    let app = app(pool).await;
+    verified_account(&app, "ana@example.com").await;
+    let (access, _) = sign_in(&app, "ana@example.com", PASSWORD).await;
+    let patch = json!({ "address": { "line1": "221B Baker Street", "postalCode": "AAÉAA", "city": "London", "countryCode": "GB" } });
+    let problem = app
+        .call(Method::PATCH, "/api/v1/users/me", Some(&patch), &[("authorization", &bearer(&access))])
+        .await
+        .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    assert_eq!(
+        (problem["errors"][0]["field"].as_str(), problem["errors"][0]["code"].as_str()),
+        (Some("address.postalCode"), Some("invalid"))
+    );
+    assert_eq!(me(&app, &access).await.json()["address"]["postalCode"], "75001", "nothing was written");
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn auth_another_users_token_never_reaches_someone_elses_data(pool: MySqlPool) {
     let app = app(pool).await;
     // A valid token for an id that is not an account (e.g. erased since) is a 404, not a profile.

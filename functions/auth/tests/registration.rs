@@ -161,3 +161,22 @@ async fn auth_email_verification_is_single_use_and_expires(pool: MySqlPool) {
         .await
         .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
 }
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_registration_refuses_a_multi_byte_postal_code_instead_of_failing(pool: MySqlPool) {
+    // "AAÉAA" was once split at a byte offset inside the É: a panic, answered 500.
+    let app = app(pool.clone()).await;
+    for (postal_code, country) in [("AAÉAA", "GB"), ("K1É 0B1", "CA"), ("2801É", "ES"), ("日本", "FR")] {
+        let mut body = registration("ana@example.com");
+        body["address"]["postalCode"] = json!(postal_code);
+        body["address"]["countryCode"] = json!(country);
+        let problem = post(&app, "/api/v1/auth/registrations", &body, "198.51.100.1")
+            .await
+            .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+        let errors = problem["errors"].as_array().unwrap();
+        assert_eq!(errors.len(), 1, "{problem}");
+        assert_eq!((errors[0]["field"].as_str(), errors[0]["code"].as_str()), (Some("address.postalCode"), Some("invalid")), "{problem}");
+    }
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&pool).await.unwrap();
+    assert_eq!(count, 0);
+}

@@ -213,11 +213,14 @@ impl<'de> Deserialize<'de> for AcrissCode {
     }
 }
 
-crate::model::string_schema!(AcrissCode, "An ACRISS vehicle code: category, type, transmission/drive, fuel/air", "^[A-Z]{4}$", "CDMR");
+ycyw_shared::string_schema!(AcrissCode, "An ACRISS vehicle code: category, type, transmission/drive, fuel/air", Some("^[A-Z]{4}$"), "CDMR");
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+    use crate::model::tests::spliced;
 
     const ALPHABET: std::ops::RangeInclusive<char> = 'A'..='Z';
 
@@ -327,5 +330,25 @@ mod tests {
         let code: AcrissCode = serde_json::from_str("\"idar\"").unwrap();
         assert_eq!(serde_json::to_string(&code).unwrap(), "\"IDAR\"");
         assert!(serde_json::from_str::<AcrissCode>("\"QQQQ\"").is_err());
+    }
+
+    #[test]
+    fn wide_characters_at_every_position_are_refused() {
+        for input in spliced("CDMR") {
+            assert_eq!(AcrissCode::parse(&input), Err(AcrissError::Malformed), "{input:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn parsing_never_panics(raw in "\\PC*", any_raw in ".*", letters in "[a-zA-Z]{4}") {
+            for raw in [raw, any_raw, letters] {
+                if let Ok(code) = AcrissCode::parse(&raw) {
+                    prop_assert_eq!(code.as_str(), raw.trim().to_ascii_uppercase());
+                    prop_assert_eq!(AcrissCode::parse(code.as_str()), Ok(code));
+                    prop_assert!(!code.decode().category.is_empty());
+                }
+            }
+        }
     }
 }

@@ -1,9 +1,8 @@
 //! The catalog's errors, and how they answer over HTTP.
 
 use ycyw_shared::ApiError;
+use ycyw_shared::domain::{FieldErrors, InvalidValue};
 use ycyw_shared::error::FieldError;
-
-use crate::model::InvalidValue;
 
 /// What can go wrong in the catalog.
 #[derive(Debug, thiserror::Error)]
@@ -44,28 +43,8 @@ impl From<CatalogError> for ApiError {
     }
 }
 
-/// Collects field errors so a request hears about all its mistakes at once.
-#[derive(Debug, Default)]
-pub struct Errors(Vec<FieldError>);
-
-impl Errors {
-    /// Keeps the value, or records its error under `field`.
-    pub fn check<T>(&mut self, field: &str, result: Result<T, InvalidValue>) -> Option<T> {
-        result.map_err(|e| self.0.push(e.at(field))).ok()
-    }
-
-    /// Records an error.
-    pub fn push(&mut self, error: FieldError) {
-        self.0.push(error);
-    }
-
-    /// Records several errors.
-    pub fn extend(&mut self, errors: impl IntoIterator<Item = FieldError>) {
-        self.0.extend(errors);
-    }
-
-    /// `Ok(())` when nothing was recorded.
-    pub fn finish(self) -> Result<(), CatalogError> {
-        if self.0.is_empty() { Ok(()) } else { Err(CatalogError::Invalid(self.0)) }
+impl From<FieldErrors> for CatalogError {
+    fn from(errors: FieldErrors) -> Self {
+        CatalogError::Invalid(errors.into_vec())
     }
 }

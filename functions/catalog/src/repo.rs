@@ -8,10 +8,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{Executor, MySql, MySqlConnection, QueryBuilder};
 use uuid::Uuid;
 
+use ycyw_shared::domain::single_line;
+
 use crate::error::CatalogError;
 use crate::model::{
-    AcrissCode, Address, Agency, AgencyCode, CountryCode, CurrencyCode, IanaTimeZone, MinuteOfDay, Money, OpeningHours, OpeningPeriod,
-    Plate, Rate, Vehicle, VehicleCategory, text,
+    AcrissCode, Address, Agency, AgencyCode, CurrencyCode, IanaTimeZone, Market, MinuteOfDay, Money, OpeningHours, OpeningPeriod, Plate,
+    Rate, Vehicle, VehicleCategory,
 };
 
 /// The columns of an agency, with its opening hours folded into one string
@@ -69,7 +71,7 @@ impl TryFrom<AgencyRow> for Agency {
     fn try_from(row: AgencyRow) -> Result<Self, Self::Error> {
         let id = row.id;
         let bad = |column: &str| corrupt(format!("agencies.{column} of {id}"));
-        let country_code: CountryCode = row.country_code.parse().map_err(|_| bad("country_code"))?;
+        let country_code: Market = row.country_code.parse().map_err(|_| bad("country_code"))?;
         Ok(Agency {
             id,
             code: row.code.parse::<AgencyCode>().map_err(|_| bad("code"))?,
@@ -97,7 +99,7 @@ impl TryFrom<AgencyRow> for Agency {
 #[derive(Debug, Clone, Default)]
 pub struct AgencyFilter {
     /// Market.
-    pub country: Option<CountryCode>,
+    pub country: Option<Market>,
     /// City (collation: ignores case and accents).
     pub city: Option<String>,
     /// Text in name, city or code.
@@ -126,7 +128,7 @@ pub async fn list_agencies(
     after: Option<&str>,
     limit: u32,
 ) -> Result<Vec<Agency>, CatalogError> {
-    let country = filter.country.map(CountryCode::as_str);
+    let country = filter.country.map(Market::as_str);
     let pattern = filter.text.as_deref().map(like_pattern);
     let rows: Vec<AgencyRow> = sqlx::query_as(concat!(
         agency_select!(),
@@ -326,7 +328,7 @@ impl TryFrom<VehicleRow> for Vehicle {
             agency_id: row.agency_id,
             category: AcrissCode::parse(&row.category_code).map_err(|_| corrupt(format!("vehicles.category_code of {id}")))?,
             plate: row.plate.parse::<Plate>().map_err(|_| corrupt(format!("vehicles.plate of {id}")))?,
-            model: text(&row.model, 200).map_err(|_| corrupt(format!("vehicles.model of {id}")))?,
+            model: single_line(&row.model, 200).map_err(|_| corrupt(format!("vehicles.model of {id}")))?,
             active: row.active,
         })
     }
@@ -527,6 +529,8 @@ pub async fn replace_rates(conn: &mut MySqlConnection, agency_id: Uuid, rates: &
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     #[test]
@@ -542,5 +546,13 @@ mod tests {
         assert_eq!(hours.periods()[1].closes, MinuteOfDay::END_OF_DAY);
         assert!(parse_hours(Uuid::nil(), None).unwrap().periods().is_empty());
         assert!(parse_hours(Uuid::nil(), Some("1 480")).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn folded_hours_never_panic(raw in "\\PC*", numeric in "([0-9]{1,5}[ ,]){0,12}") {
+            let _ = parse_hours(Uuid::nil(), Some(&raw));
+            let _ = parse_hours(Uuid::nil(), Some(&numeric));
+        }
     }
 }

@@ -1,5 +1,5 @@
-//! The catalog's rules. The pure ones come first — pricing, agency-local time, input validation,
-//! pagination — and are unit-tested without a database; the operations behind each endpoint
+//! The catalog's rules. The pure ones come first — pricing, agency-local time, input validation —
+//! and are unit-tested without a database; the operations behind each endpoint
 //! follow, each one a short sequence of checks and `repo` calls.
 //!
 //! Rules of record:
@@ -16,21 +16,20 @@
 
 use std::collections::BTreeSet;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::offset::LocalResult;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeDelta, TimeZone, Utc};
 use chrono_tz::Tz;
 use sqlx::MySqlPool;
 use uuid::Uuid;
-use ycyw_shared::db::is_unique_violation;
+use ycyw_shared::db::OnConstraint as _;
+use ycyw_shared::domain::{Email, FieldErrors, InvalidValue, Pagination, PostalAddressInput, PostalCodeRule, single_line};
 use ycyw_shared::error::FieldError;
 
-use crate::error::{CatalogError, Errors};
+use crate::error::CatalogError;
 use crate::model::{
-    AcrissCode, AcrissError, Address, AddressInput, Agency, AgencyCode, AgencyPatch, AgencyQuery, CountryCode, CurrencyCode, IanaTimeZone,
-    InvalidValue, Money, MoneyInput, NewAgency, NewVehicle, OpeningHours, Page, PageQuery, Plate, Quote, Rate, RateSet, RatesInput,
-    Vehicle, VehicleCategory, VehiclePatch, VehicleQuery, email, phone, text,
+    AcrissCode, AcrissError, Address, Agency, AgencyCode, AgencyPatch, AgencyQuery, CurrencyCode, IanaTimeZone, Market, Money, MoneyInput,
+    NewAgency, NewVehicle, OpeningHours, Page, PageQuery, Plate, Quote, Rate, RateSet, RatesInput, Vehicle, VehicleCategory, VehiclePatch,
+    VehicleQuery, phone,
 };
 use crate::repo::{self, AgencyFilter, VehicleFilter};
 
@@ -177,73 +176,6 @@ impl Agency {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Pagination
-
-/// `?limit=` when absent.
-pub const DEFAULT_LIMIT: u32 = 20;
-/// The largest `?limit=`.
-pub const MAX_LIMIT: u32 = 100;
-
-/// A validated `?limit=&cursor=`: the cursor is the sort key of the last item seen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pagination {
-    /// Items per page.
-    pub limit: u32,
-    /// Sort key of the last item of the previous page.
-    pub after: Option<String>,
-}
-
-impl Pagination {
-    /// Validates the query; errors name `limit` or `cursor`.
-    pub fn parse(query: &PageQuery) -> Result<Self, CatalogError> {
-        let mut errors = Errors::default();
-        let limit = match query.limit.as_deref().map(str::trim) {
-            None | Some("") => Some(DEFAULT_LIMIT),
-            Some(raw) => errors.check(
-                "limit",
-                raw.parse::<u32>()
-                    .ok()
-                    .filter(|n| (1..=MAX_LIMIT).contains(n))
-                    .ok_or_else(|| InvalidValue::invalid(format!("a whole number from 1 to {MAX_LIMIT}"))),
-            ),
-        };
-        let after = match query.cursor.as_deref().map(str::trim) {
-            None | Some("") => Some(None),
-            Some(raw) => errors.check("cursor", decode_cursor(raw).map(Some)),
-        };
-        errors.finish()?;
-        Ok(Self { limit: limit.unwrap_or(DEFAULT_LIMIT), after: after.flatten() })
-    }
-
-    /// How many rows to fetch: one more than a page, to know whether another page follows.
-    pub fn fetch(&self) -> u32 {
-        self.limit + 1
-    }
-
-    /// The page of `rows` (fetched with [`Pagination::fetch`]), its cursor from the last item's key.
-    pub fn page<T>(&self, mut rows: Vec<T>, key: impl Fn(&T) -> &str) -> Page<T> {
-        let more = rows.len() > self.limit as usize;
-        rows.truncate(self.limit as usize);
-        let next_cursor = if more { rows.last().map(|last| encode_cursor(key(last))) } else { None };
-        Page { items: rows, next_cursor }
-    }
-}
-
-/// An opaque cursor for a sort key.
-pub fn encode_cursor(key: &str) -> String {
-    URL_SAFE_NO_PAD.encode(key.as_bytes())
-}
-
-fn decode_cursor(cursor: &str) -> Result<String, InvalidValue> {
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .filter(|key| !key.is_empty() && key.len() <= 64)
-        .ok_or_else(|| InvalidValue::invalid("not a cursor returned by this list"))
-}
-
-// ---------------------------------------------------------------------------------------------
 // Input validation (pure)
 
 /// Longest name or model.
@@ -263,37 +195,44 @@ pub fn known_category(raw: &str, known: &BTreeSet<String>) -> Result<AcrissCode,
     if known.contains(code.as_str()) {
         Ok(code)
     } else {
-        Err(InvalidValue { code: "unknown_category", message: format!("{code} is not a vehicle category of the catalog") })
+        Err(InvalidValue::new("unknown_category", format!("{code} is not a vehicle category of the catalog")))
     }
 }
 
-fn address(errors: &mut Errors, input: &AddressInput) -> Option<Address> {
-    let line1 = errors.check("address.line1", text(&input.line1, 200));
-    let line2 = match input.line2.as_deref().map(str::trim) {
-        None | Some("") => Some(None),
-        Some(raw) => errors.check("address.line2", text(raw, 200).map(Some)),
-    };
-    let postal_code = errors.check("address.postalCode", text(&input.postal_code, 16));
-    let city = errors.check("address.city", text(&input.city, 100));
-    let country_code = errors.check("address.countryCode", input.country_code.parse::<CountryCode>());
-    Some(Address { line1: line1?, line2: line2?, postal_code: postal_code?, city: city?, country_code: country_code? })
+/// An agency's address: a postal address (its postal code free text, as staff type it) in one of
+/// our markets.
+fn address(errors: &mut FieldErrors, input: &PostalAddressInput) -> Option<Address> {
+    let postal = errors.merge(input.parse_with("address", PostalCodeRule::FreeText))?;
+    let market = errors.check("address.countryCode", Market::try_from(postal.country_code))?;
+    Some(Address {
+        line1: postal.line1,
+        line2: postal.line2,
+        postal_code: postal.postal_code.into(),
+        city: postal.city,
+        country_code: market,
+    })
 }
 
-fn opening_hours(errors: &mut Errors, input: &[crate::model::OpeningPeriodInput]) -> Option<OpeningHours> {
-    OpeningHours::parse("openingHours", input).map_err(|e| errors.extend(e)).ok()
+fn opening_hours(errors: &mut FieldErrors, input: &[crate::model::OpeningPeriodInput]) -> Option<OpeningHours> {
+    errors.merge(OpeningHours::parse("openingHours", input))
+}
+
+/// An agency's contact email (the agency's, not a user's: no verification).
+fn email(raw: &str) -> Result<String, InvalidValue> {
+    Email::parse(raw).map(String::from)
 }
 
 /// A new agency from `POST /agencies` (or the ops CLI), with id `id`.
 pub fn validate_new_agency(input: &NewAgency, id: Uuid) -> Result<Agency, CatalogError> {
-    let mut errors = Errors::default();
+    let mut errors = FieldErrors::new();
     let code = errors.check("code", input.code.parse::<AgencyCode>());
-    let name = errors.check("name", text(&input.name, NAME_MAX));
+    let name = errors.check("name", single_line(&input.name, NAME_MAX));
     let address = address(&mut errors, &input.address);
     let time_zone = errors.check("timeZone", input.time_zone.parse::<IanaTimeZone>());
     let phone = errors.check("phone", phone(&input.phone));
     let email = errors.check("email", email(&input.email));
     let hours = opening_hours(&mut errors, &input.opening_hours);
-    let country = input.address.country_code.parse::<CountryCode>().ok();
+    let country = Market::parse(&input.address.country_code).ok();
     let currency = match (country, input.currency.as_deref()) {
         (Some(country), None) => Some(country.currency()),
         (country, Some(raw)) => match (country, errors.check("currency", raw.parse::<CurrencyCode>())) {
@@ -330,10 +269,10 @@ pub fn validate_new_agency(input: &NewAgency, id: Uuid) -> Result<Agency, Catalo
 
 /// `current` with a `PATCH /agencies/{id}` applied; the country (hence the currency) never changes.
 pub fn apply_agency_patch(current: &Agency, patch: &AgencyPatch) -> Result<Agency, CatalogError> {
-    let mut errors = Errors::default();
+    let mut errors = FieldErrors::new();
     let mut next = current.clone();
     if let Some(raw) = &patch.name {
-        next.name = errors.check("name", text(raw, NAME_MAX)).unwrap_or_default();
+        next.name = errors.check("name", single_line(raw, NAME_MAX)).unwrap_or_default();
     }
     if let Some(input) = &patch.address
         && let Some(address) = address(&mut errors, input)
@@ -369,10 +308,10 @@ pub fn apply_agency_patch(current: &Agency, patch: &AgencyPatch) -> Result<Agenc
 
 /// A new vehicle of `agency_id` from `POST /agencies/{id}/vehicles`, with id `id`.
 pub fn validate_new_vehicle(agency_id: Uuid, input: &NewVehicle, known: &BTreeSet<String>, id: Uuid) -> Result<Vehicle, CatalogError> {
-    let mut errors = Errors::default();
+    let mut errors = FieldErrors::new();
     let category = errors.check("category", known_category(&input.category, known));
     let plate = errors.check("plate", input.plate.parse::<Plate>());
-    let model = errors.check("model", text(&input.model, NAME_MAX));
+    let model = errors.check("model", single_line(&input.model, NAME_MAX));
     errors.finish()?;
     match (category, plate, model) {
         (Some(category), Some(plate), Some(model)) => {
@@ -384,7 +323,7 @@ pub fn validate_new_vehicle(agency_id: Uuid, input: &NewVehicle, known: &BTreeSe
 
 /// `current` with a `PATCH /vehicles/{id}` applied.
 pub fn apply_vehicle_patch(current: &Vehicle, patch: &VehiclePatch, known: &BTreeSet<String>) -> Result<Vehicle, CatalogError> {
-    let mut errors = Errors::default();
+    let mut errors = FieldErrors::new();
     let mut next = current.clone();
     if let Some(raw) = &patch.category {
         next.category = errors.check("category", known_category(raw, known)).unwrap_or(current.category);
@@ -393,7 +332,7 @@ pub fn apply_vehicle_patch(current: &Vehicle, patch: &VehiclePatch, known: &BTre
         next.plate = errors.check("plate", raw.parse::<Plate>()).unwrap_or_else(|| current.plate.clone());
     }
     if let Some(raw) = &patch.model {
-        next.model = errors.check("model", text(raw, NAME_MAX)).unwrap_or_default();
+        next.model = errors.check("model", single_line(raw, NAME_MAX)).unwrap_or_default();
     }
     if let Some(active) = patch.active {
         next.active = active;
@@ -402,7 +341,7 @@ pub fn apply_vehicle_patch(current: &Vehicle, patch: &VehiclePatch, known: &BTre
     Ok(next)
 }
 
-fn amount(errors: &mut Errors, field: &str, input: &MoneyInput, currency: CurrencyCode, minimum: i64) -> Option<Money> {
+fn amount(errors: &mut FieldErrors, field: &str, input: &MoneyInput, currency: CurrencyCode, minimum: i64) -> Option<Money> {
     let given = errors.check(&format!("{field}.currency"), input.currency.parse::<CurrencyCode>());
     if given.is_some_and(|given| given != currency) {
         errors.push(InvalidValue::invalid(format!("this agency prices in {currency}")).at(format!("{field}.currency")));
@@ -421,7 +360,7 @@ pub fn validate_rates(agency: &Agency, input: &RatesInput, known: &BTreeSet<Stri
     if input.items.len() > RATES_MAX {
         return Err(CatalogError::field("items", InvalidValue::invalid(format!("at most {RATES_MAX} rates per agency"))));
     }
-    let mut errors = Errors::default();
+    let mut errors = FieldErrors::new();
     let mut rates: Vec<(usize, Rate)> = Vec::new();
     for (i, item) in input.items.iter().enumerate() {
         let at = |name: &str| format!("items[{i}].{name}");
@@ -471,9 +410,9 @@ pub fn may_create_agencies(_claims: &ycyw_shared::auth::Claims) -> bool {
 // Operations
 
 fn agency_filter(query: &AgencyQuery) -> Result<AgencyFilter, CatalogError> {
-    let mut errors = Errors::default();
+    let mut errors = FieldErrors::new();
     let non_empty = |value: &Option<String>| value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
-    let country = non_empty(&query.country).and_then(|raw| errors.check("country", raw.parse::<CountryCode>()));
+    let country = non_empty(&query.country).and_then(|raw| errors.check("country", Market::parse(&raw)));
     let city = non_empty(&query.city);
     let text = non_empty(&query.q);
     if city.as_ref().is_some_and(|c| c.chars().count() > 100) {
@@ -506,13 +445,9 @@ pub async fn public_agency(db: &MySqlPool, id: Uuid, viewer_agency: Option<Uuid>
 pub async fn create_agency(db: &MySqlPool, input: &NewAgency, now: DateTime<Utc>) -> Result<Agency, CatalogError> {
     let agency = validate_new_agency(input, Uuid::now_v7())?;
     let mut tx = db.begin().await?;
-    match repo::insert_agency(&mut tx, &agency, now).await {
-        Ok(()) => {}
-        Err(e) if is_unique_violation(&e, "agencies_code_uq") => {
-            return Err(CatalogError::field("code", InvalidValue { code: "taken", message: format!("{} is already used", agency.code) }));
-        }
-        Err(e) => return Err(e.into()),
-    }
+    repo::insert_agency(&mut tx, &agency, now).await.on_constraint("agencies_code_uq", || {
+        CatalogError::field("code", InvalidValue::new("taken", format!("{} is already used", agency.code)))
+    })?;
     tx.commit().await?;
     Ok(agency)
 }
@@ -561,7 +496,7 @@ pub async fn list_vehicles(
 ) -> Result<Page<Vehicle>, CatalogError> {
     own_existing_agency(db, actor_agency, agency_id).await?;
     let pagination = Pagination::parse(page)?;
-    let mut errors = Errors::default();
+    let mut errors = FieldErrors::new();
     let category = match query.category.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(raw) => errors.check("category", AcrissCode::parse(raw).map_err(|e| InvalidValue::invalid(e.to_string()))),
@@ -582,7 +517,7 @@ pub async fn list_vehicles(
 }
 
 fn plate_taken(vehicle: &Vehicle) -> CatalogError {
-    CatalogError::field("plate", InvalidValue { code: "taken", message: format!("a vehicle with plate {} exists", vehicle.plate.as_str()) })
+    CatalogError::field("plate", InvalidValue::new("taken", format!("a vehicle with plate {} exists", vehicle.plate.as_str())))
 }
 
 /// `POST /agencies/{id}/vehicles`.
@@ -596,11 +531,8 @@ pub async fn create_vehicle(
     own_existing_agency(db, actor_agency, agency_id).await?;
     let known = repo::category_codes(db).await?;
     let vehicle = validate_new_vehicle(agency_id, input, &known, Uuid::now_v7())?;
-    match repo::insert_vehicle(db, &vehicle, now).await {
-        Ok(()) => Ok(vehicle),
-        Err(e) if is_unique_violation(&e, "vehicles_plate_uq") => Err(plate_taken(&vehicle)),
-        Err(e) => Err(e.into()),
-    }
+    repo::insert_vehicle(db, &vehicle, now).await.on_constraint("vehicles_plate_uq", || plate_taken(&vehicle))?;
+    Ok(vehicle)
 }
 
 /// `PATCH /vehicles/{id}` by an agent of the vehicle's agency.
@@ -620,11 +552,7 @@ pub async fn update_vehicle(
     ensure_own_agency(actor_agency, current.agency_id)?;
     let next = apply_vehicle_patch(&current, patch, &known)?;
     if next != current {
-        match repo::update_vehicle(&mut *tx, &next, now).await {
-            Ok(()) => {}
-            Err(e) if is_unique_violation(&e, "vehicles_plate_uq") => return Err(plate_taken(&next)),
-            Err(e) => return Err(e.into()),
-        }
+        repo::update_vehicle(&mut *tx, &next, now).await.on_constraint("vehicles_plate_uq", || plate_taken(&next))?;
     }
     tx.commit().await?;
     Ok(next)
@@ -677,6 +605,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::model::tests::spliced;
     use crate::model::{OpeningPeriodInput, RateInput};
 
     fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {
@@ -983,31 +912,58 @@ mod tests {
     }
 
     #[test]
-    fn pagination_is_validated_and_cursors_round_trip() {
-        let query =
-            |limit: Option<&str>, cursor: Option<&str>| PageQuery { limit: limit.map(String::from), cursor: cursor.map(String::from) };
-        assert_eq!(Pagination::parse(&query(None, None)).unwrap(), Pagination { limit: 20, after: None });
-        let cursor = encode_cursor("PAR-GDL");
-        assert_eq!(
-            Pagination::parse(&query(Some("100"), Some(&cursor))).unwrap(),
-            Pagination { limit: 100, after: Some("PAR-GDL".into()) }
-        );
-        let errors = fields(Pagination::parse(&query(Some("0"), Some("%%%"))).unwrap_err());
-        assert_eq!(errors, [("limit".to_string(), "invalid".to_string()), ("cursor".to_string(), "invalid".to_string())]);
-        assert!(Pagination::parse(&query(Some("101"), None)).is_err());
-        assert!(Pagination::parse(&query(Some("ten"), None)).is_err());
-
-        let pagination = Pagination { limit: 2, after: None };
-        let page = pagination.page(vec!["a", "b", "c"], |s| s);
-        assert_eq!((page.items, page.next_cursor), (vec!["a", "b"], Some(encode_cursor("b"))));
-        let page = pagination.page(vec!["a", "b"], |s| s);
-        assert_eq!(page.next_cursor, None);
-    }
-
-    #[test]
     fn agents_reach_only_their_own_agency() {
         let (mine, theirs) = (Uuid::now_v7(), Uuid::now_v7());
         assert!(ensure_own_agency(mine, mine).is_ok());
         assert!(matches!(ensure_own_agency(mine, theirs), Err(CatalogError::NotFound)));
+    }
+
+    #[test]
+    fn wide_characters_at_every_position_are_refused_not_cut() {
+        for input in spliced("2026-12-01T10:00:00+01:00") {
+            assert!(parse_agency_local(Paris, &input).is_err(), "{input:?}");
+        }
+        for input in spliced("CDMR") {
+            assert!(known_category(&input, &known()).is_err(), "{input:?}");
+        }
+    }
+
+    fn zones() -> impl Strategy<Value = Tz> {
+        prop::sample::select(vec![Paris, London, Toronto, chrono_tz::America::Los_Angeles, chrono_tz::Australia::Lord_Howe])
+    }
+
+    proptest! {
+        #[test]
+        fn request_parsers_never_panic(
+            raw in "\\PC*",
+            any_raw in ".*",
+            dated in "[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?([+-][0-9]{2}:?[0-9]{2}|[Zz])?",
+            zone in zones(),
+        ) {
+            for raw in [&raw, &any_raw, &dated] {
+                let _ = parse_agency_local(zone, raw);
+                let _ = known_category(raw, &known());
+            }
+        }
+
+        #[test]
+        fn agency_and_vehicle_input_never_panics(text in "\\PC{0,40}", any_text in ".{0,40}", country in "\\PC{0,3}|FR|GB|US") {
+            let mut input = new_agency();
+            input.code = text.clone();
+            input.name = any_text.clone();
+            input.address.postal_code = any_text.clone();
+            input.address.city = text.clone();
+            input.address.country_code = country;
+            input.time_zone = any_text.clone();
+            input.phone = text.clone();
+            input.email = any_text.clone();
+            input.currency = Some(text.clone());
+            input.opening_hours = vec![OpeningPeriodInput { weekday: 1, opens: text.clone(), closes: any_text.clone() }];
+            if let Ok(agency) = validate_new_agency(&input, Uuid::nil()) {
+                prop_assert_eq!(agency.currency, agency.country_code.currency());
+            }
+            let vehicle = NewVehicle { category: text.clone(), plate: any_text.clone(), model: text, active: None };
+            let _ = validate_new_vehicle(Uuid::nil(), &vehicle, &known(), Uuid::nil());
+        }
     }
 }
