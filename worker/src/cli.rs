@@ -152,7 +152,7 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
                 }
                 None => None,
             };
-            let id = ycyw_auth::service::create_staff(&state, role, &email, agency, locale).await?;
+            let id = ycyw_auth::Accounts::new(&state).create_staff(role, &email, agency, locale).await?;
             println!("{id}");
             println!("invitation queued: the worker sends it with a link to set the password (valid 7 days)");
             Ok(())

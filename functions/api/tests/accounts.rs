@@ -92,7 +92,7 @@ async fn an_agents_export_names_the_agency_from_the_catalog(pool: MySqlPool) {
     .unwrap();
     let agency = ycyw_catalog::service::create_agency(&pool, &agency, app.clock.now()).await.unwrap();
     let agent =
-        ycyw_auth::service::create_staff(&app.state, Role::Agent, "agent.lys@example.com", Some(agency.id), Locale::Fr).await.unwrap();
+        ycyw_auth::Accounts::new(&app.state).create_staff(Role::Agent, "agent.lys@example.com", Some(agency.id), Locale::Fr).await.unwrap();
 
     let export = app
         .call(

@@ -1,15 +1,22 @@
 //! Accounts and authentication: registration, email verification, sessions (JWT access tokens
 //! and rotating refresh tokens), password reset, profile, data export and account deletion.
 //!
-//! [`AuthModule`] is the module's description (routes, secrets); [`service`] holds the rules
-//! (also used by the worker's `create-staff`).
+//! - [`AuthModule`] is the module's description (routes, secrets).
+//! - [`Accounts`] is its public Rust API for the other modules and the ops tools (a user's
+//!   profile, role and language; staff creation).
+//!
+//! Handlers, rules (`service`), SQL (`repo`) and request/response types (`model`) are internal.
 
-pub mod handlers;
-pub mod model;
-pub mod password;
-pub mod repo;
-pub mod service;
-pub mod tokens;
+mod facade;
+mod handlers;
+mod model;
+mod password;
+mod repo;
+mod service;
+mod tokens;
+
+pub use facade::{AccountProfile, Accounts, AccountsError};
+pub use service::StaffError;
 
 use async_trait::async_trait;
 use axum::extract::FromRef;

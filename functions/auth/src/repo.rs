@@ -1,16 +1,18 @@
 //! SQL of the auth module's own tables: `users`, `refresh_tokens`, `one_time_tokens`.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{FromRow, MySqlConnection};
+use sqlx::MySqlConnection;
 use uuid::Uuid;
+use ycyw_shared::auth::Role;
+use ycyw_shared::mail::Locale;
 
 /// A row of `users`.
-#[derive(Debug, Clone, FromRow)]
-pub struct UserRow {
+#[derive(Debug, Clone)]
+pub(crate) struct UserRow {
     pub id: Uuid,
     pub email: Option<String>,
     pub password_hash: Option<String>,
-    pub role: String,
+    pub role: Role,
     pub agency_id: Option<Uuid>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
@@ -21,7 +23,7 @@ pub struct UserRow {
     pub city: Option<String>,
     pub country_code: Option<String>,
     pub phone: Option<String>,
-    pub locale: String,
+    pub locale: Locale,
     pub email_verified_at: Option<DateTime<Utc>>,
     pub failed_logins: u32,
     pub locked_until: Option<DateTime<Utc>>,
@@ -29,108 +31,126 @@ pub struct UserRow {
     pub last_login_at: Option<DateTime<Utc>>,
     pub anonymized_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
 }
 
-const USER_COLUMNS: &str = "id, email, password_hash, role, agency_id, first_name, last_name, birth_date, address_line1, address_line2, \
-     postal_code, city, country_code, phone, locale, email_verified_at, failed_logins, locked_until, terms_accepted_at, last_login_at, \
-     anonymized_at, created_at, updated_at";
-
 /// The user with this (normalised) email.
-pub async fn user_by_email(conn: &mut MySqlConnection, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE email = ?"))).bind(email).fetch_optional(conn).await
+pub(crate) async fn user_by_email(conn: &mut MySqlConnection, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
+    let id = sqlx::query_scalar!(r#"SELECT id AS "id: Uuid" FROM users WHERE email = ?"#, email).fetch_optional(&mut *conn).await?;
+    match id {
+        Some(id) => user_by_id(conn, id).await,
+        None => Ok(None),
+    }
 }
 
 /// The user with this id.
-pub async fn user_by_id(conn: &mut MySqlConnection, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))).bind(id).fetch_optional(conn).await
+pub(crate) async fn user_by_id(conn: &mut MySqlConnection, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
+    sqlx::query_as!(
+        UserRow,
+        r#"SELECT id AS "id: _", email, password_hash, role AS "role: _", agency_id AS "agency_id: _", first_name, last_name,
+               birth_date, address_line1, address_line2, postal_code, city, country_code, phone, locale AS "locale: _",
+               email_verified_at AS "email_verified_at: _", failed_logins, locked_until AS "locked_until: _",
+               terms_accepted_at AS "terms_accepted_at: _", last_login_at AS "last_login_at: _", anonymized_at AS "anonymized_at: _",
+               created_at AS "created_at: _"
+           FROM users WHERE id = ?"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// The user with this id, locked for update.
-pub async fn user_for_update(conn: &mut MySqlConnection, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE id = ? FOR UPDATE")))
-        .bind(id)
-        .fetch_optional(conn)
-        .await
+pub(crate) async fn user_for_update(conn: &mut MySqlConnection, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
+    let locked =
+        sqlx::query_scalar!(r#"SELECT id AS "id: Uuid" FROM users WHERE id = ? FOR UPDATE"#, id).fetch_optional(&mut *conn).await?;
+    match locked {
+        Some(id) => user_by_id(conn, id).await,
+        None => Ok(None),
+    }
 }
 
 /// What a new account holds.
-pub struct NewUser<'a> {
+pub(crate) struct NewUser<'a> {
     pub id: Uuid,
     pub email: &'a str,
     pub password_hash: Option<&'a str>,
-    pub role: &'a str,
+    pub role: Role,
     pub agency_id: Option<Uuid>,
     pub profile: Option<&'a crate::model::Profile>,
-    pub locale: &'a str,
+    pub locale: Locale,
     pub email_verified_at: Option<DateTime<Utc>>,
     pub terms_accepted_at: Option<DateTime<Utc>>,
     pub now: DateTime<Utc>,
 }
 
 /// Inserts a user; a duplicate email is a unique violation on `users_email_uq`.
-pub async fn insert_user(conn: &mut MySqlConnection, user: NewUser<'_>) -> Result<(), sqlx::Error> {
+pub(crate) async fn insert_user(conn: &mut MySqlConnection, user: NewUser<'_>) -> Result<(), sqlx::Error> {
     let p = user.profile;
-    sqlx::query(
+    sqlx::query!(
         "INSERT INTO users (id, email, password_hash, role, agency_id, first_name, last_name, birth_date, address_line1, address_line2,
              postal_code, city, country_code, phone, locale, email_verified_at, terms_accepted_at, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        user.id,
+        user.email,
+        user.password_hash,
+        user.role,
+        user.agency_id,
+        p.map(|p| p.first_name.as_str()),
+        p.map(|p| p.last_name.as_str()),
+        p.map(|p| p.birth_date),
+        p.map(|p| p.address.line1.as_str()),
+        p.and_then(|p| p.address.line2.as_deref()),
+        p.map(|p| p.address.postal_code.as_str()),
+        p.map(|p| p.address.city.as_str()),
+        p.map(|p| p.address.country_code.as_str()),
+        p.and_then(|p| p.phone.as_deref()),
+        user.locale,
+        user.email_verified_at,
+        user.terms_accepted_at,
+        user.now,
+        user.now
     )
-    .bind(user.id)
-    .bind(user.email)
-    .bind(user.password_hash)
-    .bind(user.role)
-    .bind(user.agency_id)
-    .bind(p.map(|p| p.first_name.as_str()))
-    .bind(p.map(|p| p.last_name.as_str()))
-    .bind(p.map(|p| p.birth_date))
-    .bind(p.map(|p| p.address.line1.as_str()))
-    .bind(p.and_then(|p| p.address.line2.as_deref()))
-    .bind(p.map(|p| p.address.postal_code.as_str()))
-    .bind(p.map(|p| p.address.city.as_str()))
-    .bind(p.map(|p| p.address.country_code.as_str()))
-    .bind(p.and_then(|p| p.phone.as_deref()))
-    .bind(user.locale)
-    .bind(user.email_verified_at)
-    .bind(user.terms_accepted_at)
-    .bind(user.now)
-    .bind(user.now)
     .execute(conn)
     .await?;
     Ok(())
 }
 
 /// Replaces the profile fields.
-pub async fn update_profile(
+pub(crate) async fn update_profile(
     conn: &mut MySqlConnection,
     id: Uuid,
     p: &crate::model::Profile,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
+    sqlx::query!(
         "UPDATE users SET first_name = ?, last_name = ?, birth_date = ?, address_line1 = ?, address_line2 = ?, postal_code = ?, city = ?,
              country_code = ?, phone = ?, locale = ?, updated_at = ? WHERE id = ?",
+        p.first_name,
+        p.last_name,
+        p.birth_date,
+        p.address.line1,
+        p.address.line2,
+        p.address.postal_code.as_str(),
+        p.address.city,
+        p.address.country_code.as_str(),
+        p.phone.as_deref(),
+        p.locale,
+        now,
+        id
     )
-    .bind(&p.first_name)
-    .bind(&p.last_name)
-    .bind(p.birth_date)
-    .bind(&p.address.line1)
-    .bind(&p.address.line2)
-    .bind(&p.address.postal_code)
-    .bind(&p.address.city)
-    .bind(&p.address.country_code)
-    .bind(&p.phone)
-    .bind(p.locale.tag())
-    .bind(now)
-    .bind(id)
     .execute(conn)
     .await?;
     Ok(())
 }
 
+/// Changes only the language (staff without a profile).
+pub(crate) async fn set_locale(conn: &mut MySqlConnection, id: Uuid, locale: Locale, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE users SET locale = ?, updated_at = ? WHERE id = ?", locale, now, id).execute(conn).await?;
+    Ok(())
+}
+
 /// Counts a failed login; the fifth in a row locks the account until `lock_until` and starts
 /// the count again.
-pub async fn record_failed_login(
+pub(crate) async fn record_failed_login(
     conn: &mut MySqlConnection,
     id: Uuid,
     max_failures: u32,
@@ -138,76 +158,67 @@ pub async fn record_failed_login(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     // locked_until is assigned first, so both expressions read the count before this failure.
-    sqlx::query(
+    sqlx::query!(
         "UPDATE users SET
              locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END,
              failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END,
              updated_at = ?
          WHERE id = ?",
+        max_failures,
+        lock_until,
+        max_failures,
+        now,
+        id
     )
-    .bind(max_failures)
-    .bind(lock_until)
-    .bind(max_failures)
-    .bind(now)
-    .bind(id)
     .execute(conn)
     .await?;
     Ok(())
 }
 
 /// Records a successful login.
-pub async fn record_login(conn: &mut MySqlConnection, id: Uuid, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ?, updated_at = ? WHERE id = ?")
-        .bind(now)
-        .bind(now)
-        .bind(id)
+pub(crate) async fn record_login(conn: &mut MySqlConnection, id: Uuid, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ?, updated_at = ? WHERE id = ?", now, now, id)
         .execute(conn)
         .await?;
     Ok(())
 }
 
 /// Sets a new password hash and lifts any lock.
-pub async fn set_password(conn: &mut MySqlConnection, id: Uuid, hash: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?")
-        .bind(hash)
-        .bind(now)
-        .bind(id)
+pub(crate) async fn set_password(conn: &mut MySqlConnection, id: Uuid, hash: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?", hash, now, id)
         .execute(conn)
         .await?;
     Ok(())
 }
 
 /// Marks the address verified (first time only).
-pub async fn mark_verified(conn: &mut MySqlConnection, id: Uuid, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?), updated_at = ? WHERE id = ?")
-        .bind(now)
-        .bind(now)
-        .bind(id)
+pub(crate) async fn mark_verified(conn: &mut MySqlConnection, id: Uuid, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE users SET email_verified_at = COALESCE(email_verified_at, ?), updated_at = ? WHERE id = ?", now, now, id)
         .execute(conn)
         .await?;
     Ok(())
 }
 
 /// Erases every personal field of the user, in place.
-pub async fn anonymize(conn: &mut MySqlConnection, id: Uuid, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub(crate) async fn anonymize(conn: &mut MySqlConnection, id: Uuid, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query!(
         "UPDATE users SET email = NULL, password_hash = NULL, first_name = NULL, last_name = NULL, birth_date = NULL, address_line1 = NULL,
              address_line2 = NULL, postal_code = NULL, city = NULL, country_code = NULL, phone = NULL, last_login_at = NULL,
              locked_until = NULL, failed_logins = 0, anonymized_at = ?, updated_at = ? WHERE id = ?",
+        now,
+        now,
+        id
     )
-    .bind(now)
-    .bind(now)
-    .bind(id)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("DELETE FROM one_time_tokens WHERE user_id = ?").bind(id).execute(&mut *conn).await?;
-    sqlx::query("DELETE FROM refresh_tokens WHERE user_id = ?").bind(id).execute(&mut *conn).await?;
+    sqlx::query!("DELETE FROM one_time_tokens WHERE user_id = ?", id).execute(&mut *conn).await?;
+    sqlx::query!("DELETE FROM refresh_tokens WHERE user_id = ?", id).execute(&mut *conn).await?;
     Ok(())
 }
 
-/// Why a one-time token exists.
+/// Why a one-time token exists (`one_time_tokens.purpose`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
+pub(crate) enum Purpose {
     /// Confirm a new address (24 h).
     VerifyEmail,
     /// Choose a new password (1 h).
@@ -216,18 +227,10 @@ pub enum Purpose {
     StaffInvite,
 }
 
-impl Purpose {
-    fn as_str(self) -> &'static str {
-        match self {
-            Purpose::VerifyEmail => "verify_email",
-            Purpose::PasswordReset => "password_reset",
-            Purpose::StaffInvite => "staff_invite",
-        }
-    }
-}
+ycyw_shared::text_enum!(Purpose { VerifyEmail => "verify_email", PasswordReset => "password_reset", StaffInvite => "staff_invite" });
 
 /// Stores a one-time token.
-pub async fn insert_one_time_token(
+pub(crate) async fn insert_one_time_token(
     conn: &mut MySqlConnection,
     user: Uuid,
     purpose: Purpose,
@@ -235,49 +238,53 @@ pub async fn insert_one_time_token(
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO one_time_tokens (id, user_id, purpose, token_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(Uuid::now_v7())
-        .bind(user)
-        .bind(purpose.as_str())
-        .bind(hash)
-        .bind(expires_at)
-        .bind(now)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "INSERT INTO one_time_tokens (id, user_id, purpose, token_hash, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        Uuid::now_v7(),
+        user,
+        purpose,
+        hash,
+        expires_at,
+        now
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// Uses up a valid one-time token of one of `purposes`: returns its user and purpose, or `None`
 /// when the token is unknown, expired or used.
-pub async fn consume_one_time_token(
+pub(crate) async fn consume_one_time_token(
     conn: &mut MySqlConnection,
     hash: &[u8],
     purposes: &[Purpose],
     now: DateTime<Utc>,
 ) -> Result<Option<(Uuid, Purpose)>, sqlx::Error> {
-    let row: Option<(Uuid, Uuid, String)> = sqlx::query_as(
-        "SELECT id, user_id, purpose FROM one_time_tokens WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? FOR UPDATE",
+    let row = sqlx::query!(
+        r#"SELECT id AS "id: Uuid", user_id AS "user_id: Uuid", purpose AS "purpose: Purpose" FROM one_time_tokens
+           WHERE token_hash = ? AND used_at IS NULL AND expires_at > ? FOR UPDATE"#,
+        hash,
+        now
     )
-    .bind(hash)
-    .bind(now)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((id, user, purpose)) = row else { return Ok(None) };
-    let Some(purpose) = purposes.iter().copied().find(|p| p.as_str() == purpose) else { return Ok(None) };
-    sqlx::query("UPDATE one_time_tokens SET used_at = ? WHERE id = ?").bind(now).bind(id).execute(&mut *conn).await?;
+    let Some(row) = row.filter(|row| purposes.contains(&row.purpose)) else { return Ok(None) };
+    sqlx::query!("UPDATE one_time_tokens SET used_at = ? WHERE id = ?", now, row.id).execute(&mut *conn).await?;
     // The other open tokens of that purpose die with this one.
-    sqlx::query("UPDATE one_time_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL")
-        .bind(now)
-        .bind(user)
-        .bind(purpose.as_str())
-        .execute(&mut *conn)
-        .await?;
-    Ok(Some((user, purpose)))
+    sqlx::query!(
+        "UPDATE one_time_tokens SET used_at = ? WHERE user_id = ? AND purpose = ? AND used_at IS NULL",
+        now,
+        row.user_id,
+        row.purpose
+    )
+    .execute(&mut *conn)
+    .await?;
+    Ok(Some((row.user_id, row.purpose)))
 }
 
 /// A row of `refresh_tokens`.
-#[derive(Debug, Clone, FromRow)]
-pub struct RefreshRow {
+#[derive(Debug, Clone)]
+pub(crate) struct RefreshRow {
     pub id: Uuid,
     pub user_id: Uuid,
     pub family_id: Uuid,
@@ -287,7 +294,7 @@ pub struct RefreshRow {
 }
 
 /// Stores a refresh token.
-pub async fn insert_refresh_token(
+pub(crate) async fn insert_refresh_token(
     conn: &mut MySqlConnection,
     id: Uuid,
     user: Uuid,
@@ -296,97 +303,138 @@ pub async fn insert_refresh_token(
     expires_at: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(id)
-        .bind(user)
-        .bind(family)
-        .bind(hash)
-        .bind(now)
-        .bind(expires_at)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "INSERT INTO refresh_tokens (id, user_id, family_id, token_hash, issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        id,
+        user,
+        family,
+        hash,
+        now,
+        expires_at
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
 /// The refresh token with this hash, locked for update.
-pub async fn refresh_token_for_update(conn: &mut MySqlConnection, hash: &[u8]) -> Result<Option<RefreshRow>, sqlx::Error> {
-    sqlx::query_as("SELECT id, user_id, family_id, expires_at, revoked_at, replaced_by FROM refresh_tokens WHERE token_hash = ? FOR UPDATE")
-        .bind(hash)
+pub(crate) async fn refresh_token_for_update(conn: &mut MySqlConnection, hash: &[u8]) -> Result<Option<RefreshRow>, sqlx::Error> {
+    sqlx::query_as!(
+        RefreshRow,
+        r#"SELECT id AS "id: _", user_id AS "user_id: _", family_id AS "family_id: _", expires_at AS "expires_at: _",
+               revoked_at AS "revoked_at: _", replaced_by AS "replaced_by: _"
+           FROM refresh_tokens WHERE token_hash = ? FOR UPDATE"#,
+        hash
+    )
+    .fetch_optional(conn)
+    .await
+}
+
+/// The family of a live (not revoked) refresh token.
+pub(crate) async fn live_family(conn: &mut MySqlConnection, hash: &[u8]) -> Result<Option<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(r#"SELECT family_id AS "family_id: Uuid" FROM refresh_tokens WHERE token_hash = ? AND revoked_at IS NULL"#, hash)
         .fetch_optional(conn)
         .await
 }
 
 /// Marks `old` replaced by `new`.
-pub async fn mark_replaced(conn: &mut MySqlConnection, old: Uuid, new: Uuid) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE refresh_tokens SET replaced_by = ? WHERE id = ?").bind(new).bind(old).execute(conn).await?;
+pub(crate) async fn mark_replaced(conn: &mut MySqlConnection, old: Uuid, new: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE refresh_tokens SET replaced_by = ? WHERE id = ?", new, old).execute(conn).await?;
     Ok(())
 }
 
 /// Revokes every token of a family.
-pub async fn revoke_family(conn: &mut MySqlConnection, family: Uuid, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL")
-        .bind(now)
-        .bind(family)
-        .execute(conn)
-        .await?;
+pub(crate) async fn revoke_family(conn: &mut MySqlConnection, family: Uuid, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL", now, family).execute(conn).await?;
     Ok(())
 }
 
 /// Revokes every token of the user, except those of `keep` (the current session).
-pub async fn revoke_user_families(
+pub(crate) async fn revoke_user_families(
     conn: &mut MySqlConnection,
     user: Uuid,
     keep: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND (? IS NULL OR family_id <> ?)")
-        .bind(now)
-        .bind(user)
-        .bind(keep)
-        .bind(keep)
-        .execute(conn)
-        .await?;
+    match keep {
+        Some(keep) => {
+            sqlx::query!(
+                "UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL AND family_id <> ?",
+                now,
+                user,
+                keep
+            )
+            .execute(conn)
+            .await?
+        }
+        None => {
+            sqlx::query!("UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", now, user)
+                .execute(conn)
+                .await?
+        }
+    };
     Ok(())
 }
 
-/// Session metadata of a user, for the export (no hashes).
-pub async fn sessions_of(
-    conn: &mut MySqlConnection,
-    user: Uuid,
-) -> Result<Vec<(DateTime<Utc>, DateTime<Utc>, Option<DateTime<Utc>>)>, sqlx::Error> {
-    sqlx::query_as("SELECT issued_at, expires_at, revoked_at FROM refresh_tokens WHERE user_id = ? ORDER BY issued_at")
-        .bind(user)
-        .fetch_all(conn)
-        .await
+/// One session of the export (no hashes).
+#[derive(Debug, Clone)]
+pub(crate) struct SessionRow {
+    pub issued_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// Session metadata of a user, for the export.
+pub(crate) async fn sessions_of(conn: &mut MySqlConnection, user: Uuid) -> Result<Vec<SessionRow>, sqlx::Error> {
+    sqlx::query_as!(
+        SessionRow,
+        r#"SELECT issued_at AS "issued_at: _", expires_at AS "expires_at: _", revoked_at AS "revoked_at: _"
+           FROM refresh_tokens WHERE user_id = ? ORDER BY issued_at"#,
+        user
+    )
+    .fetch_all(conn)
+    .await
 }
 
 /// Records an audit event (ids only, no personal data).
-pub async fn record_audit_event(
+pub(crate) async fn record_audit_event(
     conn: &mut MySqlConnection,
     actor: Uuid,
     action: &str,
     target: Uuid,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO audit_events (id, actor_id, action, target_id, at) VALUES (?, ?, ?, ?, ?)")
-        .bind(Uuid::now_v7())
-        .bind(actor)
-        .bind(action)
-        .bind(target)
-        .bind(now)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "INSERT INTO audit_events (id, actor_id, action, target_id, at) VALUES (?, ?, ?, ?, ?)",
+        Uuid::now_v7(),
+        actor,
+        action,
+        target,
+        now
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
-/// The audit events the user did or underwent, oldest first: (action, actor, target, at).
-pub async fn audit_events_about(
-    conn: &mut MySqlConnection,
-    user: Uuid,
-) -> Result<Vec<(String, Option<Uuid>, Option<Uuid>, DateTime<Utc>)>, sqlx::Error> {
-    sqlx::query_as("SELECT action, actor_id, target_id, at FROM audit_events WHERE actor_id = ? OR target_id = ? ORDER BY at, id")
-        .bind(user)
-        .bind(user)
-        .fetch_all(conn)
-        .await
+/// One audit event of the export.
+#[derive(Debug, Clone)]
+pub(crate) struct AuditRow {
+    pub action: String,
+    pub actor_id: Option<Uuid>,
+    pub target_id: Option<Uuid>,
+    pub at: DateTime<Utc>,
+}
+
+/// The audit events the user did or underwent, oldest first.
+pub(crate) async fn audit_events_about(conn: &mut MySqlConnection, user: Uuid) -> Result<Vec<AuditRow>, sqlx::Error> {
+    sqlx::query_as!(
+        AuditRow,
+        r#"SELECT action, actor_id AS "actor_id: _", target_id AS "target_id: _", at AS "at: _"
+           FROM audit_events WHERE actor_id = ? OR target_id = ? ORDER BY at, id"#,
+        user,
+        user
+    )
+    .fetch_all(conn)
+    .await
 }

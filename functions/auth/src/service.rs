@@ -104,7 +104,7 @@ async fn send(
 }
 
 fn locale_of(row: &UserRow) -> Locale {
-    if row.locale == "fr" { Locale::Fr } else { Locale::En }
+    row.locale
 }
 
 async fn issue_one_time_token(
@@ -140,10 +140,10 @@ pub async fn register(state: &AppState, auth: &Auth, request: RegistrationReques
             id,
             email: account.email.as_str(),
             password_hash: Some(&hash),
-            role: Role::Client.as_str(),
+            role: Role::Client,
             agency_id: None,
             profile: Some(&account.profile),
-            locale: account.profile.locale.tag(),
+            locale: account.profile.locale,
             email_verified_at: None,
             terms_accepted_at: Some(now),
             now,
@@ -211,7 +211,7 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<(), ApiError>
 /// The API view of a user row. Stored values are parsed again, like any input: a row that no
 /// longer parses is a bug (500), never shown half-valid.
 pub fn user_view(row: &UserRow) -> Result<User, ApiError> {
-    let role: Role = row.role.parse().map_err(|e: String| internal(anyhow::anyhow!(e)))?;
+    let role = row.role;
     let corrupt = |column: &str| internal(anyhow::anyhow!("users.{column} of {} does not parse", row.id));
     let address = match (&row.address_line1, &row.postal_code, &row.city, &row.country_code) {
         (Some(line1), Some(postal_code), Some(city), Some(country_code)) => {
@@ -247,10 +247,13 @@ pub fn login_failed() -> ApiError {
     ApiError::Unauthorized
 }
 
+/// Issues an access token and stores the refresh token `id` of `family` (a new family when
+/// `None`); returns the answer and the refresh token for the cookie.
 async fn start_session(
     conn: &mut MySqlConnection,
     state: &AppState,
     user: &UserRow,
+    id: Uuid,
     family: Option<(Uuid, DateTime<Utc>)>,
     now: DateTime<Utc>,
 ) -> Result<(SessionResponse, String), ApiError> {
@@ -259,7 +262,6 @@ async fn start_session(
     let access_token = keys.issue(user.id, view.role, user.agency_id, now)?;
     let (family_id, expires_at) = family.unwrap_or_else(|| (Uuid::now_v7(), now + SESSION_TTL));
     let (refresh, hash) = tokens::generate();
-    let id = Uuid::now_v7();
     repo::insert_refresh_token(conn, id, user.id, family_id, &hash, expires_at, now).await?;
     Ok((SessionResponse { access_token, token_type: "Bearer", expires_in: ACCESS_TOKEN_TTL.num_seconds(), user: view }, refresh))
 }
@@ -293,7 +295,7 @@ pub async fn login(state: &AppState, auth: &Auth, request: LoginRequest) -> Resu
     }
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     repo::record_login(&mut tx, user.id, now).await?;
-    let session = start_session(&mut tx, state, &user, None, now).await?;
+    let session = start_session(&mut tx, state, &user, Uuid::now_v7(), None, now).await?;
     tx.commit().await?;
     Ok(session)
 }
@@ -322,9 +324,8 @@ pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<(SessionRe
     if user.locked_until.is_some_and(|until| until > now) {
         return Err(ApiError::Unauthorized);
     }
-    let session = start_session(&mut tx, state, &user, Some((row.family_id, row.expires_at)), now).await?;
-    let new_id: Uuid =
-        sqlx::query_scalar("SELECT id FROM refresh_tokens WHERE token_hash = ?").bind(tokens::hash(&session.1)).fetch_one(&mut *tx).await?;
+    let new_id = Uuid::now_v7();
+    let session = start_session(&mut tx, state, &user, new_id, Some((row.family_id, row.expires_at)), now).await?;
     repo::mark_replaced(&mut tx, row.id, new_id).await?;
     tx.commit().await?;
     Ok(session)
@@ -344,11 +345,8 @@ pub async fn logout(state: &AppState, refresh_token: Option<&str>) -> Result<(),
 
 /// The family of a refresh token (to keep the current session on a password change).
 pub async fn family_of(state: &AppState, refresh_token: &str) -> Result<Option<Uuid>, ApiError> {
-    let family = sqlx::query_scalar("SELECT family_id FROM refresh_tokens WHERE token_hash = ? AND revoked_at IS NULL")
-        .bind(tokens::hash(refresh_token))
-        .fetch_optional(&state.db)
-        .await?;
-    Ok(family)
+    let mut conn = state.db.acquire().await?;
+    Ok(repo::live_family(&mut conn, &tokens::hash(refresh_token)).await?)
 }
 
 /// Sends a reset link when the address belongs to an active account; says nothing otherwise.
@@ -442,12 +440,7 @@ pub async fn update_profile(state: &AppState, user: Uuid, patch: ProfilePatch) -
         && patch.locale.is_some()
     {
         // A staff member without a profile may change only the language.
-        sqlx::query("UPDATE users SET locale = ?, updated_at = ? WHERE id = ?")
-            .bind(patch.locale.unwrap_or_default().tag())
-            .bind(now)
-            .bind(user)
-            .execute(&mut *tx)
-            .await?;
+        repo::set_locale(&mut tx, user, patch.locale.unwrap_or_default(), now).await?;
         let row = repo::user_by_id(&mut tx, user).await?.ok_or(ApiError::NotFound)?;
         tx.commit().await?;
         return user_view(&row);
@@ -495,8 +488,7 @@ pub async fn change_password(
 
 /// The account as the other modules' [`AccountPart`](ycyw_shared::account::AccountPart)s see it.
 fn account_of(row: &UserRow) -> Result<Account, ApiError> {
-    let role: Role = row.role.parse().map_err(|e: String| internal(anyhow::anyhow!(e)))?;
-    Ok(Account { id: row.id, email: row.email.clone(), role, agency_id: row.agency_id })
+    Ok(Account { id: row.id, email: row.email.clone(), role: row.role, agency_id: row.agency_id })
 }
 
 /// Everything held about the user: the account, its sessions, sign-in lock state, the audit
@@ -507,12 +499,12 @@ pub async fn export(state: &AppState, user: Uuid) -> Result<Value, ApiError> {
     let sessions: Vec<Value> = repo::sessions_of(&mut conn, user)
         .await?
         .into_iter()
-        .map(|(issued_at, expires_at, revoked_at)| json!({ "signedInAt": issued_at, "expiresAt": expires_at, "revokedAt": revoked_at }))
+        .map(|s| json!({ "signedInAt": s.issued_at, "expiresAt": s.expires_at, "revokedAt": s.revoked_at }))
         .collect();
     let audit: Vec<Value> = repo::audit_events_about(&mut conn, user)
         .await?
         .into_iter()
-        .map(|(action, actor, target, at)| json!({ "action": action, "actorId": actor, "targetId": target, "at": at }))
+        .map(|e| json!({ "action": e.action, "actorId": e.actor_id, "targetId": e.target_id, "at": e.at }))
         .collect();
     let mut export = json!({
         "exportedAt": now(state),
@@ -601,10 +593,10 @@ pub async fn create_staff(state: &AppState, role: Role, email: &str, agency: Opt
         id,
         email: email.as_str(),
         password_hash: None,
-        role: role.as_str(),
+        role,
         agency_id: agency,
         profile: None,
-        locale: locale.tag(),
+        locale,
         email_verified_at: None,
         terms_accepted_at: None,
         now,

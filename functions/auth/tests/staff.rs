@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use common::*;
 use serde_json::json;
 use sqlx::MySqlPool;
-use ycyw_auth::service::{StaffError, create_staff};
+use ycyw_auth::{Accounts, StaffError};
 use ycyw_shared::auth::Role;
 use ycyw_shared::mail::Locale;
 
@@ -15,7 +15,7 @@ use ycyw_shared::mail::Locale;
 async fn auth_staff_set_their_password_from_the_invitation(pool: MySqlPool) {
     let app = app(pool.clone()).await;
     let agency = uuid::Uuid::now_v7();
-    let id = create_staff(&app.state, Role::Agent, "Agent.Smith@ycyw.example", Some(agency), Locale::En).await.unwrap();
+    let id = Accounts::new(&app.state).create_staff(Role::Agent, "Agent.Smith@ycyw.example", Some(agency), Locale::En).await.unwrap();
 
     let emails = emails_to(&pool, "agent.smith@ycyw.example").await;
     assert_eq!(emails.len(), 1);
@@ -54,13 +54,22 @@ async fn auth_staff_set_their_password_from_the_invitation(pool: MySqlPool) {
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn auth_staff_creation_rules(pool: MySqlPool) {
     let app = app(pool).await;
-    assert!(matches!(create_staff(&app.state, Role::Client, "c@ycyw.example", None, Locale::En).await, Err(StaffError::NotStaff)));
-    assert!(matches!(create_staff(&app.state, Role::Agent, "a@ycyw.example", None, Locale::En).await, Err(StaffError::AgencyRequired)));
     assert!(matches!(
-        create_staff(&app.state, Role::Support, "s@ycyw.example", Some(uuid::Uuid::now_v7()), Locale::En).await,
+        Accounts::new(&app.state).create_staff(Role::Client, "c@ycyw.example", None, Locale::En).await,
+        Err(StaffError::NotStaff)
+    ));
+    assert!(matches!(
+        Accounts::new(&app.state).create_staff(Role::Agent, "a@ycyw.example", None, Locale::En).await,
+        Err(StaffError::AgencyRequired)
+    ));
+    assert!(matches!(
+        Accounts::new(&app.state).create_staff(Role::Support, "s@ycyw.example", Some(uuid::Uuid::now_v7()), Locale::En).await,
         Err(StaffError::AgencyNotAllowed)
     ));
-    assert!(matches!(create_staff(&app.state, Role::Support, "nope", None, Locale::En).await, Err(StaffError::InvalidEmail)));
-    create_staff(&app.state, Role::Support, "s@ycyw.example", None, Locale::Fr).await.unwrap();
-    assert!(matches!(create_staff(&app.state, Role::Support, "S@ycyw.example", None, Locale::Fr).await, Err(StaffError::Exists)));
+    assert!(matches!(Accounts::new(&app.state).create_staff(Role::Support, "nope", None, Locale::En).await, Err(StaffError::InvalidEmail)));
+    Accounts::new(&app.state).create_staff(Role::Support, "s@ycyw.example", None, Locale::Fr).await.unwrap();
+    assert!(matches!(
+        Accounts::new(&app.state).create_staff(Role::Support, "S@ycyw.example", None, Locale::Fr).await,
+        Err(StaffError::Exists)
+    ));
 }
