@@ -8,6 +8,7 @@ use ycyw_shared::AppState;
 use ycyw_shared::auth::Role;
 use ycyw_shared::domain::{Phone, PostalAddress};
 use ycyw_shared::mail::Locale;
+use ycyw_shared::time::to_db_precision;
 
 use crate::model::age_on;
 use crate::repo;
@@ -101,6 +102,6 @@ impl Accounts {
     /// Creates a support or agent account without a password and queues the invitation to set
     /// one (`/set-password?token=…`, valid 7 days): staff cannot self-register.
     pub async fn create_staff(&self, role: Role, email: &str, agency: Option<Uuid>, locale: Locale) -> Result<Uuid, StaffError> {
-        service::create_staff(&self.state, role, email, agency, locale).await
+        service::create_staff(&self.state, role, email, agency, locale, to_db_precision(self.state.clock.now())).await
     }
 }

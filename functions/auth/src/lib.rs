@@ -7,6 +7,7 @@
 //!
 //! Handlers, rules (`service`), SQL (`repo`) and request/response types (`model`) are internal.
 
+mod error;
 mod facade;
 mod handlers;
 mod model;

@@ -1,5 +1,7 @@
-//! The rules of accounts and sessions. Handlers call these with validated input; each function
-//! runs its writes in one transaction and queues its emails in that same transaction.
+//! The rules of accounts and sessions. Handlers call these with validated input and the instant
+//! of the request (`now`, injected so tests put it on the edge of a rule); each function runs its
+//! writes in one transaction, queues its emails in that same transaction, and fails with an
+//! [`AuthError`], which the handlers' `?` turns into the problem+json answer.
 
 use std::collections::BTreeMap;
 
@@ -11,11 +13,10 @@ use ycyw_shared::account::Account;
 use ycyw_shared::auth::{ACCESS_TOKEN_TTL, Role};
 use ycyw_shared::db::OnConstraint as _;
 use ycyw_shared::domain::{Email, FieldErrors, InvalidValue, Phone, PostalAddressInput};
-use ycyw_shared::error::ApiError;
 use ycyw_shared::mail::{self, EmailJob, Locale, Template};
-use ycyw_shared::time::to_db_precision;
 use ycyw_shared::{AppState, db};
 
+use crate::error::AuthError;
 use crate::model::{
     LoginRequest, NewAccount, NewPassword, PasswordChange, PasswordReset, Profile, ProfilePatch, RegistrationAccepted, RegistrationRequest,
     SessionResponse, User, parse_birth_date, parse_name,
@@ -44,16 +45,12 @@ pub struct Auth {
     pub hasher: Hasher,
 }
 
-fn now(state: &AppState) -> DateTime<Utc> {
-    to_db_precision(state.clock.now())
-}
-
-fn internal(error: impl Into<anyhow::Error>) -> ApiError {
-    ApiError::Internal(error.into())
+fn internal(error: impl Into<anyhow::Error>) -> AuthError {
+    AuthError::Internal(error.into())
 }
 
 /// Validates a registration into a new account (all field errors at once).
-pub fn parse_registration(request: RegistrationRequest, today: NaiveDate) -> Result<(NewAccount, NewPassword), ApiError> {
+pub(crate) fn parse_registration(request: RegistrationRequest, today: NaiveDate) -> Result<(NewAccount, NewPassword), AuthError> {
     let mut errors = FieldErrors::new();
     let email = errors.check("email", Email::parse(&request.email));
     let password = errors.check("password", NewPassword::parse(&request.password, email.as_ref().map(Email::as_str)));
@@ -97,7 +94,7 @@ async fn send(
     template: Template,
     params: &[(&str, &str)],
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<(), AuthError> {
     let params: BTreeMap<String, String> = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     mail::enqueue(conn, &EmailJob { to: to.to_string(), locale, template, params }, now).await?;
     Ok(())
@@ -113,7 +110,7 @@ async fn issue_one_time_token(
     purpose: Purpose,
     ttl: Duration,
     now: DateTime<Utc>,
-) -> Result<String, ApiError> {
+) -> Result<String, AuthError> {
     let (token, hash) = tokens::generate();
     repo::insert_one_time_token(conn, user, purpose, &hash, now + ttl, now).await?;
     Ok(token)
@@ -121,8 +118,12 @@ async fn issue_one_time_token(
 
 /// Registers a client. An address that already has an account gets a "you already have an
 /// account" email instead, and the caller sees the same answer either way.
-pub async fn register(state: &AppState, auth: &Auth, request: RegistrationRequest) -> Result<RegistrationAccepted, ApiError> {
-    let now = now(state);
+pub(crate) async fn register(
+    state: &AppState,
+    auth: &Auth,
+    request: RegistrationRequest,
+    now: DateTime<Utc>,
+) -> Result<RegistrationAccepted, AuthError> {
     let (account, password) = parse_registration(request, now.date_naive())?;
     // Hashed in both cases, so the answer takes as long whether the address is known or not.
     let hash = auth.hasher.hash(password.0).await.map_err(internal)?;
@@ -185,7 +186,7 @@ async fn notify_existing_account(
     state: &AppState,
     existing: &UserRow,
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<(), AuthError> {
     let Some(email) = existing.email.as_deref() else { return Ok(()) };
     let token = issue_one_time_token(conn, existing.id, Purpose::PasswordReset, PASSWORD_RESET_TTL, now).await?;
     let link = link(state, "/reset-password", &token);
@@ -193,16 +194,12 @@ async fn notify_existing_account(
     send(conn, email, locale_of(existing), Template::AccountExists, &[("first_name", &name), ("link", &link)], now).await
 }
 
-fn invalid_token() -> ApiError {
-    ApiError::field("token", "invalid", "this link is invalid, expired or already used")
-}
-
 /// Confirms an address with the token of the emailed link.
-pub async fn verify_email(state: &AppState, token: &str) -> Result<(), ApiError> {
-    let now = now(state);
+pub(crate) async fn verify_email(state: &AppState, token: &str, now: DateTime<Utc>) -> Result<(), AuthError> {
     let mut tx = state.db.begin().await?;
-    let (user, _) =
-        repo::consume_one_time_token(&mut tx, &tokens::hash(token), &[Purpose::VerifyEmail], now).await?.ok_or_else(invalid_token)?;
+    let (user, _) = repo::consume_one_time_token(&mut tx, &tokens::hash(token), &[Purpose::VerifyEmail], now)
+        .await?
+        .ok_or_else(AuthError::invalid_token)?;
     repo::mark_verified(&mut tx, user, now).await?;
     tx.commit().await?;
     Ok(())
@@ -210,7 +207,7 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<(), ApiError>
 
 /// The API view of a user row. Stored values are parsed again, like any input: a row that no
 /// longer parses is a bug (500), never shown half-valid.
-pub fn user_view(row: &UserRow) -> Result<User, ApiError> {
+pub(crate) fn user_view(row: &UserRow) -> Result<User, AuthError> {
     let role = row.role;
     let corrupt = |column: &str| internal(anyhow::anyhow!("users.{column} of {} does not parse", row.id));
     let address = match (&row.address_line1, &row.postal_code, &row.city, &row.country_code) {
@@ -242,11 +239,6 @@ pub fn user_view(row: &UserRow) -> Result<User, ApiError> {
     })
 }
 
-/// The 401 of a failed sign-in, the same for an unknown address and a wrong password.
-pub fn login_failed() -> ApiError {
-    ApiError::Unauthorized
-}
-
 /// Issues an access token and stores the refresh token `id` of `family` (a new family when
 /// `None`); returns the answer and the refresh token for the cookie.
 async fn start_session(
@@ -256,10 +248,11 @@ async fn start_session(
     id: Uuid,
     family: Option<(Uuid, DateTime<Utc>)>,
     now: DateTime<Utc>,
-) -> Result<(SessionResponse, String), ApiError> {
+) -> Result<(SessionResponse, String), AuthError> {
     let view = user_view(user)?;
     let keys = state.jwt.as_ref().ok_or_else(|| internal(anyhow::anyhow!("JWT_SIGNING_KEY is not configured")))?;
-    let access_token = keys.issue(user.id, view.role, user.agency_id, now)?;
+    let access_token =
+        keys.issue(user.id, view.role, user.agency_id, now).map_err(|e| internal(anyhow::anyhow!("issuing an access token: {e}")))?;
     let (family_id, expires_at) = family.unwrap_or_else(|| (Uuid::now_v7(), now + SESSION_TTL));
     let (refresh, hash) = tokens::generate();
     repo::insert_refresh_token(conn, id, user.id, family_id, &hash, expires_at, now).await?;
@@ -267,16 +260,20 @@ async fn start_session(
 }
 
 /// Signs in: returns the session and the refresh token for the cookie.
-pub async fn login(state: &AppState, auth: &Auth, request: LoginRequest) -> Result<(SessionResponse, String), ApiError> {
-    let now = now(state);
-    let email = Email::parse(&request.email).map_err(|e| ApiError::from(FieldErrors::from(e.at("email"))))?;
+pub(crate) async fn login(
+    state: &AppState,
+    auth: &Auth,
+    request: LoginRequest,
+    now: DateTime<Utc>,
+) -> Result<(SessionResponse, String), AuthError> {
+    let email = Email::parse(&request.email).map_err(|e| FieldErrors::from(e.at("email")))?;
     if request.password.is_empty() {
-        return Err(ApiError::field("password", "required", "this field is required"));
+        return Err(AuthError::field("password", "required", "this field is required"));
     }
     let mut conn = state.db.acquire().await?;
     let user = repo::user_by_email(&mut conn, email.as_str()).await?;
     if let Some(until) = user.as_ref().and_then(|u| u.locked_until).filter(|until| *until > now) {
-        return Err(ApiError::TooManyRequests { code: "locked", retry_after: (until - now).to_std().unwrap_or_default() });
+        return Err(AuthError::Locked { retry_after: (until - now).to_std().unwrap_or_default() });
     }
     let hash = user.as_ref().and_then(|u| u.password_hash.clone());
     let matches = auth.hasher.verify(request.password, hash).await.map_err(internal)?;
@@ -285,13 +282,10 @@ pub async fn login(state: &AppState, auth: &Auth, request: LoginRequest) -> Resu
         if let Some(id) = known_id {
             repo::record_failed_login(&mut conn, id, MAX_FAILED_LOGINS, now + LOCK_DURATION, now).await?;
         }
-        return Err(login_failed());
+        return Err(AuthError::LoginFailed);
     };
     if user.email_verified_at.is_none() {
-        return Err(ApiError::Forbidden {
-            code: "email_unverified",
-            detail: "confirm your email address first: we sent you a link".into(),
-        });
+        return Err(AuthError::EmailUnverified);
     }
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     repo::record_login(&mut tx, user.id, now).await?;
@@ -302,27 +296,26 @@ pub async fn login(state: &AppState, auth: &Auth, request: LoginRequest) -> Resu
 
 /// Rotates a refresh token. A token already rotated or revoked is a replay: its whole family is
 /// revoked, so the thief's and the victim's newest tokens both stop working.
-pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<(SessionResponse, String), ApiError> {
-    let now = now(state);
+pub(crate) async fn refresh(state: &AppState, refresh_token: &str, now: DateTime<Utc>) -> Result<(SessionResponse, String), AuthError> {
     let mut tx = state.db.begin().await?;
     let Some(row) = repo::refresh_token_for_update(&mut tx, &tokens::hash(refresh_token)).await? else {
-        return Err(ApiError::Unauthorized);
+        return Err(AuthError::SessionRefused);
     };
     if row.revoked_at.is_some() || row.replaced_by.is_some() {
         repo::revoke_family(&mut tx, row.family_id, now).await?;
         tx.commit().await?;
         tracing::warn!(user_id = %row.user_id, family = %row.family_id, "refresh token replayed: session family revoked");
-        return Err(ApiError::Unauthorized);
+        return Err(AuthError::SessionRefused);
     }
     if row.expires_at <= now {
-        return Err(ApiError::Unauthorized);
+        return Err(AuthError::SessionRefused);
     }
     let Some(user) = repo::user_by_id(&mut tx, row.user_id).await?.filter(|u| u.anonymized_at.is_none() && u.password_hash.is_some())
     else {
-        return Err(ApiError::Unauthorized);
+        return Err(AuthError::SessionRefused);
     };
     if user.locked_until.is_some_and(|until| until > now) {
-        return Err(ApiError::Unauthorized);
+        return Err(AuthError::SessionRefused);
     }
     let new_id = Uuid::now_v7();
     let session = start_session(&mut tx, state, &user, new_id, Some((row.family_id, row.expires_at)), now).await?;
@@ -332,9 +325,8 @@ pub async fn refresh(state: &AppState, refresh_token: &str) -> Result<(SessionRe
 }
 
 /// Signs out: revokes the family of the given refresh token, if it is one.
-pub async fn logout(state: &AppState, refresh_token: Option<&str>) -> Result<(), ApiError> {
+pub(crate) async fn logout(state: &AppState, refresh_token: Option<&str>, now: DateTime<Utc>) -> Result<(), AuthError> {
     let Some(token) = refresh_token else { return Ok(()) };
-    let now = now(state);
     let mut tx = state.db.begin().await?;
     if let Some(row) = repo::refresh_token_for_update(&mut tx, &tokens::hash(token)).await? {
         repo::revoke_family(&mut tx, row.family_id, now).await?;
@@ -344,14 +336,13 @@ pub async fn logout(state: &AppState, refresh_token: Option<&str>) -> Result<(),
 }
 
 /// The family of a refresh token (to keep the current session on a password change).
-pub async fn family_of(state: &AppState, refresh_token: &str) -> Result<Option<Uuid>, ApiError> {
+pub(crate) async fn family_of(state: &AppState, refresh_token: &str) -> Result<Option<Uuid>, AuthError> {
     let mut conn = state.db.acquire().await?;
     Ok(repo::live_family(&mut conn, &tokens::hash(refresh_token)).await?)
 }
 
 /// Sends a reset link when the address belongs to an active account; says nothing otherwise.
-pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(), ApiError> {
-    let now = now(state);
+pub(crate) async fn request_password_reset(state: &AppState, email: &str, now: DateTime<Utc>) -> Result<(), AuthError> {
     let Ok(email) = Email::parse(email) else { return Ok(()) };
     let mut tx = state.db.begin().await?;
     if let Some(user) = repo::user_by_email(&mut tx, email.as_str()).await?.filter(|u| u.anonymized_at.is_none()) {
@@ -366,20 +357,19 @@ pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(),
 
 /// Sets a new password from a reset or staff-invitation token; every session is revoked. The
 /// link proved control of the address, so it counts as verified.
-pub async fn reset_password(state: &AppState, auth: &Auth, request: PasswordReset) -> Result<(), ApiError> {
-    let now = now(state);
-    let password = NewPassword::parse(&request.new_password, None).map_err(|e| ApiError::from(FieldErrors::from(e.at("newPassword"))))?;
+pub(crate) async fn reset_password(state: &AppState, auth: &Auth, request: PasswordReset, now: DateTime<Utc>) -> Result<(), AuthError> {
+    let password = NewPassword::parse(&request.new_password, None).map_err(|e| FieldErrors::from(e.at("newPassword")))?;
     let hash = auth.hasher.hash(password.0).await.map_err(internal)?;
     let mut tx = state.db.begin().await?;
     let (user, _) =
         repo::consume_one_time_token(&mut tx, &tokens::hash(&request.token), &[Purpose::PasswordReset, Purpose::StaffInvite], now)
             .await?
-            .ok_or_else(invalid_token)?;
-    let row = repo::user_for_update(&mut tx, user).await?.ok_or_else(invalid_token)?;
+            .ok_or_else(AuthError::invalid_token)?;
+    let row = repo::user_for_update(&mut tx, user).await?.ok_or_else(AuthError::invalid_token)?;
     if let Some(email) = &row.email
         && NewPassword::parse(&request.new_password, Some(email)).is_err()
     {
-        return Err(ApiError::field("newPassword", "weak_password", "the password must not contain your email address"));
+        return Err(AuthError::field("newPassword", "weak_password", "the password must not contain your email address"));
     }
     repo::set_password(&mut tx, user, &hash, now).await?;
     repo::mark_verified(&mut tx, user, now).await?;
@@ -389,21 +379,20 @@ pub async fn reset_password(state: &AppState, auth: &Auth, request: PasswordRese
     Ok(())
 }
 
-async fn active_user(conn: &mut MySqlConnection, id: Uuid) -> Result<UserRow, ApiError> {
-    repo::user_by_id(conn, id).await?.filter(|u| u.anonymized_at.is_none()).ok_or(ApiError::NotFound)
+async fn active_user(conn: &mut MySqlConnection, id: Uuid) -> Result<UserRow, AuthError> {
+    repo::user_by_id(conn, id).await?.filter(|u| u.anonymized_at.is_none()).ok_or(AuthError::NotFound)
 }
 
 /// The caller's profile.
-pub async fn profile(state: &AppState, user: Uuid) -> Result<User, ApiError> {
+pub(crate) async fn profile(state: &AppState, user: Uuid) -> Result<User, AuthError> {
     let mut conn = state.db.acquire().await?;
     user_view(&active_user(&mut conn, user).await?)
 }
 
 /// Applies the fields present in `patch` (validated like a registration).
-pub async fn update_profile(state: &AppState, user: Uuid, patch: ProfilePatch) -> Result<User, ApiError> {
-    let now = now(state);
+pub(crate) async fn update_profile(state: &AppState, user: Uuid, patch: ProfilePatch, now: DateTime<Utc>) -> Result<User, AuthError> {
     let mut tx = state.db.begin().await?;
-    let row = repo::user_for_update(&mut tx, user).await?.filter(|u| u.anonymized_at.is_none()).ok_or(ApiError::NotFound)?;
+    let row = repo::user_for_update(&mut tx, user).await?.filter(|u| u.anonymized_at.is_none()).ok_or(AuthError::NotFound)?;
     let current = user_view(&row)?;
     let mut errors = FieldErrors::new();
     let first_name = match &patch.first_name {
@@ -441,7 +430,7 @@ pub async fn update_profile(state: &AppState, user: Uuid, patch: ProfilePatch) -
     {
         // A staff member without a profile may change only the language.
         repo::set_locale(&mut tx, user, patch.locale.unwrap_or_default(), now).await?;
-        let row = repo::user_by_id(&mut tx, user).await?.ok_or(ApiError::NotFound)?;
+        let row = repo::user_by_id(&mut tx, user).await?.ok_or(AuthError::NotFound)?;
         tx.commit().await?;
         return user_view(&row);
     }
@@ -457,27 +446,26 @@ pub async fn update_profile(state: &AppState, user: Uuid, patch: ProfilePatch) -
     };
     let profile = Profile { first_name, last_name, birth_date, address, phone, locale: patch.locale.unwrap_or(current.locale) };
     repo::update_profile(&mut tx, user, &profile, now).await?;
-    let row = repo::user_by_id(&mut tx, user).await?.ok_or(ApiError::NotFound)?;
+    let row = repo::user_by_id(&mut tx, user).await?.ok_or(AuthError::NotFound)?;
     tx.commit().await?;
     user_view(&row)
 }
 
 /// Changes the password after checking the current one; every other session is revoked.
-pub async fn change_password(
+pub(crate) async fn change_password(
     state: &AppState,
     auth: &Auth,
     user: Uuid,
     request: PasswordChange,
     current_family: Option<Uuid>,
-) -> Result<(), ApiError> {
-    let now = now(state);
+    now: DateTime<Utc>,
+) -> Result<(), AuthError> {
     let mut conn = state.db.acquire().await?;
     let row = active_user(&mut conn, user).await?;
     if !auth.hasher.verify(request.current_password, row.password_hash.clone()).await.map_err(internal)? {
-        return Err(ApiError::field("currentPassword", "invalid", "the current password is not correct"));
+        return Err(AuthError::field("currentPassword", "invalid", "the current password is not correct"));
     }
-    let password = NewPassword::parse(&request.new_password, row.email.as_deref())
-        .map_err(|e| ApiError::from(FieldErrors::from(e.at("newPassword"))))?;
+    let password = NewPassword::parse(&request.new_password, row.email.as_deref()).map_err(|e| FieldErrors::from(e.at("newPassword")))?;
     let hash = auth.hasher.hash(password.0).await.map_err(internal)?;
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
     repo::set_password(&mut tx, user, &hash, now).await?;
@@ -487,13 +475,13 @@ pub async fn change_password(
 }
 
 /// The account as the other modules' [`AccountPart`](ycyw_shared::account::AccountPart)s see it.
-fn account_of(row: &UserRow) -> Result<Account, ApiError> {
+fn account_of(row: &UserRow) -> Result<Account, AuthError> {
     Ok(Account { id: row.id, email: row.email.clone(), role: row.role, agency_id: row.agency_id })
 }
 
 /// Everything held about the user: the account, its sessions, sign-in lock state, the audit
 /// trail about it, and each linked module's section.
-pub async fn export(state: &AppState, user: Uuid) -> Result<Value, ApiError> {
+pub(crate) async fn export(state: &AppState, user: Uuid, now: DateTime<Utc>) -> Result<Value, AuthError> {
     let mut conn = state.db.acquire().await?;
     let row = active_user(&mut conn, user).await?;
     let sessions: Vec<Value> = repo::sessions_of(&mut conn, user)
@@ -507,7 +495,7 @@ pub async fn export(state: &AppState, user: Uuid) -> Result<Value, ApiError> {
         .map(|e| json!({ "action": e.action, "actorId": e.actor_id, "targetId": e.target_id, "at": e.at }))
         .collect();
     let mut export = json!({
-        "exportedAt": now(state),
+        "exportedAt": now,
         "account": user_view(&row)?,
         "accountHistory": {
             "createdAt": row.created_at,
@@ -521,7 +509,7 @@ pub async fn export(state: &AppState, user: Uuid) -> Result<Value, ApiError> {
     });
     let account = account_of(&row)?;
     for part in state.account_parts.iter() {
-        export[part.section()] = part.export(&mut conn, &account).await.map_err(ApiError::Internal)?;
+        export[part.section()] = part.export(&mut conn, &account).await.map_err(AuthError::Internal)?;
     }
     Ok(export)
 }
@@ -529,18 +517,23 @@ pub async fn export(state: &AppState, user: Uuid) -> Result<Value, ApiError> {
 /// Deletes the caller's account after checking the password: personal fields erased in one
 /// transaction with every linked module's part, sessions revoked, a confirmation sent to the
 /// address the account had.
-pub async fn delete_account(state: &AppState, auth: &Auth, user: Uuid, password: String) -> Result<(), ApiError> {
-    let now = now(state);
+pub(crate) async fn delete_account(
+    state: &AppState,
+    auth: &Auth,
+    user: Uuid,
+    password: String,
+    now: DateTime<Utc>,
+) -> Result<(), AuthError> {
     let mut conn = state.db.acquire().await?;
     let row = active_user(&mut conn, user).await?;
     if !auth.hasher.verify(password, row.password_hash.clone()).await.map_err(internal)? {
-        return Err(ApiError::field("password", "invalid", "the password is not correct"));
+        return Err(AuthError::field("password", "invalid", "the password is not correct"));
     }
     let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-    let row = repo::user_for_update(&mut tx, user).await?.filter(|u| u.anonymized_at.is_none()).ok_or(ApiError::NotFound)?;
+    let row = repo::user_for_update(&mut tx, user).await?.filter(|u| u.anonymized_at.is_none()).ok_or(AuthError::NotFound)?;
     let account = account_of(&row)?;
     for part in state.account_parts.iter() {
-        part.erase(&mut tx, &account, now).await.map_err(ApiError::Internal)?;
+        part.erase(&mut tx, &account, now).await.map_err(AuthError::Internal)?;
     }
     repo::anonymize(&mut tx, user, now).await?;
     if let Some(email) = &row.email {
@@ -578,7 +571,14 @@ pub enum StaffError {
 
 /// Creates a support or agent account without a password and queues the invitation to set one
 /// (`/set-password?token=…`, 7 days). Staff cannot self-register; this is the ops path.
-pub async fn create_staff(state: &AppState, role: Role, email: &str, agency: Option<Uuid>, locale: Locale) -> Result<Uuid, StaffError> {
+pub(crate) async fn create_staff(
+    state: &AppState,
+    role: Role,
+    email: &str,
+    agency: Option<Uuid>,
+    locale: Locale,
+    now: DateTime<Utc>,
+) -> Result<Uuid, StaffError> {
     match (role, agency) {
         (Role::Client, _) => return Err(StaffError::NotStaff),
         (Role::Agent, None) => return Err(StaffError::AgencyRequired),
@@ -586,7 +586,6 @@ pub async fn create_staff(state: &AppState, role: Role, email: &str, agency: Opt
         _ => {}
     }
     let email = Email::parse(email).map_err(|_| StaffError::InvalidEmail)?;
-    let now = now(state);
     let id = Uuid::now_v7();
     let mut tx = state.db.begin().await?;
     let new = repo::NewUser {

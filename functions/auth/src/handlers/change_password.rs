@@ -4,6 +4,7 @@ use ycyw_shared::AppState;
 use ycyw_shared::auth::AnyUser;
 use ycyw_shared::error::{ApiError, Problem, ValidJson};
 
+use super::now;
 use super::refresh_token;
 use crate::model::PasswordChange;
 use crate::service::{self, Auth};
@@ -27,6 +28,6 @@ pub async fn change_password(
         Some(token) => service::family_of(&state, &token).await?,
         None => None,
     };
-    service::change_password(&state, &auth, claims.sub, request, family).await?;
+    service::change_password(&state, &auth, claims.sub, request, family, now(&state)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

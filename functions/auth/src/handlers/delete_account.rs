@@ -4,6 +4,7 @@ use ycyw_shared::AppState;
 use ycyw_shared::auth::ClientUser;
 use ycyw_shared::error::{ApiError, Problem, ValidJson};
 
+use super::now;
 use crate::model::AccountDeletion;
 use crate::service::{self, Auth};
 
@@ -22,6 +23,6 @@ pub async fn delete_account(
     ClientUser(claims): ClientUser,
     ValidJson(request): ValidJson<AccountDeletion>,
 ) -> Result<StatusCode, ApiError> {
-    service::delete_account(&state, &auth, claims.sub, request.password).await?;
+    service::delete_account(&state, &auth, claims.sub, request.password, now(&state)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -17,7 +17,17 @@ use axum::Json;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
+use chrono::{DateTime, Utc};
+use ycyw_shared::AppState;
+use ycyw_shared::time::to_db_precision;
+
 use crate::model::SessionResponse;
+
+/// The instant a request is handled at, as the database stores instants (the services take it
+/// as a parameter, so tests set it exactly).
+pub fn now(state: &AppState) -> DateTime<Utc> {
+    to_db_precision(state.clock.now())
+}
 
 /// The refresh cookie's name (API.md).
 pub const REFRESH_COOKIE: &str = "ycyw_refresh";

@@ -4,7 +4,7 @@ use axum::response::Response;
 use ycyw_shared::AppState;
 use ycyw_shared::error::{ApiError, Problem};
 
-use super::{refresh_token, with_refresh_cookie};
+use super::{now, refresh_token, with_refresh_cookie};
 use crate::model::SessionResponse;
 use crate::service::{self, SESSION_TTL};
 
@@ -17,6 +17,6 @@ use crate::service::{self, SESSION_TTL};
     ))]
 pub async fn refresh_session(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let token = refresh_token(&headers).ok_or(ApiError::Unauthorized)?;
-    let (session, token) = service::refresh(&state, &token).await?;
+    let (session, token) = service::refresh(&state, &token, now(&state)).await?;
     Ok(with_refresh_cookie(session, &token, SESSION_TTL.num_seconds()))
 }

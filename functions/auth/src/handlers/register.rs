@@ -5,6 +5,7 @@ use ycyw_shared::AppState;
 use ycyw_shared::error::{ApiError, Problem, ValidJson};
 use ycyw_shared::rate_limit::{self, ClientIp};
 
+use super::now;
 use crate::model::{RegistrationAccepted, RegistrationRequest};
 use crate::service::{self, Auth};
 
@@ -23,6 +24,6 @@ pub async fn register(
     ValidJson(request): ValidJson<RegistrationRequest>,
 ) -> Result<(StatusCode, Json<RegistrationAccepted>), ApiError> {
     rate_limit::check(&state.db, "registration", ip, state.settings.rate_limit_per_minute, state.clock.now()).await?;
-    let accepted = service::register(&state, &auth, request).await?;
+    let accepted = service::register(&state, &auth, request, now(&state)).await?;
     Ok((StatusCode::CREATED, Json(accepted)))
 }

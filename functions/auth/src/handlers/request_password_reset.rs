@@ -4,6 +4,7 @@ use ycyw_shared::AppState;
 use ycyw_shared::error::{ApiError, Problem, ValidJson};
 use ycyw_shared::rate_limit::{self, ClientIp};
 
+use super::now;
 use crate::model::ResetRequest;
 use crate::service;
 
@@ -19,6 +20,6 @@ pub async fn request_password_reset(
     ValidJson(request): ValidJson<ResetRequest>,
 ) -> Result<StatusCode, ApiError> {
     rate_limit::check(&state.db, "password_reset", ip, state.settings.rate_limit_per_minute, state.clock.now()).await?;
-    service::request_password_reset(&state, &request.email).await?;
+    service::request_password_reset(&state, &request.email, now(&state)).await?;
     Ok(StatusCode::ACCEPTED)
 }

@@ -3,6 +3,7 @@ use axum::http::StatusCode;
 use ycyw_shared::AppState;
 use ycyw_shared::error::{ApiError, Problem, ValidJson};
 
+use super::now;
 use crate::model::PasswordReset;
 use crate::service::{self, Auth};
 
@@ -18,6 +19,6 @@ pub async fn reset_password(
     State(auth): State<Auth>,
     ValidJson(request): ValidJson<PasswordReset>,
 ) -> Result<StatusCode, ApiError> {
-    service::reset_password(&state, &auth, request).await?;
+    service::reset_password(&state, &auth, request, now(&state)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,6 +4,7 @@ use ycyw_shared::AppState;
 use ycyw_shared::error::{ApiError, Problem, ValidJson};
 use ycyw_shared::rate_limit::{self, ClientIp};
 
+use super::now;
 use super::with_refresh_cookie;
 use crate::model::{LoginRequest, SessionResponse};
 use crate::service::{self, Auth, SESSION_TTL};
@@ -24,6 +25,6 @@ pub async fn sign_in(
     ValidJson(request): ValidJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     rate_limit::check(&state.db, "login", ip, state.settings.rate_limit_per_minute, state.clock.now()).await?;
-    let (session, token) = service::login(&state, &auth, request).await?;
+    let (session, token) = service::login(&state, &auth, request, now(&state)).await?;
     Ok(with_refresh_cookie(session, &token, SESSION_TTL.num_seconds()))
 }

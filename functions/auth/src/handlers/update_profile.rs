@@ -4,6 +4,7 @@ use ycyw_shared::AppState;
 use ycyw_shared::auth::AnyUser;
 use ycyw_shared::error::{ApiError, Problem, ValidJson};
 
+use super::now;
 use crate::model::{ProfilePatch, User};
 use crate::service;
 
@@ -19,5 +20,5 @@ pub async fn update_profile(
     AnyUser(claims): AnyUser,
     ValidJson(patch): ValidJson<ProfilePatch>,
 ) -> Result<Json<User>, ApiError> {
-    Ok(Json(service::update_profile(&state, claims.sub, patch).await?))
+    Ok(Json(service::update_profile(&state, claims.sub, patch, now(&state)).await?))
 }

@@ -3,6 +3,7 @@ use axum::http::StatusCode;
 use ycyw_shared::AppState;
 use ycyw_shared::error::{ApiError, Problem, ValidJson};
 
+use super::now;
 use crate::model::TokenRequest;
 use crate::service;
 
@@ -13,6 +14,6 @@ use crate::service;
         (status = 422, description = "Unknown, expired or used token", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn verify_email(State(state): State<AppState>, ValidJson(request): ValidJson<TokenRequest>) -> Result<StatusCode, ApiError> {
-    service::verify_email(&state, &request.token).await?;
+    service::verify_email(&state, &request.token, now(&state)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
