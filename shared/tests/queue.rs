@@ -29,7 +29,8 @@ async fn enqueue_committed(pool: &MySqlPool, clock: &ManualClock, job: NewJob) -
 }
 
 async fn status_of(pool: &MySqlPool, id: uuid::Uuid) -> (String, u32) {
-    sqlx::query_as("SELECT status, attempts FROM jobs WHERE id = ?").bind(id).fetch_one(pool).await.unwrap()
+    let row = sqlx::query!("SELECT status, attempts FROM jobs WHERE id = ?", id).fetch_one(pool).await.unwrap();
+    (row.status, row.attempts)
 }
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]

@@ -53,7 +53,7 @@ pub fn master_database_url() -> String {
 
 /// The URL of the database `pool` is connected to, for child processes.
 pub async fn database_url_of(pool: &MySqlPool) -> anyhow::Result<String> {
-    let name: String = sqlx::query_scalar("SELECT DATABASE()").fetch_one(pool).await?;
+    let name = sqlx::query_scalar!(r#"SELECT DATABASE() AS "name!: String""#).fetch_one(pool).await?;
     let mut url = url::Url::parse(&master_database_url())?;
     url.set_path(&format!("/{name}"));
     Ok(url.to_string())

@@ -70,7 +70,7 @@ async fn a_schedule_enqueues_its_job_once_per_period_whatever_the_instances(pool
     assert!(first.tick().await.unwrap().is_empty(), "same period");
     clock.advance(chrono::Duration::seconds(1));
     assert_eq!(second.tick().await.unwrap(), vec!["test_tick"], "the next period");
-    let jobs: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'test_tick'").fetch_one(&pool).await.unwrap();
+    let jobs = sqlx::query_scalar!("SELECT COUNT(*) FROM jobs WHERE kind = 'test_tick'").fetch_one(&pool).await.unwrap();
     assert_eq!(jobs, 2);
 }
 

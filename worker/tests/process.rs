@@ -12,7 +12,8 @@ use ycyw_testkit::{Binary, SmtpSink, database_url_of, free_port, wait_until};
 const WORKER: &str = env!("CARGO_BIN_EXE_ycyw-worker");
 
 async fn job_status(pool: &MySqlPool) -> Option<(String, u32)> {
-    sqlx::query_as("SELECT status, attempts FROM jobs LIMIT 1").fetch_optional(pool).await.unwrap()
+    let row = sqlx::query!("SELECT status, attempts FROM jobs LIMIT 1").fetch_optional(pool).await.unwrap();
+    row.map(|row| (row.status, row.attempts))
 }
 
 fn worker_env(url: &str, smtp: &str) -> Vec<(&'static str, String)> {
@@ -116,7 +117,7 @@ async fn ops_enqueue_list_and_retry_jobs(pool: MySqlPool) {
     assert!(ok && out.contains(&id) && out.contains("queued"), "{out}");
     assert!(!out.contains("x@example.com"), "payloads are not printed");
 
-    sqlx::query("UPDATE jobs SET status = 'dead', attempts = 1, last_error = 'boom'").execute(&pool).await.unwrap();
+    sqlx::query!("UPDATE jobs SET status = 'dead', attempts = 1, last_error = 'boom'").execute(&pool).await.unwrap();
     let (_, out, _) = cli(&url, &["jobs", "list", "--dead"]).await;
     assert!(out.contains(&id) && out.contains("boom"), "{out}");
 
@@ -135,17 +136,19 @@ async fn ops_create_staff_queues_an_invitation(pool: MySqlPool) {
     let url = database_url_of(&pool).await.unwrap();
     let (ok, _, err) = cli(&url, &["seed-demo"]).await;
     assert!(ok, "{err}");
-    let (agency, code): (uuid::Uuid, String) =
-        sqlx::query_as("SELECT id, code FROM agencies ORDER BY code LIMIT 1").fetch_one(&pool).await.unwrap();
+    let first = sqlx::query!(r#"SELECT id AS "id: uuid::Uuid", code FROM agencies ORDER BY code LIMIT 1"#).fetch_one(&pool).await.unwrap();
+    let (agency, code) = (first.id, first.code);
     let (ok, out, err) =
         cli(&url, &["create-staff", "--role", "agent", "--email", "Lea@ycyw.example", "--agency", &code.to_lowercase(), "--locale", "fr"])
             .await;
     assert!(ok, "{err}");
     let id = out.lines().next().unwrap().trim().to_string();
-    let (role, stored_agency): (String, Option<uuid::Uuid>) =
-        sqlx::query_as("SELECT role, agency_id FROM users WHERE email = 'lea@ycyw.example'").fetch_one(&pool).await.unwrap();
-    assert_eq!((role.as_str(), stored_agency), ("agent", Some(agency)));
-    let payload: String = sqlx::query_scalar("SELECT payload FROM jobs WHERE kind = 'send_email'").fetch_one(&pool).await.unwrap();
+    let staff = sqlx::query!(r#"SELECT role, agency_id AS "agency_id: uuid::Uuid" FROM users WHERE email = 'lea@ycyw.example'"#)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!((staff.role.as_str(), staff.agency_id), ("agent", Some(agency)));
+    let payload = sqlx::query_scalar!("SELECT payload FROM jobs WHERE kind = 'send_email'").fetch_one(&pool).await.unwrap();
     assert!(payload.contains("staff_invite") && payload.contains("/set-password?token="), "{payload}");
     assert_eq!(id.len(), 36);
 

@@ -16,9 +16,9 @@ const PASSWORD: &str = "violet-tractor-harbour-42";
 const SECTIONS: [&str; 6] = ["account", "accountHistory", "signIn", "sessions", "auditEvents", "emails"];
 
 async fn mails_to(pool: &MySqlPool, to: &str) -> Vec<Value> {
-    let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT payload FROM jobs WHERE kind = 'send_email' ORDER BY created_at, id").fetch_all(pool).await.unwrap();
-    rows.into_iter().map(|(p,)| serde_json::from_str::<Value>(&p).unwrap()).filter(|p| p["to"] == to).collect()
+    let rows =
+        sqlx::query_scalar!("SELECT payload FROM jobs WHERE kind = 'send_email' ORDER BY created_at, id").fetch_all(pool).await.unwrap();
+    rows.into_iter().map(|p| serde_json::from_str::<Value>(&p).unwrap()).filter(|p| p["to"] == to).collect()
 }
 
 /// Registers, verifies and signs in `email` over HTTP; returns the access token.
@@ -65,7 +65,7 @@ async fn export_and_delete_through(path: &str, pool: &MySqlPool, email: &str) {
     assert_eq!(deleted.status(), 204);
     let left: Vec<String> = mails_to(pool, email).await.iter().map(|m| m["template"].as_str().unwrap().to_string()).collect();
     assert_eq!(left, vec!["account_deleted"], "{path}: the mail module erased the queued mails (link tokens, names) but the goodbye");
-    let (email_left,): (Option<String>,) = sqlx::query_as("SELECT email FROM users").fetch_one(pool).await.unwrap();
+    let email_left = sqlx::query_scalar!("SELECT email FROM users").fetch_one(pool).await.unwrap();
     assert_eq!(email_left, None);
 }
 

@@ -18,15 +18,16 @@ async fn sigterm_lets_the_in_flight_request_finish(pool: MySqlPool) {
     // Hold a write lock on the table the readiness check reads: the next /health/ready request
     // blocks inside its handler until the lock is released.
     let mut locker = pool.acquire().await.unwrap();
-    sqlx::query("LOCK TABLES _sqlx_migrations WRITE").execute(&mut *locker).await.unwrap();
+    // Lock statements cannot be prepared: plain SQL text.
+    sqlx::raw_sql("LOCK TABLES _sqlx_migrations WRITE").execute(&mut *locker).await.unwrap();
     let url = format!("{}/health/ready", api.base_url());
     let in_flight = tokio::spawn(async move { reqwest::get(url).await.map(|r| r.status().as_u16()) });
 
     let blocked = wait_until(Duration::from_secs(10), || {
         let pool = pool.clone();
         async move {
-            let waiting: i64 = sqlx::query_scalar(
-                "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE '%FROM _sqlx_migrations%' AND STATE LIKE '%lock%'",
+            let waiting = sqlx::query_scalar!(
+                "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE '%FROM _sqlx_migrations%' AND STATE LIKE '%lock%'"
             )
             .fetch_one(&pool)
             .await
@@ -44,7 +45,7 @@ async fn sigterm_lets_the_in_flight_request_finish(pool: MySqlPool) {
     assert!(refusing, "the server kept accepting connections after SIGTERM");
     assert!(!in_flight.is_finished(), "the in-flight request must still be waiting");
 
-    sqlx::query("UNLOCK TABLES").execute(&mut *locker).await.unwrap();
+    sqlx::raw_sql("UNLOCK TABLES").execute(&mut *locker).await.unwrap();
     let status =
         tokio::time::timeout(Duration::from_secs(10), in_flight).await.unwrap().unwrap().expect("the in-flight request got an answer");
     assert_eq!(status, 200);

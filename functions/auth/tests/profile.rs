@@ -153,20 +153,32 @@ async fn auth_account_deletion_erases_personal_data(pool: MySqlPool) {
     let deleted = app.call(Method::DELETE, "/api/v1/users/me", Some(&json!({ "password": PASSWORD })), &[("authorization", &auth)]).await;
     assert_eq!(deleted.status, StatusCode::NO_CONTENT);
 
-    let personal: Vec<PersonalFields> =
-        sqlx::query_as("SELECT email, password_hash, first_name, last_name, address_line1, postal_code, city, phone FROM users")
-            .fetch_all(&pool)
+    let rows = sqlx::query!(
+        "SELECT email, password_hash, first_name, last_name, birth_date, address_line1, address_line2, postal_code, city, country_code,
+                phone, anonymized_at FROM users"
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(rows.len(), 1, "the row stays for the records that reference it");
+    let r = &rows[0];
+    let personal: PersonalFields = (
+        r.email.clone(),
+        r.password_hash.clone(),
+        r.first_name.clone(),
+        r.last_name.clone(),
+        r.address_line1.clone(),
+        r.postal_code.clone(),
+        r.city.clone(),
+        r.phone.clone(),
+    );
+    assert_eq!(personal, (None, None, None, None, None, None, None, None));
+    assert!(r.birth_date.is_none() && r.address_line2.is_none() && r.country_code.is_none() && r.anonymized_at.is_some());
+    let leftovers =
+        sqlx::query_scalar!(r#"SELECT (SELECT COUNT(*) FROM refresh_tokens) + (SELECT COUNT(*) FROM one_time_tokens) AS "n!: i64""#)
+            .fetch_one(&pool)
             .await
             .unwrap();
-    assert_eq!(personal.len(), 1, "the row stays for the records that reference it");
-    assert_eq!(personal[0], (None, None, None, None, None, None, None, None));
-    let (birth, line2, country, anonymized): (Option<chrono::NaiveDate>, Option<String>, Option<String>, Option<chrono::NaiveDateTime>) =
-        sqlx::query_as("SELECT birth_date, address_line2, country_code, anonymized_at FROM users").fetch_one(&pool).await.unwrap();
-    assert!(birth.is_none() && line2.is_none() && country.is_none() && anonymized.is_some());
-    let leftovers: i64 = sqlx::query_scalar("SELECT (SELECT COUNT(*) FROM refresh_tokens) + (SELECT COUNT(*) FROM one_time_tokens)")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
     assert_eq!(leftovers, 0);
 
     let emails = emails_to(&pool, "ana@example.com").await;
@@ -176,8 +188,7 @@ async fn auth_account_deletion_erases_personal_data(pool: MySqlPool) {
         .assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
     refresh(&app, &session).await.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
     app.call(Method::GET, "/api/v1/users/me", None, &[("authorization", &auth)]).await.assert_problem(StatusCode::NOT_FOUND, "not_found");
-    let audit: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'account.deleted'").fetch_one(&pool).await.unwrap();
+    let audit = sqlx::query_scalar!("SELECT COUNT(*) FROM audit_events WHERE action = 'account.deleted'").fetch_one(&pool).await.unwrap();
     assert_eq!(audit, 1);
     // The address is free again.
     assert_eq!(

@@ -16,11 +16,14 @@ async fn auth_registration_creates_an_unverified_client_and_queues_the_verificat
     assert_eq!(response.status, StatusCode::CREATED);
     assert_eq!(response.json(), json!({ "email": "ana.silva@example.com", "status": "verification_sent" }));
 
-    let (role, verified, terms, postal, hash): (String, Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>, String, String) =
-        sqlx::query_as("SELECT role, email_verified_at, terms_accepted_at, postal_code, password_hash FROM users WHERE email = 'ana.silva@example.com'")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+    let row = sqlx::query!(
+        "SELECT role, email_verified_at, terms_accepted_at, postal_code, password_hash FROM users WHERE email = 'ana.silva@example.com'"
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let (role, verified, terms, postal, hash) =
+        (row.role, row.email_verified_at, row.terms_accepted_at, row.postal_code.unwrap(), row.password_hash.unwrap());
     assert_eq!(role, "client");
     assert!(verified.is_none() && terms.is_some());
     assert_eq!(postal, "75001");
@@ -44,7 +47,7 @@ async fn auth_registration_of_a_known_address_answers_the_same_and_mails_the_own
     let second = post(&app, "/api/v1/auth/registrations", &again, "198.51.100.1").await;
     assert_eq!((first.status, &first.body), (second.status, &second.body), "no user enumeration");
 
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&pool).await.unwrap();
+    let count = sqlx::query_scalar!("SELECT COUNT(*) FROM users").fetch_one(&pool).await.unwrap();
     assert_eq!(count, 1);
     let emails = emails_to(&pool, "ana@example.com").await;
     let templates: Vec<&str> = emails.iter().map(|(t, _)| t.as_str()).collect();
@@ -151,7 +154,7 @@ async fn auth_email_verification_is_single_use_and_expires(pool: MySqlPool) {
     );
     let again = post(&app, "/api/v1/auth/email-verifications", &json!({ "token": token }), "198.51.100.1").await;
     assert_eq!(again.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")["errors"][0]["field"], "token");
-    let verified: Option<chrono::NaiveDateTime> = sqlx::query_scalar("SELECT email_verified_at FROM users").fetch_one(&pool).await.unwrap();
+    let verified = sqlx::query_scalar!("SELECT email_verified_at FROM users").fetch_one(&pool).await.unwrap();
     assert!(verified.is_some());
 
     post(&app, "/api/v1/auth/registrations", &registration("late@example.com"), "198.51.100.1").await;
@@ -177,6 +180,6 @@ async fn auth_registration_refuses_a_multi_byte_postal_code_instead_of_failing(p
         assert_eq!(errors.len(), 1, "{problem}");
         assert_eq!((errors[0]["field"].as_str(), errors[0]["code"].as_str()), (Some("address.postalCode"), Some("invalid")), "{problem}");
     }
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(&pool).await.unwrap();
+    let count = sqlx::query_scalar!("SELECT COUNT(*) FROM users").fetch_one(&pool).await.unwrap();
     assert_eq!(count, 0);
 }

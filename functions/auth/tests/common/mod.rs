@@ -33,10 +33,10 @@ pub async fn post(app: &TestApp, path: &str, body: &Value, ip: &str) -> TestResp
 
 /// The queued emails of `to`, oldest first: (template, params).
 pub async fn emails_to(pool: &MySqlPool, to: &str) -> Vec<(String, Value)> {
-    let rows: Vec<(String,)> =
-        sqlx::query_as("SELECT payload FROM jobs WHERE kind = 'send_email' ORDER BY created_at, id").fetch_all(pool).await.unwrap();
+    let rows =
+        sqlx::query_scalar!("SELECT payload FROM jobs WHERE kind = 'send_email' ORDER BY created_at, id").fetch_all(pool).await.unwrap();
     rows.into_iter()
-        .map(|(payload,)| serde_json::from_str::<Value>(&payload).unwrap())
+        .map(|payload| serde_json::from_str::<Value>(&payload).unwrap())
         .filter(|p| p["to"] == to)
         .map(|p| (p["template"].as_str().unwrap().to_string(), p["params"].clone()))
         .collect()
