@@ -107,3 +107,15 @@ async fn each_function_starts_in_production_with_only_its_modules_secrets(pool: 
         assert!(function.wait_exit(Duration::from_secs(15)).await.success());
     }
 }
+
+/// A module's own settings are checked at set-up: a bad one stops the start with an error naming
+/// it (auth's password-hashing cost), never a panic.
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn a_bad_module_setting_stops_the_start_naming_it(pool: sqlx::MySqlPool) {
+    let url = database_url_of(&pool).await.unwrap();
+    let (ok, _, err) =
+        ycyw_testkit::run_to_end(env!("CARGO_BIN_EXE_ycyw-auth"), &[], &[("DATABASE_URL", &url), ("ARGON2_MEMORY_KIB", "1024")]).await;
+    assert!(!ok);
+    assert!(err.contains("ARGON2_MEMORY_KIB") && err.contains("setting up module auth"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
