@@ -62,6 +62,10 @@ pub struct Claims {
     pub nbf: Option<i64>,
     /// Token id.
     pub jti: Uuid,
+    /// The session (refresh-token family) the token was issued for: what "the other sessions"
+    /// means on a password change, whatever cookies the request carries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sid: Option<Uuid>,
 }
 
 /// Why a token was refused (all answer 401; the reason is only logged at debug level).
@@ -81,11 +85,34 @@ pub enum TokenError {
     NotYetValid,
 }
 
-/// Signs and verifies access tokens.
+/// One HS256 key and the id (`kid`) tokens name it by.
 #[derive(Clone)]
-pub struct JwtKeys {
+struct SigningKey {
+    kid: String,
     encoding: EncodingKey,
     decoding: DecodingKey,
+}
+
+impl SigningKey {
+    fn new(secret: &[u8]) -> Self {
+        Self { kid: key_id(secret), encoding: EncodingKey::from_secret(secret), decoding: DecodingKey::from_secret(secret) }
+    }
+}
+
+/// The `kid` of a key: 64 bits of its SHA-256, enough to tell keys apart, nothing to learn the
+/// key from.
+fn key_id(secret: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest([b"ycyw-jwt-kid:".as_slice(), secret].concat());
+    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Signs access tokens with the current key (`JWT_SIGNING_KEY`, named in the `kid` header) and
+/// verifies them with it or, during a rotation, with the previous one (`JWT_SIGNING_KEY_PREVIOUS`).
+#[derive(Clone)]
+pub struct JwtKeys {
+    current: SigningKey,
+    previous: Option<SigningKey>,
     validation: Validation,
     issuer: String,
     audience: String,
@@ -98,10 +125,22 @@ impl fmt::Debug for JwtKeys {
 }
 
 impl JwtKeys {
-    /// Keys from `JWT_SIGNING_KEY`, `JWT_ISSUER` and `JWT_AUDIENCE`; `None` without a key.
+    /// Keys from `JWT_SIGNING_KEY` (and `JWT_SIGNING_KEY_PREVIOUS` when rotating), `JWT_ISSUER`
+    /// and `JWT_AUDIENCE`; `None` without a key.
     pub fn from_settings(settings: &Settings) -> Option<Self> {
         let key = settings.secrets.get(SecretKey::JwtSigningKey)?;
-        Some(Self::new(key.expose_secret().as_bytes(), &settings.jwt_issuer, &settings.jwt_audience))
+        let keys = Self::new(key.expose_secret().as_bytes(), &settings.jwt_issuer, &settings.jwt_audience);
+        Some(match settings.secrets.get(SecretKey::JwtSigningKeyPrevious) {
+            Some(previous) => keys.with_previous(previous.expose_secret().as_bytes()),
+            None => keys,
+        })
+    }
+
+    /// The same keys, also accepting tokens signed with `previous` (until they expire).
+    pub fn with_previous(mut self, previous: &[u8]) -> Self {
+        let previous = SigningKey::new(previous);
+        self.previous = (previous.kid != self.current.kid).then_some(previous);
+        self
     }
 
     /// Keys over an HS256 secret.
@@ -114,17 +153,19 @@ impl JwtKeys {
         validation.validate_exp = false;
         validation.validate_nbf = false;
         validation.leeway = 0;
-        Self {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
-            validation,
-            issuer: issuer.to_string(),
-            audience: audience.to_string(),
-        }
+        Self { current: SigningKey::new(secret), previous: None, validation, issuer: issuer.to_string(), audience: audience.to_string() }
     }
 
-    /// Issues an access token for `user`, valid [`ACCESS_TOKEN_TTL`] from `now`.
-    pub fn issue(&self, user: Uuid, role: Role, agency: Option<Uuid>, now: DateTime<Utc>) -> Result<String, ApiError> {
+    /// Issues an access token for `user` in the session `session` (its refresh-token family),
+    /// valid [`ACCESS_TOKEN_TTL`] from `now`, signed with the current key.
+    pub fn issue(
+        &self,
+        user: Uuid,
+        role: Role,
+        agency: Option<Uuid>,
+        session: Option<Uuid>,
+        now: DateTime<Utc>,
+    ) -> Result<String, ApiError> {
         let claims = Claims {
             sub: user,
             role,
@@ -135,14 +176,23 @@ impl JwtKeys {
             iat: now.timestamp(),
             nbf: Some(now.timestamp()),
             jti: Uuid::now_v7(),
+            sid: session,
         };
-        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding).map_err(|e| ApiError::Internal(e.into()))
+        let mut header = Header::new(Algorithm::HS256);
+        header.kid = Some(self.current.kid.clone());
+        jsonwebtoken::encode(&header, &claims, &self.current.encoding).map_err(|e| ApiError::Internal(e.into()))
     }
 
     /// Verifies signature, algorithm, issuer, audience and, against `now`, the time claims.
     pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Claims, TokenError> {
+        let header = jsonwebtoken::decode_header(token).map_err(|e| TokenError::Invalid(e.to_string()))?;
+        let key = match header.kid.as_deref() {
+            None => &self.current,
+            Some(kid) if kid == self.current.kid => &self.current,
+            Some(kid) => self.previous.as_ref().filter(|p| p.kid == kid).ok_or_else(|| TokenError::Invalid("unknown key id".into()))?,
+        };
         let data =
-            jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map_err(|e| TokenError::Invalid(e.to_string()))?;
+            jsonwebtoken::decode::<Claims>(token, &key.decoding, &self.validation).map_err(|e| TokenError::Invalid(e.to_string()))?;
         let claims = data.claims;
         let now = now.timestamp();
         if claims.exp <= now - LEEWAY_SECONDS {
@@ -307,15 +357,40 @@ mod tests {
     fn issued_tokens_verify_with_their_claims() {
         let user = Uuid::now_v7();
         let agency = Uuid::now_v7();
-        let token = keys().issue(user, Role::Agent, Some(agency), now()).unwrap();
+        let token = keys().issue(user, Role::Agent, Some(agency), None, now()).unwrap();
         let claims = keys().verify(&token, now() + Duration::minutes(14)).unwrap();
         assert_eq!((claims.sub, claims.role, claims.agency), (user, Role::Agent, Some(agency)));
         assert_eq!(claims.exp - claims.iat, 900);
     }
 
     #[test]
+    fn tokens_name_their_key_and_a_rotation_accepts_the_previous_one() {
+        const NEW: &[u8] = b"the-next-signing-key-0123456789abcdefgh";
+        let session = Uuid::now_v7();
+        let old_token = keys().issue(Uuid::now_v7(), Role::Client, None, Some(session), now()).unwrap();
+        let header = jsonwebtoken::decode_header(&old_token).unwrap();
+        assert_eq!(header.kid.as_deref(), Some(key_id(KEY).as_str()));
+        assert_eq!(key_id(KEY).len(), 16);
+        assert!(!key_id(KEY).contains(&String::from_utf8_lossy(&KEY[..8]).to_string()));
+
+        let rotated = JwtKeys::new(NEW, "ycyw", "ycyw-api").with_previous(KEY);
+        assert_eq!(rotated.verify(&old_token, now()).unwrap().sid, Some(session), "tokens of the previous key still work");
+        let new_token = rotated.issue(Uuid::now_v7(), Role::Client, None, None, now()).unwrap();
+        assert_eq!(jsonwebtoken::decode_header(&new_token).unwrap().kid.as_deref(), Some(key_id(NEW).as_str()));
+        assert!(rotated.verify(&new_token, now()).is_ok());
+        assert!(keys().verify(&new_token, now()).is_err(), "the old key alone does not know the new one");
+
+        let after = JwtKeys::new(NEW, "ycyw", "ycyw-api");
+        assert!(matches!(after.verify(&old_token, now()), Err(TokenError::Invalid(_))), "once the previous key is gone");
+        let mut forged = Header::new(Algorithm::HS256);
+        forged.kid = Some(key_id(NEW));
+        let wrong_key = encode_raw(&forged, &claims_json(serde_json::json!({})), KEY);
+        assert!(after.verify(&wrong_key, now()).is_err(), "a kid does not make a signature");
+    }
+
+    #[test]
     fn expired_and_not_yet_valid_tokens_are_refused() {
-        let token = keys().issue(Uuid::now_v7(), Role::Client, None, now()).unwrap();
+        let token = keys().issue(Uuid::now_v7(), Role::Client, None, None, now()).unwrap();
         assert_eq!(keys().verify(&token, now() + Duration::minutes(16)), Err(TokenError::Expired));
         assert_eq!(keys().verify(&token, now() - Duration::minutes(5)), Err(TokenError::NotYetValid));
     }
@@ -346,7 +421,7 @@ mod tests {
         let none = format!("{}.{payload}.", b64.encode(r#"{"alg":"none","typ":"JWT"}"#));
         assert!(keys().verify(&none, now()).is_err());
 
-        let token = keys().issue(Uuid::now_v7(), Role::Client, None, now()).unwrap();
+        let token = keys().issue(Uuid::now_v7(), Role::Client, None, None, now()).unwrap();
         let parts: Vec<&str> = token.split('.').collect();
         let tampered = b64.encode(claims_json(serde_json::json!({"role": "support"})).to_string());
         assert!(keys().verify(&format!("{}.{tampered}.{}", parts[0], parts[2]), now()).is_err());

@@ -46,6 +46,8 @@ pub enum LogFormat {
 pub enum SecretKey {
     /// HS256 key of the access tokens (≥ 32 bytes).
     JwtSigningKey,
+    /// The key `JwtSigningKey` replaced, still accepted for verification during a rotation.
+    JwtSigningKeyPrevious,
     /// Stripe API secret key.
     StripeSecretKey,
     /// Stripe webhook endpoint signing secret.
@@ -59,9 +61,10 @@ pub enum SecretKey {
 }
 
 impl SecretKey {
-    /// Every key, in the order of DESIGN §3.
-    pub const ALL: [SecretKey; 6] = [
+    /// Every key, in the order of DESIGN §3 (the rotation's previous JWT key after the current).
+    pub const ALL: [SecretKey; 7] = [
         SecretKey::JwtSigningKey,
+        SecretKey::JwtSigningKeyPrevious,
         SecretKey::StripeSecretKey,
         SecretKey::StripeWebhookSecret,
         SecretKey::SmtpPassword,
@@ -73,6 +76,7 @@ impl SecretKey {
     pub fn name(self) -> &'static str {
         match self {
             SecretKey::JwtSigningKey => "JWT_SIGNING_KEY",
+            SecretKey::JwtSigningKeyPrevious => "JWT_SIGNING_KEY_PREVIOUS",
             SecretKey::StripeSecretKey => "STRIPE_SECRET_KEY",
             SecretKey::StripeWebhookSecret => "STRIPE_WEBHOOK_SECRET",
             SecretKey::SmtpPassword => "SMTP_PASSWORD",
@@ -299,10 +303,10 @@ impl Settings {
                 _ => {}
             }
         }
-        if let Some(jwt_key) = self.secrets.get(SecretKey::JwtSigningKey)
-            && jwt_key.expose_secret().len() < 32
-        {
-            return Err(invalid("JWT_SIGNING_KEY", "must be at least 32 bytes".into()));
+        for key in [SecretKey::JwtSigningKey, SecretKey::JwtSigningKeyPrevious] {
+            if self.secrets.get(key).is_some_and(|value| value.expose_secret().len() < 32) {
+                return Err(invalid(key.name(), "must be at least 32 bytes".into()));
+            }
         }
         Ok(())
     }

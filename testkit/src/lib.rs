@@ -186,7 +186,7 @@ impl TestApp {
     /// the app's own keys and clock.
     pub fn token(&self, user: uuid::Uuid, role: Role, agency: Option<uuid::Uuid>) -> String {
         let keys = self.state.jwt.as_ref().unwrap_or_else(|| panic!("test settings carry a JWT key"));
-        keys.issue(user, role, agency, self.state.clock.now()).unwrap_or_else(|e| panic!("issuing a token: {e}"))
+        keys.issue(user, role, agency, None, self.state.clock.now()).unwrap_or_else(|e| panic!("issuing a token: {e}"))
     }
 
     /// `Authorization` header value for [`TestApp::token`].

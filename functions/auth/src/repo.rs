@@ -330,13 +330,6 @@ pub(crate) async fn refresh_token_for_update(conn: &mut MySqlConnection, hash: &
     .await
 }
 
-/// The family of a live (not revoked) refresh token.
-pub(crate) async fn live_family(conn: &mut MySqlConnection, hash: &[u8]) -> Result<Option<Uuid>, sqlx::Error> {
-    sqlx::query_scalar!(r#"SELECT family_id AS "family_id: Uuid" FROM refresh_tokens WHERE token_hash = ? AND revoked_at IS NULL"#, hash)
-        .fetch_optional(conn)
-        .await
-}
-
 /// Marks `old` replaced by `new`.
 pub(crate) async fn mark_replaced(conn: &mut MySqlConnection, old: Uuid, new: Uuid) -> Result<(), sqlx::Error> {
     sqlx::query!("UPDATE refresh_tokens SET replaced_by = ? WHERE id = ?", new, old).execute(conn).await?;

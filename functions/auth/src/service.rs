@@ -239,8 +239,17 @@ pub(crate) fn user_view(row: &UserRow) -> Result<User, AuthError> {
     })
 }
 
-/// Issues an access token and stores the refresh token `id` of `family` (a new family when
-/// `None`); returns the answer and the refresh token for the cookie.
+/// A session just started or refreshed: the answer, and the refresh token for the cookie with
+/// the end of its family (the cookie lives exactly as long).
+#[derive(Debug)]
+pub(crate) struct Session {
+    pub answer: SessionResponse,
+    pub refresh_token: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Issues an access token naming its session (`sid`) and stores the refresh token `id` of
+/// `family` (a new family when `None`).
 async fn start_session(
     conn: &mut MySqlConnection,
     state: &AppState,
@@ -248,24 +257,21 @@ async fn start_session(
     id: Uuid,
     family: Option<(Uuid, DateTime<Utc>)>,
     now: DateTime<Utc>,
-) -> Result<(SessionResponse, String), AuthError> {
+) -> Result<Session, AuthError> {
     let view = user_view(user)?;
     let keys = state.jwt.as_ref().ok_or_else(|| internal(anyhow::anyhow!("JWT_SIGNING_KEY is not configured")))?;
-    let access_token =
-        keys.issue(user.id, view.role, user.agency_id, now).map_err(|e| internal(anyhow::anyhow!("issuing an access token: {e}")))?;
     let (family_id, expires_at) = family.unwrap_or_else(|| (Uuid::now_v7(), now + SESSION_TTL));
+    let access_token = keys
+        .issue(user.id, view.role, user.agency_id, Some(family_id), now)
+        .map_err(|e| internal(anyhow::anyhow!("issuing an access token: {e}")))?;
     let (refresh, hash) = tokens::generate();
     repo::insert_refresh_token(conn, id, user.id, family_id, &hash, expires_at, now).await?;
-    Ok((SessionResponse { access_token, token_type: "Bearer", expires_in: ACCESS_TOKEN_TTL.num_seconds(), user: view }, refresh))
+    let answer = SessionResponse { access_token, token_type: "Bearer", expires_in: ACCESS_TOKEN_TTL.num_seconds(), user: view };
+    Ok(Session { answer, refresh_token: refresh, expires_at })
 }
 
 /// Signs in: returns the session and the refresh token for the cookie.
-pub(crate) async fn login(
-    state: &AppState,
-    auth: &Auth,
-    request: LoginRequest,
-    now: DateTime<Utc>,
-) -> Result<(SessionResponse, String), AuthError> {
+pub(crate) async fn login(state: &AppState, auth: &Auth, request: LoginRequest, now: DateTime<Utc>) -> Result<Session, AuthError> {
     let email = Email::parse(&request.email).map_err(|e| FieldErrors::from(e.at("email")))?;
     if request.password.is_empty() {
         return Err(AuthError::field("password", "required", "this field is required"));
@@ -296,7 +302,7 @@ pub(crate) async fn login(
 
 /// Rotates a refresh token. A token already rotated or revoked is a replay: its whole family is
 /// revoked, so the thief's and the victim's newest tokens both stop working.
-pub(crate) async fn refresh(state: &AppState, refresh_token: &str, now: DateTime<Utc>) -> Result<(SessionResponse, String), AuthError> {
+pub(crate) async fn refresh(state: &AppState, refresh_token: &str, now: DateTime<Utc>) -> Result<Session, AuthError> {
     let mut tx = state.db.begin().await?;
     let Some(row) = repo::refresh_token_for_update(&mut tx, &tokens::hash(refresh_token)).await? else {
         return Err(AuthError::SessionRefused);
@@ -333,12 +339,6 @@ pub(crate) async fn logout(state: &AppState, refresh_token: Option<&str>, now: D
     }
     tx.commit().await?;
     Ok(())
-}
-
-/// The family of a refresh token (to keep the current session on a password change).
-pub(crate) async fn family_of(state: &AppState, refresh_token: &str) -> Result<Option<Uuid>, AuthError> {
-    let mut conn = state.db.acquire().await?;
-    Ok(repo::live_family(&mut conn, &tokens::hash(refresh_token)).await?)
 }
 
 /// Sends a reset link when the address belongs to an active account; says nothing otherwise.
@@ -451,7 +451,8 @@ pub(crate) async fn update_profile(state: &AppState, user: Uuid, patch: ProfileP
     user_view(&row)
 }
 
-/// Changes the password after checking the current one; every other session is revoked.
+/// Changes the password after checking the current one; every session but `current_family`
+/// (the access token's `sid`) is revoked.
 pub(crate) async fn change_password(
     state: &AppState,
     auth: &Auth,

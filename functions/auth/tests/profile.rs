@@ -123,6 +123,27 @@ async fn auth_password_change_checks_the_current_one_and_revokes_other_sessions(
     sign_in(&app, "ana@example.com", "copper-lantern-meadow-77").await;
 }
 
+/// Issue 11, defect 2, as a browser behaves: the refresh cookie (`Path=/api/v1/auth`) never
+/// comes to `/users/me/password`, yet the session that changes the password stays signed in —
+/// the access token names it — and only the others are revoked.
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_password_change_keeps_the_browsers_session_without_its_cookie(pool: MySqlPool) {
+    let app = app(pool).await;
+    verified_account(&app, "ana@example.com").await;
+    let (_, first) = sign_in(&app, "ana@example.com", PASSWORD).await;
+    let (_, other) = sign_in(&app, "ana@example.com", PASSWORD).await;
+    // The changing session has refreshed once: its new access token still names its family.
+    let refreshed = refresh(&app, &first).await;
+    let access = refreshed.json()["accessToken"].as_str().unwrap().to_string();
+    let current = refresh_cookie_of(&refreshed).unwrap();
+
+    let change = json!({ "currentPassword": PASSWORD, "newPassword": "copper-lantern-meadow-77" });
+    let changed = app.call(Method::PUT, "/api/v1/users/me/password", Some(&change), &[("authorization", &bearer(&access))]).await;
+    assert_eq!(changed.status, StatusCode::NO_CONTENT);
+    refresh(&app, &other).await.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+    assert_eq!(refresh(&app, &current).await.status, StatusCode::OK, "the browser that changed it stays signed in");
+}
+
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn auth_export_holds_the_profile_as_a_download(pool: MySqlPool) {
     let app = app(pool).await;

@@ -179,3 +179,19 @@ async fn auth_reset_links_expire_after_an_hour(pool: MySqlPool) {
         .await
         .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
 }
+
+/// Issue 11, defect 10: the refresh cookie lives as long as its family has left, not 30 days
+/// again on every refresh.
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_refresh_cookie_lives_as_long_as_its_family(pool: MySqlPool) {
+    let app = app(pool).await;
+    verified_account(&app, "ana@example.com").await;
+    let (_, token) = sign_in(&app, "ana@example.com", PASSWORD).await;
+    app.clock.advance(chrono::Duration::days(10));
+    let refreshed = refresh(&app, &token).await;
+    assert_eq!(refreshed.status, StatusCode::OK);
+    let cookie = refreshed.headers["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.contains(&format!("Max-Age={}", 20 * 24 * 3600)), "20 days left of 30: {cookie}");
+    app.clock.advance(chrono::Duration::days(20));
+    refresh(&app, &refresh_cookie_of(&refreshed).unwrap()).await.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+}

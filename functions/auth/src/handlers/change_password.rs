@@ -1,16 +1,15 @@
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use ycyw_shared::AppState;
 use ycyw_shared::auth::AnyUser;
 use ycyw_shared::error::{ApiError, Problem, ValidJson};
 
 use super::now;
-use super::refresh_token;
 use crate::model::PasswordChange;
 use crate::service::{self, Auth};
 
-/// Changes the password; every other session is revoked (the one whose refresh cookie came
-/// with the request stays).
+/// Changes the password; every other session is revoked. The session that asked stays: the
+/// access token names it (`sid`), since the refresh cookie never comes to this path.
 #[utoipa::path(put, path = "/users/me/password", operation_id = "changeMyPassword", tag = "users", security(("bearer" = [])), request_body = PasswordChange,
     responses(
         (status = 204, description = "Password changed"),
@@ -21,13 +20,8 @@ pub async fn change_password(
     State(state): State<AppState>,
     State(auth): State<Auth>,
     AnyUser(claims): AnyUser,
-    headers: HeaderMap,
     ValidJson(request): ValidJson<PasswordChange>,
 ) -> Result<StatusCode, ApiError> {
-    let family = match refresh_token(&headers) {
-        Some(token) => service::family_of(&state, &token).await?,
-        None => None,
-    };
-    service::change_password(&state, &auth, claims.sub, request, family, now(&state)).await?;
+    service::change_password(&state, &auth, claims.sub, request, claims.sid, now(&state)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -21,7 +21,7 @@ use chrono::{DateTime, Utc};
 use ycyw_shared::AppState;
 use ycyw_shared::time::to_db_precision;
 
-use crate::model::SessionResponse;
+use crate::service::Session;
 
 /// The instant a request is handled at, as the database stores instants (the services take it
 /// as a parameter, so tests set it exactly).
@@ -56,7 +56,9 @@ pub fn refresh_token(headers: &HeaderMap) -> Option<String> {
         .map(|(_, value)| value.to_string())
 }
 
-/// A session answer with its refresh cookie.
-pub fn with_refresh_cookie(session: SessionResponse, token: &str, max_age_seconds: i64) -> Response {
-    ([(header::SET_COOKIE, refresh_cookie(token, max_age_seconds))], Json(session)).into_response()
+/// A session answer with its refresh cookie, which lives as long as the session's family is
+/// left to live at `now` (never longer than the server accepts it).
+pub fn with_refresh_cookie(session: Session, now: DateTime<Utc>) -> Response {
+    let max_age = (session.expires_at - now).num_seconds();
+    ([(header::SET_COOKIE, refresh_cookie(&session.refresh_token, max_age))], Json(session.answer)).into_response()
 }

@@ -6,7 +6,7 @@ use ycyw_shared::error::{ApiError, Problem};
 
 use super::{now, refresh_token, with_refresh_cookie};
 use crate::model::SessionResponse;
-use crate::service::{self, SESSION_TTL};
+use crate::service;
 
 /// Exchanges the refresh cookie for a new access token and a new refresh cookie. Presenting an
 /// already-used refresh token revokes its whole session family.
@@ -17,6 +17,7 @@ use crate::service::{self, SESSION_TTL};
     ))]
 pub async fn refresh_session(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let token = refresh_token(&headers).ok_or(ApiError::Unauthorized)?;
-    let (session, token) = service::refresh(&state, &token, now(&state)).await?;
-    Ok(with_refresh_cookie(session, &token, SESSION_TTL.num_seconds()))
+    let now = now(&state);
+    let session = service::refresh(&state, &token, now).await?;
+    Ok(with_refresh_cookie(session, now))
 }

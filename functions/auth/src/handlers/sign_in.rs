@@ -4,10 +4,9 @@ use ycyw_shared::AppState;
 use ycyw_shared::error::{ApiError, Problem, ValidJson};
 use ycyw_shared::rate_limit::{self, ClientIp};
 
-use super::now;
-use super::with_refresh_cookie;
+use super::{now, with_refresh_cookie};
 use crate::model::{LoginRequest, SessionResponse};
-use crate::service::{self, Auth, SESSION_TTL};
+use crate::service::{self, Auth};
 
 /// Signs in: an access token in the body, the refresh token in the `ycyw_refresh` cookie.
 /// Five failures in a row lock the account for 15 minutes.
@@ -25,6 +24,7 @@ pub async fn sign_in(
     ValidJson(request): ValidJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     rate_limit::check(&state.db, "login", ip, state.settings.rate_limit_per_minute, state.clock.now()).await?;
-    let (session, token) = service::login(&state, &auth, request, now(&state)).await?;
-    Ok(with_refresh_cookie(session, &token, SESSION_TTL.num_seconds()))
+    let now = now(&state);
+    let session = service::login(&state, &auth, request, now).await?;
+    Ok(with_refresh_cookie(session, now))
 }
