@@ -41,12 +41,12 @@ export class FoundationStack extends Stack {
     }
 
     // One JSON secret read by every Rust binary through APP_SECRETS_ID (DESIGN §3).
-    // The JWT key is generated here; the operator adds STRIPE_SECRET_KEY,
+    // The JWT key is generated here; the operator adds RATE_LIMIT_KEY, STRIPE_SECRET_KEY,
     // STRIPE_WEBHOOK_SECRET, SMTP_PASSWORD and TURN_SHARED_SECRET (docs/operations.md).
     // DATABASE_PASSWORD is not kept here: ECS injects it from the RDS-generated secret.
     this.appSecret = new secretsmanager.Secret(this, 'AppSecret', {
       secretName: config.appSecretName,
-      description: 'Your Car Your Way application secrets (JSON): JWT_SIGNING_KEY, STRIPE_*, SMTP_PASSWORD, TURN_SHARED_SECRET',
+      description: 'Your Car Your Way application secrets (JSON): JWT_SIGNING_KEY, RATE_LIMIT_KEY, STRIPE_*, SMTP_PASSWORD, TURN_SHARED_SECRET',
       generateSecretString: {
         secretStringTemplate: JSON.stringify({}),
         generateStringKey: 'JWT_SIGNING_KEY',

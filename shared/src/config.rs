@@ -58,11 +58,14 @@ pub enum SecretKey {
     DatabasePassword,
     /// Shared secret of the TURN server's REST API.
     TurnSharedSecret,
+    /// HMAC key of the client addresses in `rate_limits` (an unkeyed hash of an IPv4 address is
+    /// reversed in seconds).
+    RateLimitKey,
 }
 
 impl SecretKey {
     /// Every key, in the order of DESIGN §3 (the rotation's previous JWT key after the current).
-    pub const ALL: [SecretKey; 7] = [
+    pub const ALL: [SecretKey; 8] = [
         SecretKey::JwtSigningKey,
         SecretKey::JwtSigningKeyPrevious,
         SecretKey::StripeSecretKey,
@@ -70,6 +73,7 @@ impl SecretKey {
         SecretKey::SmtpPassword,
         SecretKey::DatabasePassword,
         SecretKey::TurnSharedSecret,
+        SecretKey::RateLimitKey,
     ];
 
     /// The key's name in the JSON secret and in the environment.
@@ -82,6 +86,7 @@ impl SecretKey {
             SecretKey::SmtpPassword => "SMTP_PASSWORD",
             SecretKey::DatabasePassword => "DATABASE_PASSWORD",
             SecretKey::TurnSharedSecret => "TURN_SHARED_SECRET",
+            SecretKey::RateLimitKey => "RATE_LIMIT_KEY",
         }
     }
 }
@@ -207,7 +212,8 @@ pub struct Settings {
 
 impl Settings {
     /// Reads the environment and the secrets; in production, fails when a key of `required` is
-    /// missing. In dev and test a missing `JWT_SIGNING_KEY` is replaced by an ephemeral one.
+    /// missing. In dev and test a missing `JWT_SIGNING_KEY` or `RATE_LIMIT_KEY` is replaced by an
+    /// ephemeral one.
     pub async fn load(required: &[SecretKey]) -> Result<Self, ConfigError> {
         let env = |name: &str| env_lookup(name);
         let mut settings = Self::from_lookup(env, Secrets::default())?;
@@ -288,7 +294,7 @@ impl Settings {
     }
 
     /// Enforces the presence of `required` secrets: an error naming the first missing key in
-    /// production, an ephemeral JWT key (with a warning) elsewhere.
+    /// production, an ephemeral JWT or rate-limit key (with a warning) elsewhere.
     pub fn check_secrets(&mut self, required: &[SecretKey]) -> Result<(), ConfigError> {
         for &key in required {
             if self.secrets.get(key).is_some() {
@@ -296,8 +302,8 @@ impl Settings {
             }
             match (self.app_env, key) {
                 (AppEnv::Prod, _) => return Err(ConfigError::MissingSecret(key.name())),
-                (_, SecretKey::JwtSigningKey) => {
-                    tracing::warn!("JWT_SIGNING_KEY not set: using an ephemeral key, tokens die with this process");
+                (_, SecretKey::JwtSigningKey | SecretKey::RateLimitKey) => {
+                    tracing::warn!(key = key.name(), "not set: using an ephemeral key, valid for this process only");
                     self.secrets.insert(key, ephemeral_key());
                 }
                 _ => {}

@@ -1,5 +1,7 @@
-//! Per-IP rate limits (API.md: login, registration, reset requests, contact form), counted in the
-//! database so every instance shares them. A fixed window of one minute per action and client.
+//! Per-IP rate limits (API.md: login, registration, reset requests, password resets, contact
+//! form), counted in the database so every instance shares them. A fixed window of one minute per
+//! action and client. The client is stored as an HMAC of its address keyed with
+//! `RATE_LIMIT_KEY` (a module that rate-limits declares that secret), never the address.
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
@@ -7,8 +9,11 @@ use std::time::Duration;
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
-use sha2::{Digest, Sha256};
-use sqlx::MySqlPool;
+use hmac::{Hmac, KeyInit, Mac};
+use secrecy::ExposeSecret;
+use sha2::Sha256;
+
+use crate::config::SecretKey;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -45,13 +50,23 @@ where
     }
 }
 
-/// Counts one request of `action` from `ip` and refuses it past `limit` per minute with a 429
-/// (`rate_limited`, `Retry-After` up to the next window).
-pub async fn check(pool: &MySqlPool, action: &str, ip: ClientIp, limit: u32, now: DateTime<Utc>) -> Result<(), ApiError> {
-    let window = now.duration_trunc(TimeDelta::minutes(1)).unwrap_or(now);
+/// The row key of `action` from `ip`: the action and 128 bits of HMAC-SHA256(`key`, address).
+pub fn bucket(key: &[u8], action: &str, ip: ClientIp) -> String {
     let client = ip.0.map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
-    let digest = Sha256::digest(format!("ycyw-rate-limit:{client}").as_bytes());
-    let bucket = format!("{action}:{}", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>());
+    // Any key length is valid for HMAC.
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    mac.update(client.as_bytes());
+    let digest = mac.finalize().into_bytes();
+    format!("{action}:{}", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// Counts one request of `action` from `ip` and refuses it past `RATE_LIMIT_PER_MINUTE` with a
+/// 429 (`rate_limited`, `Retry-After` up to the next window).
+pub async fn check(state: &AppState, action: &str, ip: ClientIp) -> Result<(), ApiError> {
+    let key = state.settings.secrets.require(SecretKey::RateLimitKey).map_err(|e| ApiError::Internal(e.into()))?;
+    let (pool, limit, now) = (&state.db, state.settings.rate_limit_per_minute, state.clock.now());
+    let window = now.duration_trunc(TimeDelta::minutes(1)).unwrap_or(now);
+    let bucket = bucket(key.expose_secret().as_bytes(), action, ip);
     let window_start = to_db_precision(window);
     sqlx::query!(
         "INSERT INTO rate_limits (bucket, window_start, hits) VALUES (?, ?, 1) ON DUPLICATE KEY UPDATE hits = hits + 1",
@@ -71,8 +86,33 @@ pub async fn check(pool: &MySqlPool, action: &str, ip: ClientIp, limit: u32, now
 }
 
 /// Deletes windows older than an hour (run by the retention purge).
-pub async fn purge(pool: &MySqlPool, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+pub async fn purge(pool: &sqlx::MySqlPool, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
     let result =
         sqlx::query!("DELETE FROM rate_limits WHERE window_start < ?", to_db_precision(now - TimeDelta::hours(1))).execute(pool).await?;
     Ok(result.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn buckets_are_keyed_so_an_address_cannot_be_recovered_without_the_key() {
+        let ip = ClientIp(Some("203.0.113.7".parse().unwrap()));
+        let a = bucket(b"key-a", "login", ip);
+        assert_eq!(a, bucket(b"key-a", "login", ip), "the same client counts in the same row");
+        assert_ne!(a, bucket(b"key-b", "login", ip), "another key, another row: the hash is keyed");
+        assert_ne!(a, bucket(b"key-a", "login", ClientIp(Some("203.0.113.8".parse().unwrap()))));
+        assert!(a.starts_with("login:") && a.len() == "login:".len() + 32);
+        // The unkeyed SHA-256 of before, which anyone could recompute for every IPv4 address.
+        use sha2::Digest as _;
+        let unkeyed = sha2::Sha256::digest(b"ycyw-rate-limit:203.0.113.7");
+        let unkeyed: String = unkeyed.iter().take(16).map(|b| format!("{b:02x}")).collect();
+        assert!(!a.ends_with(&unkeyed));
+        // RFC 4231 test case 2 (HMAC-SHA256, key "Jefe"): the construction is the standard one.
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(b"Jefe").unwrap();
+        mac.update(b"what do ya want for nothing?");
+        let hex: String = mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    }
 }

@@ -72,6 +72,7 @@ pub fn test_settings(database_url: &str, overrides: &[(&str, &str)]) -> Settings
     let lookup = move |name: &str| pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.clone());
     let mut secrets = Secrets::default();
     secrets.insert(SecretKey::JwtSigningKey, SecretString::from(TEST_JWT_KEY));
+    secrets.insert(SecretKey::RateLimitKey, SecretString::from("test-rate-limit-key"));
     match Settings::from_lookup(lookup, secrets) {
         Ok(settings) => settings,
         Err(e) => panic!("test settings: {e}"),

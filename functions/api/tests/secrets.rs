@@ -52,7 +52,11 @@ async fn production_without_the_jwt_key_exits_naming_the_key_only(pool: sqlx::My
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn production_starts_with_the_key_from_secrets_manager(pool: sqlx::MySqlPool) {
     let endpoint = moto_endpoint().await;
-    let secret_id = new_secret(&endpoint, r#"{"JWT_SIGNING_KEY":"a-production-key-from-secrets-manager-0123456789"}"#).await;
+    let secret_id = new_secret(
+        &endpoint,
+        r#"{"JWT_SIGNING_KEY":"a-production-key-from-secrets-manager-0123456789","RATE_LIMIT_KEY":"a-rate-limit-key"}"#,
+    )
+    .await;
     let url = database_url_of(&pool).await.unwrap();
     let mut auth = Binary::spawn(AUTH, &[], &aws_env(&endpoint, &secret_id, &url));
     assert!(auth.wait_ready("/health/ready").await, "the function started in prod with its secret from Secrets Manager");
@@ -67,6 +71,7 @@ fn production_env(database_url: &str, secrets: &[(&'static str, &'static str)]) 
 }
 
 const JWT: (&str, &str) = ("JWT_SIGNING_KEY", "a-production-key-from-the-environment-0123456789");
+const RATE_LIMIT: (&str, &str) = ("RATE_LIMIT_KEY", "a-rate-limit-key-from-the-environment");
 
 /// Issue 10, acceptance 1: a module declares its secrets, and the function serving it does not
 /// start in production without them — even before the module has an endpoint.
@@ -85,16 +90,17 @@ async fn payments_in_production_without_the_stripe_key_exits_naming_it(pool: sql
     assert!(!stderr.contains("whsec_not_printed") && !stderr.contains(JWT.1), "{stderr}");
 }
 
-/// Each function starts in production with only the secrets its modules declare: auth, catalog,
-/// reservations and support with the token key alone (the Stripe keys are payments' business).
+/// Each function starts in production with only the secrets its modules declare: catalog and
+/// reservations with the token key alone, auth and support with the rate-limit key too (the Stripe
+/// keys are payments' business).
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn each_function_starts_in_production_with_only_its_modules_secrets(pool: sqlx::MySqlPool) {
     let url = database_url_of(&pool).await.unwrap();
     let functions = [
-        (env!("CARGO_BIN_EXE_ycyw-auth"), vec![JWT]),
+        (env!("CARGO_BIN_EXE_ycyw-auth"), vec![JWT, RATE_LIMIT]),
         (env!("CARGO_BIN_EXE_ycyw-catalog"), vec![JWT]),
         (env!("CARGO_BIN_EXE_ycyw-reservations"), vec![JWT]),
-        (env!("CARGO_BIN_EXE_ycyw-support"), vec![JWT]),
+        (env!("CARGO_BIN_EXE_ycyw-support"), vec![JWT, RATE_LIMIT]),
         (
             env!("CARGO_BIN_EXE_ycyw-payments"),
             vec![JWT, ("STRIPE_SECRET_KEY", "sk_test_payments_only"), ("STRIPE_WEBHOOK_SECRET", "whsec_payments_only")],

@@ -62,7 +62,7 @@ impl Module for AuthModule {
 
     fn secrets(&self, duty: Duty) -> &'static [SecretKey] {
         match duty {
-            Duty::Http => &[SecretKey::JwtSigningKey],
+            Duty::Http => &[SecretKey::JwtSigningKey, SecretKey::RateLimitKey],
             Duty::Work => &[],
         }
     }

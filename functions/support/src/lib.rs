@@ -17,7 +17,8 @@ impl Module for SupportModule {
 
     fn secrets(&self, duty: Duty) -> &'static [SecretKey] {
         match duty {
-            Duty::Http => &[SecretKey::JwtSigningKey],
+            // The contact form is rate-limited per client address.
+            Duty::Http => &[SecretKey::JwtSigningKey, SecretKey::RateLimitKey],
             Duty::Work => &[],
         }
     }

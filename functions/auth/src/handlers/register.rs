@@ -23,7 +23,7 @@ pub async fn register(
     ip: ClientIp,
     ValidJson(request): ValidJson<RegistrationRequest>,
 ) -> Result<(StatusCode, Json<RegistrationAccepted>), ApiError> {
-    rate_limit::check(&state.db, "registration", ip, state.settings.rate_limit_per_minute, state.clock.now()).await?;
+    rate_limit::check(&state, "registration", ip).await?;
     let accepted = service::register(&state, &auth, request, now(&state)).await?;
     Ok((StatusCode::CREATED, Json(accepted)))
 }

@@ -19,7 +19,7 @@ pub async fn request_password_reset(
     ip: ClientIp,
     ValidJson(request): ValidJson<ResetRequest>,
 ) -> Result<StatusCode, ApiError> {
-    rate_limit::check(&state.db, "password_reset", ip, state.settings.rate_limit_per_minute, state.clock.now()).await?;
+    rate_limit::check(&state, "password_reset", ip).await?;
     service::request_password_reset(&state, &request.email, now(&state)).await?;
     Ok(StatusCode::ACCEPTED)
 }

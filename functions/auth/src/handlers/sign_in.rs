@@ -23,7 +23,7 @@ pub async fn sign_in(
     ip: ClientIp,
     ValidJson(request): ValidJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
-    rate_limit::check(&state.db, "login", ip, state.settings.rate_limit_per_minute, state.clock.now()).await?;
+    rate_limit::check(&state, "login", ip).await?;
     let now = now(&state);
     let session = service::login(&state, &auth, request, now).await?;
     Ok(with_refresh_cookie(session, now))
