@@ -83,14 +83,16 @@ async fn a_failing_job_retries_with_backoff_then_dies(pool: MySqlPool) {
         clock.advance(Span::seconds(1));
     }
     let job = queue.claim().await.unwrap().expect("third attempt");
-    assert_eq!(queue.fail(&job, "smtp timeout", false).await.unwrap(), Retry::Dead);
+    let refusal = "smtp permanent failure: 550 5.1.1 <ana.silva@example.com>: Recipient address rejected";
+    assert_eq!(queue.fail(&job, refusal, false).await.unwrap(), Retry::Dead);
     clock.advance(Span::days(1));
     assert!(queue.claim().await.unwrap().is_none(), "a dead job is not retried by itself");
     assert_eq!(status_of(&pool, id).await, ("dead".to_string(), 3));
 
     let dead = db::list(&pool, true, 10).await.unwrap();
     assert_eq!(dead.len(), 1);
-    assert_eq!(dead[0].last_error.as_deref(), Some("smtp timeout"));
+    // Issue 11, defect 8: what ops read never holds the recipient.
+    assert_eq!(dead[0].last_error.as_deref(), Some("smtp permanent failure: 550 5.1.1 <[email]>: Recipient address rejected"));
 
     assert!(db::retry(&pool, id, clock.now()).await.unwrap(), "ops can retry a dead job");
     assert!(!db::retry(&pool, id, clock.now()).await.unwrap(), "only dead jobs");

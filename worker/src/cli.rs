@@ -234,7 +234,7 @@ async fn jobs(pool: &MySqlPool, command: JobsCommand) -> anyhow::Result<()> {
                     job.attempts,
                     job.max_attempts,
                     job.run_at.to_rfc3339(),
-                    job.last_error.unwrap_or_default().replace('\n', " ")
+                    telemetry::mask(&job.last_error.unwrap_or_default()).replace('\n', " ")
                 );
             }
             Ok(())

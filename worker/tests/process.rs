@@ -117,9 +117,14 @@ async fn ops_enqueue_list_and_retry_jobs(pool: MySqlPool) {
     assert!(ok && out.contains(&id) && out.contains("queued"), "{out}");
     assert!(!out.contains("x@example.com"), "payloads are not printed");
 
-    sqlx::query!("UPDATE jobs SET status = 'dead', attempts = 1, last_error = 'boom'").execute(&pool).await.unwrap();
+    // An error stored before masking existed: the listing masks it too (issue 11, defect 8).
+    sqlx::query!("UPDATE jobs SET status = 'dead', attempts = 1, last_error = 'boom: 550 <lea@example.com> unknown'")
+        .execute(&pool)
+        .await
+        .unwrap();
     let (_, out, _) = cli(&url, &["jobs", "list", "--dead"]).await;
-    assert!(out.contains(&id) && out.contains("boom"), "{out}");
+    assert!(out.contains(&id) && out.contains("boom: 550 <[email]> unknown"), "{out}");
+    assert!(!out.contains("lea@example.com"), "{out}");
 
     let (ok, out, _) = cli(&url, &["jobs", "retry", &id]).await;
     assert!(ok && out.contains("queued again"), "{out}");

@@ -41,8 +41,10 @@ fn held(result: &sqlx::mysql::MySqlQueryResult, job: &Job) -> Result<(), QueueEr
     if result.rows_affected() == 0 { Err(QueueError::LeaseLost(job.id)) } else { Ok(()) }
 }
 
+/// What `last_error` keeps of a failure: masked like a log line (an SMTP refusal quotes the
+/// recipient), and short.
 fn error_text(error: &str) -> String {
-    error.chars().take(2000).collect()
+    crate::telemetry::mask(error).chars().take(2000).collect()
 }
 
 impl DbQueue {
