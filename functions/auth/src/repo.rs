@@ -148,30 +148,17 @@ pub(crate) async fn set_locale(conn: &mut MySqlConnection, id: Uuid, locale: Loc
     Ok(())
 }
 
-/// Counts a failed login; the fifth in a row locks the account until `lock_until` and starts
-/// the count again.
-pub(crate) async fn record_failed_login(
+/// Stores the count of password attempts not yet proven right, and the lock it led to.
+pub(crate) async fn set_password_attempts(
     conn: &mut MySqlConnection,
     id: Uuid,
-    max_failures: u32,
-    lock_until: DateTime<Utc>,
+    failed_logins: u32,
+    locked_until: Option<DateTime<Utc>>,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    // locked_until is assigned first, so both expressions read the count before this failure.
-    sqlx::query!(
-        "UPDATE users SET
-             locked_until = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until END,
-             failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END,
-             updated_at = ?
-         WHERE id = ?",
-        max_failures,
-        lock_until,
-        max_failures,
-        now,
-        id
-    )
-    .execute(conn)
-    .await?;
+    sqlx::query!("UPDATE users SET failed_logins = ?, locked_until = ?, updated_at = ? WHERE id = ?", failed_logins, locked_until, now, id)
+        .execute(conn)
+        .await?;
     Ok(())
 }
 

@@ -270,30 +270,78 @@ async fn start_session(
     Ok(Session { answer, refresh_token: refresh, expires_at })
 }
 
+/// What a password attempt on an account may do, given the attempts it has not yet proven right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Attempt {
+    /// The account is locked: refuse without looking at the password.
+    Locked {
+        /// When the lock ends.
+        until: DateTime<Utc>,
+    },
+    /// The attempt is counted first — the row gets this count, and the lock when it is the
+    /// last one allowed —, then the password is checked; a right one clears the count.
+    Counted {
+        /// The attempts not proven right, this one included.
+        failed_logins: u32,
+        /// The lock this attempt starts, when it is the last one allowed.
+        locked_until: Option<DateTime<Utc>>,
+    },
+}
+
+/// Counts an attempt before its password is checked, so that parallel guesses cannot get more
+/// than [`MAX_FAILED_LOGINS`] checks per lock period. A lock that has ended starts a new count.
+pub(crate) fn count_attempt(failed_logins: u32, locked_until: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Attempt {
+    match locked_until {
+        Some(until) if until > now => Attempt::Locked { until },
+        ended => {
+            let failed_logins = if ended.is_some() { 1 } else { failed_logins.saturating_add(1) };
+            let locked_until = (failed_logins >= MAX_FAILED_LOGINS).then(|| now + LOCK_DURATION);
+            Attempt::Counted { failed_logins, locked_until }
+        }
+    }
+}
+
+/// Checks `password` for the account `user`, counting the attempt first under the row's lock
+/// (sign-in, password change and account deletion share the count). A locked account is a
+/// [`AuthError::Locked`] whatever the password; a right password clears the count.
+async fn check_password(state: &AppState, auth: &Auth, user: Uuid, password: String, now: DateTime<Utc>) -> Result<bool, AuthError> {
+    let mut tx = state.db.begin().await?;
+    let row = repo::user_for_update(&mut tx, user).await?.ok_or(AuthError::NotFound)?;
+    match count_attempt(row.failed_logins, row.locked_until, now) {
+        Attempt::Locked { until } => return Err(AuthError::Locked { retry_after: (until - now).to_std().unwrap_or_default() }),
+        Attempt::Counted { failed_logins, locked_until } => {
+            repo::set_password_attempts(&mut tx, user, failed_logins, locked_until, now).await?;
+        }
+    }
+    tx.commit().await?;
+    // Hashing runs outside the transaction: the row is not held while argon2 works.
+    let matches = auth.hasher.verify(password, row.password_hash).await.map_err(internal)?;
+    if matches {
+        let mut conn = state.db.acquire().await?;
+        repo::set_password_attempts(&mut conn, user, 0, None, now).await?;
+    }
+    Ok(matches)
+}
+
 /// Signs in: returns the session and the refresh token for the cookie.
 pub(crate) async fn login(state: &AppState, auth: &Auth, request: LoginRequest, now: DateTime<Utc>) -> Result<Session, AuthError> {
     let email = Email::parse(&request.email).map_err(|e| FieldErrors::from(e.at("email")))?;
     if request.password.is_empty() {
         return Err(AuthError::field("password", "required", "this field is required"));
     }
-    let mut conn = state.db.acquire().await?;
-    let user = repo::user_by_email(&mut conn, email.as_str()).await?;
-    if let Some(until) = user.as_ref().and_then(|u| u.locked_until).filter(|until| *until > now) {
-        return Err(AuthError::Locked { retry_after: (until - now).to_std().unwrap_or_default() });
-    }
-    let hash = user.as_ref().and_then(|u| u.password_hash.clone());
-    let matches = auth.hasher.verify(request.password, hash).await.map_err(internal)?;
-    let known_id = user.as_ref().map(|u| u.id);
-    let Some(user) = user.filter(|_| matches) else {
-        if let Some(id) = known_id {
-            repo::record_failed_login(&mut conn, id, MAX_FAILED_LOGINS, now + LOCK_DURATION, now).await?;
-        }
+    let user = repo::user_by_email(&mut *state.db.acquire().await?, email.as_str()).await?;
+    let Some(user) = user else {
+        // The same argon2 work as for a known address, so the answer time tells nothing.
+        auth.hasher.verify(request.password, None).await.map_err(internal)?;
         return Err(AuthError::LoginFailed);
     };
+    if !check_password(state, auth, user.id, request.password, now).await? {
+        return Err(AuthError::LoginFailed);
+    }
     if user.email_verified_at.is_none() {
         return Err(AuthError::EmailUnverified);
     }
-    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    let mut tx = state.db.begin().await?;
     repo::record_login(&mut tx, user.id, now).await?;
     let session = start_session(&mut tx, state, &user, Uuid::now_v7(), None, now).await?;
     tx.commit().await?;
@@ -320,9 +368,8 @@ pub(crate) async fn refresh(state: &AppState, refresh_token: &str, now: DateTime
     else {
         return Err(AuthError::SessionRefused);
     };
-    if user.locked_until.is_some_and(|until| until > now) {
-        return Err(AuthError::SessionRefused);
-    }
+    // A sign-in lock stops new sign-ins only: the owner's open sessions go on (a stranger's five
+    // wrong guesses must not sign them out everywhere).
     let new_id = Uuid::now_v7();
     let session = start_session(&mut tx, state, &user, new_id, Some((row.family_id, row.expires_at)), now).await?;
     repo::mark_replaced(&mut tx, row.id, new_id).await?;
@@ -461,14 +508,14 @@ pub(crate) async fn change_password(
     current_family: Option<Uuid>,
     now: DateTime<Utc>,
 ) -> Result<(), AuthError> {
-    let mut conn = state.db.acquire().await?;
-    let row = active_user(&mut conn, user).await?;
-    if !auth.hasher.verify(request.current_password, row.password_hash.clone()).await.map_err(internal)? {
+    // No connection is held across the check: it takes its own (and argon2's time).
+    let row = active_user(&mut *state.db.acquire().await?, user).await?;
+    if !check_password(state, auth, user, request.current_password, now).await? {
         return Err(AuthError::field("currentPassword", "invalid", "the current password is not correct"));
     }
     let password = NewPassword::parse(&request.new_password, row.email.as_deref()).map_err(|e| FieldErrors::from(e.at("newPassword")))?;
     let hash = auth.hasher.hash(password.0).await.map_err(internal)?;
-    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    let mut tx = state.db.begin().await?;
     repo::set_password(&mut tx, user, &hash, now).await?;
     repo::revoke_user_families(&mut tx, user, current_family, now).await?;
     tx.commit().await?;
@@ -525,12 +572,11 @@ pub(crate) async fn delete_account(
     password: String,
     now: DateTime<Utc>,
 ) -> Result<(), AuthError> {
-    let mut conn = state.db.acquire().await?;
-    let row = active_user(&mut conn, user).await?;
-    if !auth.hasher.verify(password, row.password_hash.clone()).await.map_err(internal)? {
+    active_user(&mut *state.db.acquire().await?, user).await?;
+    if !check_password(state, auth, user, password, now).await? {
         return Err(AuthError::field("password", "invalid", "the password is not correct"));
     }
-    let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+    let mut tx = state.db.begin().await?;
     let row = repo::user_for_update(&mut tx, user).await?.filter(|u| u.anonymized_at.is_none()).ok_or(AuthError::NotFound)?;
     let account = account_of(&row)?;
     for part in state.account_parts.iter() {
@@ -609,4 +655,25 @@ pub(crate) async fn create_staff(
     mail::enqueue(&mut tx, &EmailJob { to: email.as_str().to_string(), locale, template: Template::StaffInvite, params }, now).await?;
     tx.commit().await?;
     Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn at(minute: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 3, 11, 9, minute, 0).unwrap()
+    }
+
+    #[test]
+    fn attempts_are_counted_before_the_check_and_the_last_allowed_one_locks() {
+        assert_eq!(count_attempt(0, None, at(0)), Attempt::Counted { failed_logins: 1, locked_until: None });
+        assert_eq!(count_attempt(3, None, at(0)), Attempt::Counted { failed_logins: 4, locked_until: None });
+        assert_eq!(count_attempt(4, None, at(0)), Attempt::Counted { failed_logins: 5, locked_until: Some(at(15)) });
+        assert_eq!(count_attempt(5, Some(at(15)), at(14)), Attempt::Locked { until: at(15) });
+        assert_eq!(count_attempt(5, Some(at(15)), at(15)), Attempt::Counted { failed_logins: 1, locked_until: None }, "a lock that ended");
+        assert_eq!(count_attempt(u32::MAX, None, at(0)), Attempt::Counted { failed_logins: u32::MAX, locked_until: Some(at(15)) });
+    }
 }

@@ -195,3 +195,67 @@ async fn auth_refresh_cookie_lives_as_long_as_its_family(pool: MySqlPool) {
     app.clock.advance(chrono::Duration::days(20));
     refresh(&app, &refresh_cookie_of(&refreshed).unwrap()).await.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
 }
+
+/// Issue 11, defect 4: 20 wrong guesses at once get at most 5 password checks before the lock
+/// (the attempt is counted under the row's lock, before argon2), and the lock stops new
+/// sign-ins only — the owner's open session still refreshes.
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_parallel_guesses_are_counted_before_the_check_and_spare_the_owners_session(pool: MySqlPool) {
+    let app = std::sync::Arc::new(app(pool).await);
+    verified_account(&app, "ana@example.com").await;
+    let (_, owners_session) = sign_in(&app, "ana@example.com", PASSWORD).await;
+
+    let mut guesses = tokio::task::JoinSet::new();
+    for n in 0..20 {
+        let app = app.clone();
+        guesses.spawn(async move {
+            let wrong = json!({ "email": "ana@example.com", "password": format!("guess-number-{n:02}-abcdef") });
+            // A new address each time: the per-IP limit is not what stops them.
+            post(&app, "/api/v1/auth/sessions", &wrong, &format!("203.0.113.{}", n + 1)).await.status
+        });
+    }
+    let mut checked = 0;
+    let mut locked = 0;
+    while let Some(status) = guesses.join_next().await {
+        match status.unwrap() {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => locked += 1,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!((checked, locked), (5, 15), "five checked, the rest refused without looking at the password");
+    let right = json!({ "email": "ana@example.com", "password": PASSWORD });
+    post(&app, "/api/v1/auth/sessions", &right, "198.51.100.7").await.assert_problem(StatusCode::TOO_MANY_REQUESTS, "locked");
+    assert_eq!(refresh(&app, &owners_session).await.status, StatusCode::OK, "the owner is not signed out by a stranger's guesses");
+}
+
+/// Issue 11, defect 5: a stolen access token does not give unlimited guesses either — wrong
+/// passwords on the password change and the account deletion count with the sign-in failures.
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_password_checks_behind_a_token_count_with_sign_in_failures(pool: MySqlPool) {
+    let app = app(pool).await;
+    verified_account(&app, "ana@example.com").await;
+    let (access, _) = sign_in(&app, "ana@example.com", PASSWORD).await;
+    let auth = format!("Bearer {access}");
+    for n in 0..3 {
+        let change = json!({ "currentPassword": format!("not-it-{n}-abcdefgh"), "newPassword": "copper-lantern-meadow-77" });
+        let wrong = app.call(Method::PUT, "/api/v1/users/me/password", Some(&change), &[("authorization", &auth)]).await;
+        wrong.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    }
+    let wrong_delete =
+        app.call(Method::DELETE, "/api/v1/users/me", Some(&json!({ "password": "not-it-either-1" })), &[("authorization", &auth)]).await;
+    wrong_delete.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    let wrong = json!({ "email": "ana@example.com", "password": "not-the-password-123" });
+    assert_eq!(post(&app, "/api/v1/auth/sessions", &wrong, "198.51.100.2").await.status, StatusCode::UNAUTHORIZED, "the fifth");
+
+    let change = json!({ "currentPassword": PASSWORD, "newPassword": "copper-lantern-meadow-77" });
+    let locked = app.call(Method::PUT, "/api/v1/users/me/password", Some(&change), &[("authorization", &auth)]).await;
+    locked.assert_problem(StatusCode::TOO_MANY_REQUESTS, "locked");
+    let right = json!({ "email": "ana@example.com", "password": PASSWORD });
+    post(&app, "/api/v1/auth/sessions", &right, "198.51.100.3").await.assert_problem(StatusCode::TOO_MANY_REQUESTS, "locked");
+    app.clock.advance(Duration::minutes(15));
+    assert_eq!(
+        app.call(Method::PUT, "/api/v1/users/me/password", Some(&change), &[("authorization", &auth)]).await.status,
+        StatusCode::NO_CONTENT
+    );
+}
