@@ -108,6 +108,13 @@ pub enum ApiError {
     /// 503: a dependency is down.
     #[error("service unavailable: {0}")]
     Unavailable(String),
+    /// 503 `overloaded` with `Retry-After`: the work is bounded (e.g. password hashing) and every
+    /// slot is taken.
+    #[error("too busy to answer now; try again shortly")]
+    Overloaded {
+        /// When the client may try again.
+        retry_after: Duration,
+    },
     /// 500: a bug or an infrastructure failure. Logged with its cause chain; the client only
     /// sees a generic message.
     #[error(transparent)]
@@ -133,7 +140,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Unavailable(_) | ApiError::Overloaded { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -152,6 +159,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => "unsupported_media_type",
             ApiError::Unprocessable(_) => "validation_failed",
             ApiError::Unavailable(_) => "unavailable",
+            ApiError::Overloaded { .. } => "overloaded",
             ApiError::Internal(_) => "internal",
         }
     }
@@ -195,7 +203,7 @@ impl IntoResponse for ApiError {
             ApiError::Unauthorized => {
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
-            ApiError::TooManyRequests { retry_after, .. } => {
+            ApiError::TooManyRequests { retry_after, .. } | ApiError::Overloaded { retry_after } => {
                 let seconds = retry_after.as_secs().max(1);
                 if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
                     headers.insert(header::RETRY_AFTER, value);
@@ -216,7 +224,11 @@ pub fn problem_response(problem: &Problem) -> Response {
 
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
-        ApiError::Internal(error.into())
+        match error {
+            // Saturation, not a bug: every connection is busy for longer than the acquire timeout.
+            sqlx::Error::PoolTimedOut => ApiError::Unavailable("no database connection free in time".into()),
+            other => ApiError::Internal(other.into()),
+        }
     }
 }
 

@@ -5,6 +5,8 @@ use std::time::Duration;
 use ycyw_shared::domain::FieldErrors;
 use ycyw_shared::error::{ApiError, FieldError};
 
+use crate::password::HashError;
+
 /// Why an account or session operation failed.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum AuthError {
@@ -31,6 +33,9 @@ pub(crate) enum AuthError {
     /// 404: the caller's account is gone.
     #[error("no such account")]
     NotFound,
+    /// 503 `overloaded`: every password-hashing slot is busy.
+    #[error("password hashing is saturated")]
+    Busy,
     /// 500: the database failed.
     #[error(transparent)]
     Database(#[from] sqlx::Error),
@@ -51,6 +56,15 @@ impl AuthError {
     }
 }
 
+impl From<HashError> for AuthError {
+    fn from(error: HashError) -> Self {
+        match error {
+            HashError::Busy => AuthError::Busy,
+            HashError::Failed(e) => AuthError::Internal(e),
+        }
+    }
+}
+
 impl From<FieldErrors> for AuthError {
     fn from(errors: FieldErrors) -> Self {
         AuthError::Invalid(errors)
@@ -67,7 +81,8 @@ impl From<AuthError> for ApiError {
                 ApiError::Forbidden { code: "email_unverified", detail: "confirm your email address first: we sent you a link".into() }
             }
             AuthError::NotFound => ApiError::NotFound,
-            AuthError::Database(e) => ApiError::Internal(e.into()),
+            AuthError::Busy => ApiError::Overloaded { retry_after: Duration::from_secs(1) },
+            AuthError::Database(e) => e.into(),
             AuthError::Internal(e) => ApiError::Internal(e),
         }
     }

@@ -239,6 +239,25 @@ pub(crate) async fn insert_one_time_token(
     Ok(())
 }
 
+/// The user of a valid (unused, unexpired) one-time token of one of `purposes`, without using it
+/// up: checked before any costly work is done for the request.
+pub(crate) async fn valid_one_time_token(
+    conn: &mut MySqlConnection,
+    hash: &[u8],
+    purposes: &[Purpose],
+    now: DateTime<Utc>,
+) -> Result<Option<Uuid>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT user_id AS "user_id: Uuid", purpose AS "purpose: Purpose" FROM one_time_tokens
+           WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?"#,
+        hash,
+        now
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.filter(|row| purposes.contains(&row.purpose)).map(|row| row.user_id))
+}
+
 /// Uses up a valid one-time token of one of `purposes`: returns its user and purpose, or `None`
 /// when the token is unknown, expired or used.
 pub(crate) async fn consume_one_time_token(

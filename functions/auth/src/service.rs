@@ -126,7 +126,7 @@ pub(crate) async fn register(
 ) -> Result<RegistrationAccepted, AuthError> {
     let (account, password) = parse_registration(request, now.date_naive())?;
     // Hashed in both cases, so the answer takes as long whether the address is known or not.
-    let hash = auth.hasher.hash(password.0).await.map_err(internal)?;
+    let hash = auth.hasher.hash(password.0).await?;
     let accepted = RegistrationAccepted { email: account.email.as_str().to_string(), status: "verification_sent" };
     let mut tx = state.db.begin().await?;
     if let Some(existing) = repo::user_by_email(&mut tx, account.email.as_str()).await? {
@@ -315,7 +315,7 @@ async fn check_password(state: &AppState, auth: &Auth, user: Uuid, password: Str
     }
     tx.commit().await?;
     // Hashing runs outside the transaction: the row is not held while argon2 works.
-    let matches = auth.hasher.verify(password, row.password_hash).await.map_err(internal)?;
+    let matches = auth.hasher.verify(password, row.password_hash).await?;
     if matches {
         let mut conn = state.db.acquire().await?;
         repo::set_password_attempts(&mut conn, user, 0, None, now).await?;
@@ -332,7 +332,7 @@ pub(crate) async fn login(state: &AppState, auth: &Auth, request: LoginRequest, 
     let user = repo::user_by_email(&mut *state.db.acquire().await?, email.as_str()).await?;
     let Some(user) = user else {
         // The same argon2 work as for a known address, so the answer time tells nothing.
-        auth.hasher.verify(request.password, None).await.map_err(internal)?;
+        auth.hasher.verify(request.password, None).await?;
         return Err(AuthError::LoginFailed);
     };
     if !check_password(state, auth, user.id, request.password, now).await? {
@@ -405,19 +405,19 @@ pub(crate) async fn request_password_reset(state: &AppState, email: &str, now: D
 /// Sets a new password from a reset or staff-invitation token; every session is revoked. The
 /// link proved control of the address, so it counts as verified.
 pub(crate) async fn reset_password(state: &AppState, auth: &Auth, request: PasswordReset, now: DateTime<Utc>) -> Result<(), AuthError> {
-    let password = NewPassword::parse(&request.new_password, None).map_err(|e| FieldErrors::from(e.at("newPassword")))?;
-    let hash = auth.hasher.hash(password.0).await.map_err(internal)?;
+    const PURPOSES: [Purpose; 2] = [Purpose::PasswordReset, Purpose::StaffInvite];
+    let token = tokens::hash(&request.token);
+    // The token first: an unknown one costs a lookup, never a hash (issue 11, defect 3).
+    let user = {
+        let mut conn = state.db.acquire().await?;
+        let user = repo::valid_one_time_token(&mut conn, &token, &PURPOSES, now).await?.ok_or_else(AuthError::invalid_token)?;
+        repo::user_by_id(&mut conn, user).await?.ok_or_else(AuthError::invalid_token)?
+    };
+    let password = NewPassword::parse(&request.new_password, user.email.as_deref()).map_err(|e| FieldErrors::from(e.at("newPassword")))?;
+    let hash = auth.hasher.hash(password.0).await?;
     let mut tx = state.db.begin().await?;
-    let (user, _) =
-        repo::consume_one_time_token(&mut tx, &tokens::hash(&request.token), &[Purpose::PasswordReset, Purpose::StaffInvite], now)
-            .await?
-            .ok_or_else(AuthError::invalid_token)?;
-    let row = repo::user_for_update(&mut tx, user).await?.ok_or_else(AuthError::invalid_token)?;
-    if let Some(email) = &row.email
-        && NewPassword::parse(&request.new_password, Some(email)).is_err()
-    {
-        return Err(AuthError::field("newPassword", "weak_password", "the password must not contain your email address"));
-    }
+    // Used up only now, and only once: a concurrent use of the same link finds it spent.
+    let (user, _) = repo::consume_one_time_token(&mut tx, &token, &PURPOSES, now).await?.ok_or_else(AuthError::invalid_token)?;
     repo::set_password(&mut tx, user, &hash, now).await?;
     repo::mark_verified(&mut tx, user, now).await?;
     repo::revoke_user_families(&mut tx, user, None, now).await?;
@@ -514,7 +514,7 @@ pub(crate) async fn change_password(
         return Err(AuthError::field("currentPassword", "invalid", "the current password is not correct"));
     }
     let password = NewPassword::parse(&request.new_password, row.email.as_deref()).map_err(|e| FieldErrors::from(e.at("newPassword")))?;
-    let hash = auth.hasher.hash(password.0).await.map_err(internal)?;
+    let hash = auth.hasher.hash(password.0).await?;
     let mut tx = state.db.begin().await?;
     repo::set_password(&mut tx, user, &hash, now).await?;
     repo::revoke_user_families(&mut tx, user, current_family, now).await?;

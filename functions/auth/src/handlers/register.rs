@@ -16,6 +16,7 @@ use crate::service::{self, Auth};
         (status = 201, description = "Verification email sent", body = RegistrationAccepted),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many requests from this address", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Password hashing saturated (code overloaded); retry after Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn register(
     State(state): State<AppState>,

@@ -16,6 +16,7 @@ use crate::service::{self, Auth};
         (status = 401, description = "Wrong email or password", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Email address not verified (code email_unverified)", body = Problem, content_type = "application/problem+json"),
         (status = 429, description = "Account locked (code locked) or too many requests (code rate_limited)", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Password hashing saturated (code overloaded); retry after Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn sign_in(
     State(state): State<AppState>,
