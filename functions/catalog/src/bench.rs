@@ -21,7 +21,7 @@ use sqlx::{MySql, MySqlConnection, MySqlPool, QueryBuilder};
 use uuid::Uuid;
 
 use crate::error::CatalogError;
-use crate::model::{AcrissCode, CountryCode};
+use crate::model::{AcrissCode, Market};
 use crate::repo;
 use crate::seed::reference_categories;
 
@@ -58,29 +58,29 @@ pub struct BenchReport {
 }
 
 /// Real cities and zones per market, for believable bench agencies.
-fn cities(country: CountryCode) -> &'static [(&'static str, &'static str, &'static str)] {
+fn cities(country: Market) -> &'static [(&'static str, &'static str, &'static str)] {
     match country {
-        CountryCode::Fr => {
+        Market::Fr => {
             &[("Paris", "75001", "Europe/Paris"), ("Marseille", "13001", "Europe/Paris"), ("Toulouse", "31000", "Europe/Paris")]
         }
-        CountryCode::De => {
+        Market::De => {
             &[("Berlin", "10115", "Europe/Berlin"), ("Köln", "50667", "Europe/Berlin"), ("Stuttgart", "70173", "Europe/Berlin")]
         }
-        CountryCode::Es => &[
+        Market::Es => &[
             ("Madrid", "28001", "Europe/Madrid"),
             ("Sevilla", "41001", "Europe/Madrid"),
             ("Santa Cruz de Tenerife", "38001", "Atlantic/Canary"),
         ],
-        CountryCode::It => &[("Roma", "00184", "Europe/Rome"), ("Torino", "10121", "Europe/Rome"), ("Bologna", "40121", "Europe/Rome")],
-        CountryCode::Gb => {
+        Market::It => &[("Roma", "00184", "Europe/Rome"), ("Torino", "10121", "Europe/Rome"), ("Bologna", "40121", "Europe/Rome")],
+        Market::Gb => {
             &[("London", "EC1A 1BB", "Europe/London"), ("Birmingham", "B1 1AA", "Europe/London"), ("Glasgow", "G1 1AA", "Europe/London")]
         }
-        CountryCode::Ca => &[
+        Market::Ca => &[
             ("Toronto", "M5H 2N2", "America/Toronto"),
             ("Ottawa", "K1P 1J1", "America/Toronto"),
             ("Winnipeg", "R3C 0V8", "America/Winnipeg"),
         ],
-        CountryCode::Us => &[
+        Market::Us => &[
             ("New York", "10007", "America/New_York"),
             ("Dallas", "75201", "America/Chicago"),
             ("Seattle", "98101", "America/Los_Angeles"),
@@ -88,9 +88,9 @@ fn cities(country: CountryCode) -> &'static [(&'static str, &'static str, &'stat
     }
 }
 
-fn categories(country: CountryCode) -> &'static [(&'static str, i64)] {
+fn categories(country: Market) -> &'static [(&'static str, i64)] {
     match country {
-        CountryCode::Ca | CountryCode::Us => &[("ECAR", 4199), ("CCAR", 4599), ("ICAR", 5199), ("SFAR", 7899), ("MVAR", 9899)],
+        Market::Ca | Market::Us => &[("ECAR", 4199), ("CCAR", 4599), ("ICAR", 5199), ("SFAR", 7899), ("MVAR", 9899)],
         _ => &[("MBMR", 3199), ("ECMR", 3599), ("CDMR", 4499), ("IDAR", 6199), ("SFAR", 8199), ("PVAR", 15899)],
     }
 }
@@ -98,7 +98,7 @@ fn categories(country: CountryCode) -> &'static [(&'static str, i64)] {
 struct BenchAgency {
     id: Uuid,
     code: String,
-    country: CountryCode,
+    country: Market,
     city: &'static str,
     postal_code: &'static str,
     time_zone: &'static str,
@@ -130,9 +130,9 @@ pub async fn generate(pool: &MySqlPool, size: BenchSize, now: DateTime<Utc>) -> 
 
     let agencies: Vec<BenchAgency> = (0..size.agencies)
         .map(|i| {
-            let country = CountryCode::ALL[i % CountryCode::ALL.len()];
+            let country = Market::ALL[i % Market::ALL.len()];
             let market_cities = cities(country);
-            let (city, postal_code, time_zone) = market_cities[(i / CountryCode::ALL.len()) % market_cities.len()];
+            let (city, postal_code, time_zone) = market_cities[(i / Market::ALL.len()) % market_cities.len()];
             BenchAgency { id: Uuid::now_v7(), code: format!("BEN-{:05}", i + 1), country, city, postal_code, time_zone }
         })
         .collect();

@@ -36,7 +36,7 @@ use ycyw_shared::config::SecretKey;
 use ycyw_shared::module::{Duty, Module, Routes};
 
 pub use error::CatalogError;
-pub use model::{AcrissCode, Agency, CountryCode, CurrencyCode, Money, Quote, Rate, Vehicle, VehicleCategory};
+pub use model::{AcrissCode, Agency, CurrencyCode, Market, Money, Quote, Rate, Vehicle, VehicleCategory};
 pub use service::{LocalTimeError, PricingError};
 
 /// The catalog module (DESIGN §2): public agency and category reads, agents' management of

@@ -37,9 +37,6 @@ pub enum Market {
     Us,
 }
 
-/// The former name of [`Market`], kept while the crate root, `seed` and `bench` still use it.
-pub use self::Market as CountryCode;
-
 /// An ISO code written in the source, checked when compiling.
 const fn iso(code: [u8; 2]) -> domain::CountryCode {
     match domain::CountryCode::from_ascii(code) {

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::error::CatalogError;
 use crate::model::{
-    AcrissCode, Address, Agency, AgencyCode, CountryCode, CurrencyCode, IanaTimeZone, MinuteOfDay, Money, OpeningHours, OpeningPeriod,
+    AcrissCode, Address, Agency, AgencyCode, Market, CurrencyCode, IanaTimeZone, MinuteOfDay, Money, OpeningHours, OpeningPeriod,
     Plate, Rate, Vehicle, VehicleCategory,
 };
 use crate::repo;
@@ -91,7 +91,7 @@ struct DemoAgency {
     line2: Option<&'static str>,
     postal_code: &'static str,
     city: &'static str,
-    country: CountryCode,
+    country: Market,
     time_zone: &'static str,
     phone: &'static str,
     site: Site,
@@ -107,7 +107,7 @@ const fn agency(
     line2: Option<&'static str>,
     postal_code: &'static str,
     city: &'static str,
-    country: CountryCode,
+    country: Market,
     time_zone: &'static str,
     phone: &'static str,
     site: Site,
@@ -120,7 +120,7 @@ const fn with_plates(mut a: DemoAgency, prefix: &'static str) -> DemoAgency {
     a
 }
 
-use CountryCode::{Ca, De, Es, Fr, Gb, It, Us};
+use Market::{Ca, De, Es, Fr, Gb, It, Us};
 use Site::{Airport, Downtown, HubAirport, Station};
 
 /// Demo agencies: real places, street addresses as on the stations' and airports' own pages,
@@ -534,7 +534,7 @@ const NORTH_AMERICA_FLEET: &[(&str, u8, i64, &[&str])] = &[
 ];
 
 /// The market's price level (percent of the base rate) and one-way fee, in its own currency.
-fn market_prices(country: CountryCode) -> (i64, i64) {
+fn market_prices(country: Market) -> (i64, i64) {
     match country {
         Fr => (100, 6500),
         De => (105, 7000),
@@ -546,7 +546,7 @@ fn market_prices(country: CountryCode) -> (i64, i64) {
     }
 }
 
-fn fleet_of(country: CountryCode) -> &'static [(&'static str, u8, i64, &'static [&'static str])] {
+fn fleet_of(country: Market) -> &'static [(&'static str, u8, i64, &'static [&'static str])] {
     match country {
         Ca | Us => NORTH_AMERICA_FLEET,
         _ => EUROPE_FLEET,
@@ -562,7 +562,7 @@ fn period(weekday: u8, opens: u16, closes: u16) -> Option<OpeningPeriod> {
     Some(OpeningPeriod { weekday, opens: MinuteOfDay::new(opens)?, closes: MinuteOfDay::new(closes)? })
 }
 
-fn hours(site: Site, country: CountryCode) -> OpeningHours {
+fn hours(site: Site, country: Market) -> OpeningHours {
     let h = |hh: u16, mm: u16| hh * 60 + mm;
     let mut periods = Vec::new();
     for day in 1..=7u8 {
@@ -671,7 +671,7 @@ pub async fn seed_demo(pool: &MySqlPool, now: DateTime<Utc>) -> Result<SeedRepor
     for category in reference_categories()? {
         repo::upsert_category(pool, &category).await?;
     }
-    let mut market_index = std::collections::HashMap::<CountryCode, usize>::new();
+    let mut market_index = std::collections::HashMap::<Market, usize>::new();
     for demo in DEMO_AGENCIES {
         let index = {
             let next = market_index.entry(demo.country).or_insert(0);
@@ -756,7 +756,7 @@ mod tests {
 
     #[test]
     fn every_market_has_at_least_three_agencies_with_valid_data() {
-        let mut per_market: HashMap<CountryCode, usize> = HashMap::new();
+        let mut per_market: HashMap<Market, usize> = HashMap::new();
         let mut codes = BTreeSet::new();
         for demo in DEMO_AGENCIES {
             let agency = demo_agency(demo, Uuid::nil()).unwrap();
@@ -765,7 +765,7 @@ mod tests {
             assert_eq!(agency.time_zone.tz().name(), demo.time_zone);
             assert!(!agency.opening_hours.periods().is_empty(), "{} never opens", demo.code);
         }
-        for market in CountryCode::ALL {
+        for market in Market::ALL {
             assert!(per_market.get(&market).copied().unwrap_or(0) >= 3, "{market} has fewer than 3 agencies");
         }
     }
@@ -773,7 +773,7 @@ mod tests {
     #[test]
     fn demo_plates_are_valid_and_unique() {
         let mut plates = BTreeSet::new();
-        let mut index: HashMap<CountryCode, usize> = HashMap::new();
+        let mut index: HashMap<Market, usize> = HashMap::new();
         for demo in DEMO_AGENCIES {
             let i = *index.entry(demo.country).and_modify(|n| *n += 1).or_insert(0);
             let count: usize = fleet_of(demo.country).iter().map(|(_, n, _, _)| usize::from(*n)).sum();
