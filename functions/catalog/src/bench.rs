@@ -60,12 +60,8 @@ pub struct BenchReport {
 /// Real cities and zones per market, for believable bench agencies.
 fn cities(country: Market) -> &'static [(&'static str, &'static str, &'static str)] {
     match country {
-        Market::Fr => {
-            &[("Paris", "75001", "Europe/Paris"), ("Marseille", "13001", "Europe/Paris"), ("Toulouse", "31000", "Europe/Paris")]
-        }
-        Market::De => {
-            &[("Berlin", "10115", "Europe/Berlin"), ("Köln", "50667", "Europe/Berlin"), ("Stuttgart", "70173", "Europe/Berlin")]
-        }
+        Market::Fr => &[("Paris", "75001", "Europe/Paris"), ("Marseille", "13001", "Europe/Paris"), ("Toulouse", "31000", "Europe/Paris")],
+        Market::De => &[("Berlin", "10115", "Europe/Berlin"), ("Köln", "50667", "Europe/Berlin"), ("Stuttgart", "70173", "Europe/Berlin")],
         Market::Es => &[
             ("Madrid", "28001", "Europe/Madrid"),
             ("Sevilla", "41001", "Europe/Madrid"),

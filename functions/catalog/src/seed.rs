@@ -16,8 +16,8 @@ use uuid::Uuid;
 
 use crate::error::CatalogError;
 use crate::model::{
-    AcrissCode, Address, Agency, AgencyCode, Market, CurrencyCode, IanaTimeZone, MinuteOfDay, Money, OpeningHours, OpeningPeriod,
-    Plate, Rate, Vehicle, VehicleCategory,
+    AcrissCode, Address, Agency, AgencyCode, CurrencyCode, IanaTimeZone, Market, MinuteOfDay, Money, OpeningHours, OpeningPeriod, Plate,
+    Rate, Vehicle, VehicleCategory,
 };
 use crate::repo;
 

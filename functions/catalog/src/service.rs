@@ -605,7 +605,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::model::tests::spliced;
+    use crate::model::test_support::spliced;
     use crate::model::{OpeningPeriodInput, RateInput};
 
     fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> DateTime<Utc> {

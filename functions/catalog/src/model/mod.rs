@@ -1,0 +1,30 @@
+//! The catalog's entities and request/response shapes (camelCase JSON, OpenAPI schemas), and the
+//! validated value types they are made of: a value of one of these types is valid by construction,
+//! so services and handlers never check it again. One file per concern: [`market`], [`agency`],
+//! [`opening_hours`], [`vehicle`] (categories and the fleet), [`rate`]. The vocabulary other
+//! modules share too (money, pages, addresses, phone numbers) comes from [`ycyw_shared::domain`]
+//! and is re-exported here.
+
+pub mod agency;
+pub mod market;
+pub mod opening_hours;
+pub mod rate;
+pub mod vehicle;
+
+pub use ycyw_shared::domain::{CurrencyCode, Money, MoneyInput, Page, PageQuery, PostalAddressInput};
+
+pub use self::agency::{Address, Agency, AgencyCode, AgencyPatch, AgencyQuery, IanaTimeZone, NewAgency, phone};
+pub use self::market::Market;
+pub use self::opening_hours::{MinuteOfDay, OpeningHours, OpeningPeriod, OpeningPeriodInput};
+pub use self::rate::{Quote, Rate, RateInput, RateSet, RatesInput};
+pub use self::vehicle::{NewVehicle, Plate, Vehicle, VehicleCategory, VehiclePatch, VehicleQuery};
+pub use crate::acriss::{AcrissCode, AcrissDecoded, AcrissError};
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    /// `valid` with a multi-byte character inserted at every character boundary.
+    pub(crate) fn spliced(valid: &str) -> Vec<String> {
+        let at = valid.char_indices().map(|(i, _)| i).chain([valid.len()]);
+        at.flat_map(|i| ["É", "日", "🚗", "\u{301}"].map(|wide| [&valid[..i], wide, &valid[i..]].concat())).collect()
+    }
+}
