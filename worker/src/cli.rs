@@ -210,7 +210,7 @@ pub async fn create_agency(pool: &MySqlPool, json: &str) -> anyhow::Result<ycyw_
         None => json.to_string(),
     };
     let input: ycyw_catalog::model::NewAgency = serde_json::from_str(&text).context("--json is not a valid agency")?;
-    match ycyw_catalog::service::create_agency(pool, &input, SystemClock.now()).await {
+    match ycyw_catalog::service::agencies::create_agency(pool, &input, SystemClock.now()).await {
         Ok(agency) => Ok(agency),
         Err(ycyw_catalog::CatalogError::Invalid(errors)) => {
             let lines: Vec<String> = errors.iter().map(|e| format!("  {}: {} ({})", e.field, e.message, e.code)).collect();

@@ -90,7 +90,7 @@ async fn an_agents_export_names_the_agency_from_the_catalog(pool: MySqlPool) {
         "openingHours": [{ "weekday": 1, "opens": "08:00", "closes": "19:00" }]
     }))
     .unwrap();
-    let agency = ycyw_catalog::service::create_agency(&pool, &agency, app.clock.now()).await.unwrap();
+    let agency = ycyw_catalog::service::agencies::create_agency(&pool, &agency, app.clock.now()).await.unwrap();
     let agent =
         ycyw_auth::service::create_staff(&app.state, Role::Agent, "agent.lys@example.com", Some(agency.id), Locale::Fr).await.unwrap();
 

@@ -158,10 +158,10 @@ impl Catalog {
         repo::rate_in_force(&self.db, agency_id, category, on).await
     }
 
-    /// The price of a rental (DESIGN §5): see [`service::price`]. `one_way` is
-    /// [`service::is_one_way`] of the pickup and return agencies.
+    /// The price of a rental (DESIGN §5): see [`service::pricing::price`]. `one_way` is
+    /// [`service::pricing::is_one_way`] of the pickup and return agencies.
     pub fn price(rate: &Rate, pickup_at: DateTime<Utc>, return_at: DateTime<Utc>, one_way: bool) -> Result<Quote, PricingError> {
-        service::price(rate, pickup_at, return_at, one_way)
+        service::pricing::price(rate, pickup_at, return_at, one_way)
     }
 
     /// The instant of an agency-local date-time: a time skipped by a daylight-saving change is
@@ -177,6 +177,6 @@ impl Catalog {
 
     /// A request's agency-local date-time (`YYYY-MM-DDTHH:MM`, optional matching offset).
     pub fn parse_local(agency: &Agency, input: &str) -> Result<DateTime<Utc>, LocalTimeError> {
-        service::parse_agency_local(agency.time_zone.tz(), input)
+        service::local_time::parse_agency_local(agency.time_zone.tz(), input)
     }
 }

@@ -21,10 +21,10 @@ async fn catalog_api_finds_agencies_vehicles_and_rates_and_prices_a_rental(pool:
     agency(&app, "LYS-PDI", "Lyon", "FR", "Europe/Paris").await;
     for plate in ["AB-001-CD", "AB-002-CD"] {
         let input = NewVehicle { category: "CDMR".into(), plate: plate.into(), model: "Peugeot 308".into(), active: None };
-        service::create_vehicle(db, paris.id, paris.id, &input, now).await.unwrap();
+        service::fleet::create_vehicle(db, paris.id, paris.id, &input, now).await.unwrap();
     }
     let input = NewVehicle { category: "IDAR".into(), plate: "AB-003-CD".into(), model: "Toyota Corolla".into(), active: None };
-    service::create_vehicle(db, paris.id, paris.id, &input, now).await.unwrap();
+    service::fleet::create_vehicle(db, paris.id, paris.id, &input, now).await.unwrap();
     let rates: RatesInput = serde_json::from_value(serde_json::json!({ "items": [
         { "category": "CDMR", "dailyRate": { "amountMinor": 4900, "currency": "EUR" }, "oneWayFee": { "amountMinor": 7500, "currency": "EUR" },
           "validFrom": "2026-01-01", "validTo": "2026-11-30" },
@@ -32,7 +32,7 @@ async fn catalog_api_finds_agencies_vehicles_and_rates_and_prices_a_rental(pool:
           "validFrom": "2026-12-01" }
     ]}))
     .unwrap();
-    service::replace_rates(db, paris.id, paris.id, &rates, now).await.unwrap();
+    service::rates::replace_rates(db, paris.id, paris.id, &rates, now).await.unwrap();
 
     let catalog = Catalog::new(db.clone());
     assert_eq!(catalog.agency(paris.id).await.unwrap().unwrap(), paris);
@@ -55,9 +55,9 @@ async fn catalog_api_finds_agencies_vehicles_and_rates_and_prices_a_rental(pool:
     assert_eq!(november.daily_rate.amount_minor, 4900);
     assert!(catalog.rate_in_force(paris.id, &cdmr, NaiveDate::from_ymd_opt(2025, 12, 31).unwrap()).await.unwrap().is_none());
 
-    let round_trip = Catalog::price(&rate, pickup, back, service::is_one_way(paris.id, paris.id)).unwrap();
+    let round_trip = Catalog::price(&rate, pickup, back, service::pricing::is_one_way(paris.id, paris.id)).unwrap();
     assert_eq!((round_trip.days, round_trip.total.amount_minor), (4, 4 * 5900));
-    let one_way = Catalog::price(&rate, pickup, back, service::is_one_way(paris.id, bercy.id)).unwrap();
+    let one_way = Catalog::price(&rate, pickup, back, service::pricing::is_one_way(paris.id, bercy.id)).unwrap();
     assert_eq!(one_way.total.amount_minor, 4 * 5900 + 7500);
 
     // The test agency opens on Mondays 08:00-19:00 and Saturdays 09:00-12:00, local time.

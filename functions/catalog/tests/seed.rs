@@ -69,7 +69,7 @@ async fn catalog_seed_demo_restores_demo_rows_and_leaves_others_alone(pool: MySq
         "timeZone": "Europe/Paris", "phone": "+33 1 99 00 99 99", "email": "own@example.com"
     }))
     .unwrap();
-    ycyw_catalog::service::create_agency(&pool, &own, test_epoch()).await.unwrap();
+    ycyw_catalog::service::agencies::create_agency(&pool, &own, test_epoch()).await.unwrap();
     let before = dump(&pool).await;
     sqlx::query("UPDATE agencies SET name = 'Renamed' WHERE code = 'PAR-GDL'").execute(&pool).await.unwrap();
     sqlx::query("UPDATE vehicles SET active = FALSE WHERE plate = (SELECT MIN(plate) FROM (SELECT plate FROM vehicles) p)")

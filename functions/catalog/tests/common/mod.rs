@@ -34,7 +34,7 @@ pub fn agency_json(code: &str, city: &str, country: &str, zone: &str) -> Value {
 /// Creates an agency the way ops do.
 pub async fn agency(app: &TestApp, code: &str, city: &str, country: &str, zone: &str) -> Agency {
     let input: NewAgency = serde_json::from_value(agency_json(code, city, country, zone)).unwrap();
-    ycyw_catalog::service::create_agency(&app.state.db, &input, app.clock.now()).await.unwrap()
+    ycyw_catalog::service::agencies::create_agency(&app.state.db, &input, app.clock.now()).await.unwrap()
 }
 
 /// A Paris agency.
