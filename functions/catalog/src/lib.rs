@@ -116,7 +116,7 @@ impl Catalog {
     /// One agency by its code (`PAR-GDL`), active or not; `None` for an unknown or malformed code.
     pub async fn agency_by_code(&self, code: &str) -> Result<Option<Agency>, CatalogError> {
         match code.trim().to_uppercase().parse::<model::AgencyCode>() {
-            Ok(code) => repo::find_agency_by_code(&self.db, &code).await,
+            Ok(code) => repo::find_agency_by_code(&mut *self.db.acquire().await?, &code).await,
             Err(_) => Ok(None),
         }
     }

@@ -661,8 +661,7 @@ impl std::fmt::Display for SeedReport {
 
 /// Whether the catalog has no agency at all.
 pub async fn catalog_is_empty(pool: &MySqlPool) -> Result<bool, CatalogError> {
-    let any: Option<Uuid> = sqlx::query_scalar("SELECT id FROM agencies LIMIT 1").fetch_optional(pool).await?;
-    Ok(any.is_none())
+    Ok(!repo::has_agencies(pool).await?)
 }
 
 /// Creates or restores the demo catalog (see the module documentation); `now` stamps what it writes.
