@@ -22,8 +22,8 @@ use uuid::Uuid;
 
 use crate::error::CatalogError;
 use crate::model::{AcrissCode, Market};
+use crate::reference::reference_categories;
 use crate::repo;
-use crate::seed::reference_categories;
 
 /// Most bench agencies (codes have five digits).
 pub const MAX_AGENCIES: usize = 99_999;

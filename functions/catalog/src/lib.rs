@@ -17,6 +17,7 @@ pub mod bench;
 pub mod error;
 pub mod handlers;
 pub mod model;
+mod reference;
 pub mod repo;
 pub mod seed;
 pub mod service;
@@ -36,7 +37,10 @@ use ycyw_shared::config::SecretKey;
 use ycyw_shared::module::{Duty, Module, Routes};
 
 pub use error::CatalogError;
-pub use model::{AcrissCode, Agency, CurrencyCode, Market, Money, Quote, Rate, Vehicle, VehicleCategory};
+pub use model::{
+    AcrissCode, Agency, AgencySetup, BatchReport, CurrencyCode, Market, Money, NewAgency, Quote, Rate, SetupReport, Vehicle,
+    VehicleCategory, Written,
+};
 pub use service::{LocalTimeError, PricingError};
 
 /// The catalog module (DESIGN §2): public agency and category reads, agents' management of
@@ -137,6 +141,47 @@ impl Catalog {
         }
     }
 
+    /// Whether the catalog holds any agency at all (`seed-demo --if-empty` seeds only when not).
+    pub async fn has_agencies(&self) -> Result<bool, CatalogError> {
+        repo::has_agencies(&self.db).await
+    }
+
+    /// Creates an agency from the body of `POST /agencies`, validated as the HTTP API validates
+    /// it: every invalid field is listed ([`CatalogError::Invalid`]), a code already used is a
+    /// `taken` error on `code`. `now` stamps the row. For ops (`ycyw-worker create-agency`) while
+    /// no token carries the right to create agencies over HTTP.
+    pub async fn create_agency(&self, input: &NewAgency, now: DateTime<Utc>) -> Result<Agency, CatalogError> {
+        service::agencies::create_agency(&self.db, input, now).await
+    }
+
+    /// Brings one agency, the vehicles its setup lists and its rate set to what `setup` says,
+    /// matching the agency by code and vehicles by plate, in one transaction and writing only
+    /// what differs (running it again changes no row, not even a timestamp). Other agencies and
+    /// vehicles are never touched; a listed plate that belongs to another agency's vehicle is
+    /// left alone and reported in [`SetupReport::plates_elsewhere`]. Validation is the HTTP API's
+    /// (errors name `agency.…`, `vehicles[i].…`, `rates[i].…`); an agency cannot change market.
+    /// What `ycyw-worker seed-demo` loads the demo catalogue with.
+    pub async fn upsert_agency_setup(&self, setup: &AgencySetup, now: DateTime<Utc>) -> Result<SetupReport, CatalogError> {
+        service::setup::upsert_agency_setup(&self.db, setup, now).await
+    }
+
+    /// Inserts new agencies with their fleets and rate sets in one transaction by multi-row
+    /// `INSERT`s (tens of thousands of vehicles in a few statements): all or nothing. Every setup
+    /// is validated first (errors named `[n].agency.code`, …); a code or plate already used is
+    /// a `taken` error. What the `bench-data` tool loads benchmark data with.
+    pub async fn insert_agency_setups(&self, setups: &[AgencySetup], now: DateTime<Utc>) -> Result<BatchReport, CatalogError> {
+        service::setup::insert_agency_setups(&self.db, setups, now).await
+    }
+
+    /// Writes the reference vehicle categories (the ones the catalog migration inserts) back to
+    /// their reference values, adding any that is missing; other categories are left alone.
+    pub async fn restore_reference_categories(&self) -> Result<(), CatalogError> {
+        for category in reference::reference_categories()? {
+            repo::upsert_category(&self.db, &category).await?;
+        }
+        Ok(())
+    }
+
     /// One vehicle category.
     pub async fn category(&self, code: &AcrissCode) -> Result<Option<VehicleCategory>, CatalogError> {
         repo::find_category(&self.db, code).await
@@ -158,10 +203,17 @@ impl Catalog {
         repo::rate_in_force(&self.db, agency_id, category, on).await
     }
 
-    /// The price of a rental (DESIGN §5): see [`service::pricing::price`]. `one_way` is
-    /// [`service::pricing::is_one_way`] of the pickup and return agencies.
+    /// The price of a rental (DESIGN §5): the rate's daily rate × started 24 h periods between
+    /// the two instants, plus its one-way fee when `one_way` ([`Catalog::is_one_way`] of the
+    /// pickup and return agencies). Periods are elapsed time, so a rental across a
+    /// daylight-saving change counts the hour the clocks moved.
     pub fn price(rate: &Rate, pickup_at: DateTime<Utc>, return_at: DateTime<Utc>, one_way: bool) -> Result<Quote, PricingError> {
         service::pricing::price(rate, pickup_at, return_at, one_way)
+    }
+
+    /// Whether a rental from `pickup_agency` to `return_agency` is one-way (pays the fee).
+    pub fn is_one_way(pickup_agency: Uuid, return_agency: Uuid) -> bool {
+        service::pricing::is_one_way(pickup_agency, return_agency)
     }
 
     /// The instant of an agency-local date-time: a time skipped by a daylight-saving change is

@@ -17,59 +17,10 @@ use uuid::Uuid;
 use crate::error::CatalogError;
 use crate::model::{
     AcrissCode, Address, Agency, AgencyCode, CurrencyCode, IanaTimeZone, Market, MinuteOfDay, Money, OpeningHours, OpeningPeriod, Plate,
-    Rate, Vehicle, VehicleCategory,
+    Rate, Vehicle,
 };
+use crate::reference::reference_categories;
 use crate::repo;
-
-/// The categories of the catalog: code, seats, doors, bags, description.
-pub const REFERENCE_CATEGORIES: &[(&str, u8, u8, u8, &str)] = &[
-    ("MBMR", 4, 3, 1, "Fiat 500 or similar"),
-    ("MDMR", 4, 5, 1, "Toyota Aygo X or similar"),
-    ("ECMR", 5, 4, 2, "Renault Clio or similar"),
-    ("EDMR", 5, 5, 2, "Volkswagen Polo or similar"),
-    ("EDAR", 5, 5, 2, "Peugeot 208 automatic or similar"),
-    ("EDAE", 5, 5, 2, "Renault Zoe or similar, electric"),
-    ("ECAR", 5, 4, 2, "Mitsubishi Mirage or similar"),
-    ("CDMR", 5, 5, 2, "Peugeot 308 or similar"),
-    ("CDAR", 5, 5, 3, "Volkswagen Golf automatic or similar"),
-    ("CWMR", 5, 5, 4, "Peugeot 308 SW or similar"),
-    ("CFMR", 5, 5, 3, "Peugeot 2008 or similar"),
-    ("CCAR", 5, 4, 2, "Nissan Versa or similar"),
-    ("IDMR", 5, 5, 3, "Skoda Octavia or similar"),
-    ("IDAR", 5, 5, 3, "Toyota Corolla or similar"),
-    ("IDAH", 5, 5, 3, "Toyota Corolla Hybrid or similar"),
-    ("IDAC", 5, 5, 3, "Tesla Model 3 Long Range or similar, electric"),
-    ("IWAR", 5, 5, 4, "Skoda Octavia Combi automatic or similar"),
-    ("IFAR", 5, 5, 3, "Toyota RAV4 or similar"),
-    ("ICAR", 5, 4, 3, "Toyota Corolla or similar"),
-    ("SDAR", 5, 5, 4, "Volkswagen Passat or similar"),
-    ("SCAR", 5, 4, 3, "Volkswagen Jetta or similar"),
-    ("SFAR", 5, 5, 4, "Volkswagen Tiguan or similar"),
-    ("STAR", 4, 2, 2, "Ford Mustang Convertible or similar"),
-    ("FDAR", 5, 5, 4, "Skoda Superb or similar"),
-    ("FCAR", 5, 4, 4, "Toyota Camry or similar"),
-    ("FFAR", 7, 5, 5, "Chevrolet Tahoe or similar"),
-    ("FVMR", 9, 4, 6, "Renault Trafic 9 seats or similar"),
-    ("FVAR", 9, 4, 6, "Ford Transit Custom 9 seats automatic or similar"),
-    ("MVAR", 7, 4, 4, "Chrysler Pacifica or similar"),
-    ("PDAR", 5, 5, 4, "BMW 5 Series or similar"),
-    ("PCAR", 5, 4, 4, "Chrysler 300 or similar"),
-    ("PFAR", 5, 5, 4, "BMW X3 or similar"),
-    ("PVAR", 7, 4, 6, "Mercedes-Benz V-Class or similar"),
-    ("LDAR", 5, 5, 4, "Mercedes-Benz S-Class or similar"),
-    ("LFAR", 5, 5, 4, "Range Rover Sport or similar"),
-];
-
-/// The reference categories, decoded.
-pub fn reference_categories() -> Result<Vec<VehicleCategory>, CatalogError> {
-    REFERENCE_CATEGORIES
-        .iter()
-        .map(|(code, seats, doors, bags, description)| {
-            let code = AcrissCode::parse(code).map_err(|e| CatalogError::Corrupt(format!("reference category {code}: {e}")))?;
-            Ok(VehicleCategory::new(code, *seats, *doors, *bags, (*description).to_string()))
-        })
-        .collect()
-}
 
 /// Where an agency is, which sets its opening hours and its price level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -786,7 +737,7 @@ mod tests {
 
     #[test]
     fn fleets_use_reference_categories_and_rates_are_price_points() {
-        let reference: BTreeSet<&str> = REFERENCE_CATEGORIES.iter().map(|(code, ..)| *code).collect();
+        let reference: BTreeSet<&str> = crate::reference::REFERENCE_CATEGORIES.iter().map(|(code, ..)| *code).collect();
         for (code, count, base, models) in EUROPE_FLEET.iter().chain(NORTH_AMERICA_FLEET) {
             assert!(reference.contains(code), "{code} is not a reference category");
             assert!(*count >= 2 && *base > 0 && !models.is_empty());

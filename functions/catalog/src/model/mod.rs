@@ -1,7 +1,8 @@
 //! The catalog's entities and request/response shapes (camelCase JSON, OpenAPI schemas), and the
 //! validated value types they are made of: a value of one of these types is valid by construction,
 //! so services and handlers never check it again. One file per concern: [`market`], [`agency`],
-//! [`opening_hours`], [`vehicle`] (categories and the fleet), [`rate`]. The vocabulary other
+//! [`opening_hours`], [`vehicle`] (categories and the fleet), [`rate`], [`setup`] (a whole agency
+//! loaded at once). The vocabulary other
 //! modules share too (money, pages, addresses, phone numbers) comes from [`ycyw_shared::domain`]
 //! and is re-exported here.
 
@@ -9,6 +10,7 @@ pub mod agency;
 pub mod market;
 pub mod opening_hours;
 pub mod rate;
+pub mod setup;
 pub mod vehicle;
 
 pub use ycyw_shared::domain::{CurrencyCode, Money, MoneyInput, Page, PageQuery, PostalAddressInput};
@@ -17,6 +19,7 @@ pub use self::agency::{Address, Agency, AgencyCode, AgencyPatch, AgencyQuery, Ia
 pub use self::market::Market;
 pub use self::opening_hours::{MinuteOfDay, OpeningHours, OpeningPeriod, OpeningPeriodInput};
 pub use self::rate::{Quote, Rate, RateInput, RateSet, RatesInput};
+pub use self::setup::{AgencySetup, BatchReport, SetupReport, Written};
 pub use self::vehicle::{NewVehicle, Plate, Vehicle, VehicleCategory, VehiclePatch, VehicleQuery};
 pub use crate::acriss::{AcrissCode, AcrissDecoded, AcrissError};
 

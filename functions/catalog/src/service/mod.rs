@@ -1,5 +1,6 @@
 //! The catalog's rules, one file per concern: [`pricing`], [`local_time`] (agency-local
-//! date-times), [`agencies`], [`fleet`] (categories and vehicles), [`rates`]. In each, the pure
+//! date-times), [`agencies`], [`fleet`] (categories and vehicles), [`rates`], and [`setup`] (whole
+//! agencies loaded at once, for the demo and benchmark tools). In each, the pure
 //! rules (validation of an input into a model value) come first and are unit-tested without a
 //! database; the operations behind each endpoint follow, each one a short sequence of checks and
 //! `repo` calls inside one transaction where they write.
@@ -16,6 +17,7 @@ pub mod fleet;
 pub mod local_time;
 pub mod pricing;
 pub mod rates;
+pub mod setup;
 
 use sqlx::MySqlPool;
 use uuid::Uuid;

@@ -13,7 +13,7 @@ use ycyw_shared::error::FieldError;
 use super::fleet::known_category;
 use super::own_existing_agency;
 use crate::error::CatalogError;
-use crate::model::{Agency, CurrencyCode, Money, MoneyInput, Rate, RateSet, RatesInput};
+use crate::model::{Agency, CurrencyCode, Money, MoneyInput, Rate, RateInput, RateSet, RatesInput};
 use crate::repo;
 
 /// Largest daily rate or one-way fee, in minor units (100 000.00).
@@ -36,13 +36,13 @@ fn amount(errors: &mut FieldErrors, field: &str, input: &MoneyInput, currency: C
 
 /// The rate set of `PUT /agencies/{id}/rates`: known categories, the agency's currency, a daily rate
 /// > 0, a fee ≥ 0, `validTo` ≥ `validFrom`, and no two periods of one category overlapping.
-pub fn validate_rates(agency: &Agency, input: &RatesInput, known: &BTreeSet<String>) -> Result<Vec<Rate>, CatalogError> {
-    if input.items.len() > RATES_MAX {
+pub fn validate_rates(agency: &Agency, items: &[RateInput], known: &BTreeSet<String>) -> Result<Vec<Rate>, CatalogError> {
+    if items.len() > RATES_MAX {
         return Err(CatalogError::field("items", InvalidValue::invalid(format!("at most {RATES_MAX} rates per agency"))));
     }
     let mut errors = FieldErrors::new();
     let mut rates: Vec<(usize, Rate)> = Vec::new();
-    for (i, item) in input.items.iter().enumerate() {
+    for (i, item) in items.iter().enumerate() {
         let at = |name: &str| format!("items[{i}].{name}");
         let category = errors.check(&at("category"), known_category(&item.category, known));
         let daily_rate = amount(&mut errors, &at("dailyRate"), &item.daily_rate, agency.currency, 1);
@@ -89,7 +89,7 @@ pub async fn replace_rates(
 ) -> Result<RateSet, CatalogError> {
     let agency = own_existing_agency(db, actor_agency, agency_id).await?;
     let known = repo::category_codes(db).await?;
-    let rates = validate_rates(&agency, input, &known)?;
+    let rates = validate_rates(&agency, &input.items, &known)?;
     let mut tx = db.begin().await?;
     if !repo::lock_agency(&mut tx, agency_id).await? {
         return Err(CatalogError::NotFound);
@@ -103,7 +103,6 @@ pub async fn replace_rates(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::RateInput;
     use crate::service::agencies::validate_new_agency;
     use crate::service::test_support::{fields, known, new_agency};
 
@@ -127,7 +126,7 @@ mod tests {
                 rate_input("IDAR", 6500, "EUR", "2026-01-01", None),
             ],
         };
-        let rates = validate_rates(&agency, &ok, &known()).unwrap();
+        let rates = validate_rates(&agency, &ok.items, &known()).unwrap();
         let order: Vec<(String, i64)> = rates.iter().map(|r| (r.category.to_string(), r.daily_rate.amount_minor)).collect();
         assert_eq!(order, [("CDMR".into(), 3900), ("CDMR".into(), 4900), ("IDAR".into(), 6500)]);
 
@@ -139,7 +138,7 @@ mod tests {
                 rate_input("ECMR", 0, "EUR", "2026-01-01", None),
             ],
         };
-        let errors = fields(validate_rates(&agency, &bad, &known()).unwrap_err());
+        let errors = fields(validate_rates(&agency, &bad.items, &known()).unwrap_err());
         let expected = [
             ("items[2].category", "unknown_category"),
             ("items[2].dailyRate.currency", "invalid"),
