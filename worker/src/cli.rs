@@ -57,8 +57,8 @@ pub enum Command {
         #[arg(long, default_value = "en", value_parser = ["en", "fr"])]
         locale: String,
     },
-    /// Create or restore the demo catalog: agencies in the seven markets, categories, fleet and
-    /// rates. Idempotent.
+    /// Create or restore the demo catalog (worker/data/demo-catalog.json): agencies in the seven
+    /// markets, categories, fleet and rates. Idempotent.
     SeedDemo {
         /// Do nothing when the catalog already has an agency (what scripts/dev uses).
         #[arg(long)]
@@ -158,12 +158,12 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::SeedDemo { if_empty } => {
-            let pool = db::connect(&settings).await?;
-            if if_empty && !ycyw_catalog::seed::catalog_is_empty(&pool).await? {
+            let catalog = ycyw_catalog::Catalog::new(db::connect(&settings).await?);
+            if if_empty && catalog.has_agencies().await? {
                 println!("catalog not empty: demo data not seeded");
                 return Ok(());
             }
-            let report = ycyw_catalog::seed::seed_demo(&pool, SystemClock.now()).await?;
+            let report = crate::seed_demo::seed_demo(&catalog, SystemClock.now()).await?;
             println!("demo catalog seeded: {report}");
             Ok(())
         }

@@ -4,12 +4,14 @@
 //! - [`CatalogModule`] is the module's description: its HTTP surface (API.md "Catalog"), its
 //!   secrets and its account part; the `ycyw-catalog` binary serves it alone, `ycyw-api` with
 //!   every other module.
-//! - [`Catalog`] is the public Rust API the modules built on the catalog (reservations) call: the
-//!   seam where a network call would go if the catalog were extracted.
-//! - [`seed::seed_demo`] and [`bench::generate`] fill a database with demo or benchmark data
-//!   (`ycyw-worker seed-demo`, `scripts/bench-data`).
+//! - [`Catalog`] is the public Rust API: what the modules built on the catalog (reservations)
+//!   ask it, and what the tools that fill a catalog use (`ycyw-worker create-agency` and
+//!   `seed-demo`, the dev-only `bench-data`). It is the seam where a network call would go if
+//!   the catalog were extracted; `repo`, `service` and `model` stay inside the crate, and the
+//!   types callers need are re-exported here.
 //!
-//! The rules (pricing, agency-local time, ownership) are documented on [`service`].
+//! The rules (pricing, agency-local time, ownership, validation) live in `service/`, one file
+//! per concern; the SQL in `repo/`.
 
 mod account;
 pub mod acriss;
@@ -19,7 +21,6 @@ pub mod handlers;
 pub mod model;
 mod reference;
 pub mod repo;
-pub mod seed;
 pub mod service;
 
 use std::sync::Arc;
@@ -38,8 +39,8 @@ use ycyw_shared::module::{Duty, Module, Routes};
 
 pub use error::CatalogError;
 pub use model::{
-    AcrissCode, Agency, AgencySetup, BatchReport, CurrencyCode, Market, Money, NewAgency, Quote, Rate, SetupReport, Vehicle,
-    VehicleCategory, Written,
+    AcrissCode, Agency, AgencySetup, BatchReport, CurrencyCode, Market, Money, MoneyInput, NewAgency, NewVehicle, OpeningPeriodInput,
+    PostalAddressInput, Quote, Rate, RateInput, SetupReport, Vehicle, VehicleCategory, Written,
 };
 pub use service::{LocalTimeError, PricingError};
 

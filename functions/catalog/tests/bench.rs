@@ -11,7 +11,13 @@ async fn count(pool: &MySqlPool, sql: &'static str) -> i64 {
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn catalog_bench_generator_loads_and_reloads_the_requested_size(pool: MySqlPool) {
-    ycyw_catalog::seed::seed_demo(&pool, test_epoch()).await.unwrap();
+    let own: ycyw_catalog::NewAgency = serde_json::from_value(serde_json::json!({
+        "code": "PAR-OWN", "name": "Not a bench agency",
+        "address": { "line1": "1 rue de Rivoli", "postalCode": "75001", "city": "Paris", "countryCode": "FR" },
+        "timeZone": "Europe/Paris", "phone": "+33 1 99 00 99 99", "email": "own@example.com"
+    }))
+    .unwrap();
+    ycyw_catalog::Catalog::new(pool.clone()).create_agency(&own, test_epoch()).await.unwrap();
     let demo_agencies = count(&pool, "SELECT COUNT(*) FROM agencies").await;
     let demo_vehicles = count(&pool, "SELECT COUNT(*) FROM vehicles").await;
 

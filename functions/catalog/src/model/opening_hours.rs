@@ -138,7 +138,7 @@ impl OpeningHours {
         Ok(Self(periods.into_iter().map(|(_, p)| p).collect()))
     }
 
-    /// Builds hours from trusted periods (stored rows, seed data), sorted.
+    /// Builds hours from trusted periods (stored rows), sorted.
     pub fn from_periods(mut periods: Vec<OpeningPeriod>) -> Self {
         periods.sort();
         Self(periods)
