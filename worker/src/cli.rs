@@ -70,15 +70,6 @@ pub enum Command {
         #[arg(long)]
         json: String,
     },
-    /// Load the catalog part of the benchmark data set (replaces a previous bench load).
-    BenchData {
-        /// Agencies, spread over the seven markets.
-        #[arg(long, default_value_t = ycyw_catalog::bench::BenchSize::DESIGN.agencies)]
-        agencies: usize,
-        /// Vehicles, spread over the agencies.
-        #[arg(long, default_value_t = ycyw_catalog::bench::BenchSize::DESIGN.vehicles)]
-        vehicles: usize,
-    },
     /// Queue a job by hand.
     Enqueue {
         /// Job kind, e.g. send_email.
@@ -171,19 +162,6 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
             let pool = db::connect(&settings).await?;
             let agency = create_agency(&pool, &json).await?;
             println!("{}", agency.id);
-            Ok(())
-        }
-        Command::BenchData { agencies, vehicles } => {
-            let pool = db::connect(&settings).await?;
-            let size = ycyw_catalog::bench::BenchSize { agencies, vehicles };
-            let report = ycyw_catalog::bench::generate(&pool, size, SystemClock.now()).await?;
-            println!(
-                "bench data loaded: {} agencies, {} vehicles, {} rates in {:.1} s",
-                report.agency_ids.len(),
-                report.vehicles,
-                report.rates,
-                report.elapsed.as_secs_f64()
-            );
             Ok(())
         }
         Command::Enqueue { kind, payload, dedup_key, max_attempts } => {

@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used)] // helpers outside #[test] functions may fail loudly too
-//! The catalog's ops commands as ops run them (`seed-demo`, `create-agency`, `bench-data`), and
+//! The catalog's ops commands as ops run them (`seed-demo`, `create-agency`), and
 //! the demo catalogue `seed-demo` loads: idempotent, restoring demo rows only, every market.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -58,14 +58,6 @@ async fn catalog_ops_create_agency(pool: MySqlPool) {
     assert!(!ok && err.contains("timeZone:"), "{err}");
     let (ok, _, err) = cli(&url, &["create-agency", "--json", "{}"]).await;
     assert!(!ok && err.contains("--json is not a valid agency"), "{err}");
-}
-
-#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
-async fn catalog_ops_bench_data_at_a_small_size(pool: MySqlPool) {
-    let url = database_url_of(&pool).await.unwrap();
-    let (ok, out, err) = cli(&url, &["bench-data", "--agencies", "7", "--vehicles", "70"]).await;
-    assert!(ok && out.contains("7 agencies, 70 vehicles"), "{out} {err}");
-    assert_eq!(count(&pool, "SELECT COUNT(*) FROM vehicles").await, 70);
 }
 
 /// Every catalog table, row by row, as text (ids included), in a stable order.

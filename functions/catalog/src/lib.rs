@@ -15,7 +15,6 @@
 
 mod account;
 pub mod acriss;
-pub mod bench;
 pub mod error;
 pub mod handlers;
 pub mod model;
