@@ -187,8 +187,8 @@ pub async fn create_agency(pool: &MySqlPool, json: &str) -> anyhow::Result<ycyw_
         Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?,
         None => json.to_string(),
     };
-    let input: ycyw_catalog::model::NewAgency = serde_json::from_str(&text).context("--json is not a valid agency")?;
-    match ycyw_catalog::service::agencies::create_agency(pool, &input, SystemClock.now()).await {
+    let input: ycyw_catalog::NewAgency = serde_json::from_str(&text).context("--json is not a valid agency")?;
+    match ycyw_catalog::Catalog::new(pool.clone()).create_agency(&input, SystemClock.now()).await {
         Ok(agency) => Ok(agency),
         Err(ycyw_catalog::CatalogError::Invalid(errors)) => {
             let lines: Vec<String> = errors.iter().map(|e| format!("  {}: {} ({})", e.field, e.message, e.code)).collect();

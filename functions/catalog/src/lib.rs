@@ -14,13 +14,13 @@
 //! per concern; the SQL in `repo/`.
 
 mod account;
-pub mod acriss;
-pub mod error;
-pub mod handlers;
-pub mod model;
+pub(crate) mod acriss;
+pub(crate) mod error;
+pub(crate) mod handlers;
+pub(crate) mod model;
 mod reference;
-pub mod repo;
-pub mod service;
+pub(crate) mod repo;
+pub(crate) mod service;
 
 use std::sync::Arc;
 
@@ -36,6 +36,7 @@ use ycyw_shared::account::AccountPart;
 use ycyw_shared::config::SecretKey;
 use ycyw_shared::module::{Duty, Module, Routes};
 
+pub use acriss::{AcrissDecoded, AcrissError};
 pub use error::CatalogError;
 pub use model::{
     AcrissCode, Agency, AgencySetup, BatchReport, CurrencyCode, Market, Money, MoneyInput, NewAgency, NewVehicle, OpeningPeriodInput,

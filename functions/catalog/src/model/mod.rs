@@ -21,7 +21,7 @@ pub use self::opening_hours::{MinuteOfDay, OpeningHours, OpeningPeriod, OpeningP
 pub use self::rate::{Quote, Rate, RateInput, RateSet, RatesInput};
 pub use self::setup::{AgencySetup, BatchReport, SetupReport, Written};
 pub use self::vehicle::{NewVehicle, Plate, Vehicle, VehicleCategory, VehiclePatch, VehicleQuery};
-pub use crate::acriss::{AcrissCode, AcrissDecoded, AcrissError};
+pub use crate::acriss::{AcrissCode, AcrissError};
 
 #[cfg(test)]
 pub(crate) mod test_support {
