@@ -39,8 +39,9 @@ use ycyw_shared::module::{Duty, Module, Routes};
 pub use acriss::{AcrissDecoded, AcrissError};
 pub use error::CatalogError;
 pub use model::{
-    AcrissCode, Agency, AgencySetup, BatchReport, CurrencyCode, Market, Money, MoneyInput, NewAgency, NewVehicle, OpeningPeriodInput,
-    PostalAddressInput, Quote, Rate, RateInput, SetupReport, Vehicle, VehicleCategory, Written,
+    AcrissCode, Address, Agency, AgencyCode, AgencySetup, BatchReport, CurrencyCode, IanaTimeZone, Market, MinuteOfDay, Money, MoneyInput,
+    NewAgency, NewVehicle, OpeningHours, OpeningPeriod, OpeningPeriodInput, Plate, PostalAddressInput, Quote, Rate, RateInput, SetupReport,
+    Vehicle, VehicleCategory, Written,
 };
 pub use service::{LocalTimeError, PricingError};
 
@@ -120,7 +121,7 @@ impl Catalog {
 
     /// One agency by its code (`PAR-GDL`), active or not; `None` for an unknown or malformed code.
     pub async fn agency_by_code(&self, code: &str) -> Result<Option<Agency>, CatalogError> {
-        match code.trim().to_uppercase().parse::<model::AgencyCode>() {
+        match code.trim().to_uppercase().parse::<AgencyCode>() {
             Ok(code) => repo::find_agency_by_code(&mut *self.db.acquire().await?, &code).await,
             Err(_) => Ok(None),
         }

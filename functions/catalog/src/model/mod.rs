@@ -31,3 +31,52 @@ pub(crate) mod test_support {
         at.flat_map(|i| ["É", "日", "🚗", "\u{301}"].map(|wide| [&valid[..i], wide, &valid[i..]].concat())).collect()
     }
 }
+
+/// Every value parser of the model, on hostile input.
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::test_support::spliced;
+    use super::*;
+
+    fn period(closes: &str) -> OpeningPeriodInput {
+        OpeningPeriodInput { weekday: 1, opens: "08:00".into(), closes: closes.into() }
+    }
+
+    #[test]
+    fn wide_characters_at_every_position_are_refused_not_cut() {
+        for input in spliced("PAR-GDL") {
+            assert!(input.parse::<AgencyCode>().is_err(), "{input:?}");
+        }
+        for input in spliced("AB-123-CD") {
+            assert!(input.parse::<Plate>().is_err(), "{input:?}");
+        }
+        for input in spliced("08:30") {
+            assert!(MinuteOfDay::parse(&input).is_err(), "{input:?}");
+        }
+        for input in spliced("Europe/Paris") {
+            assert!(input.parse::<IanaTimeZone>().is_err(), "{input:?}");
+        }
+        for input in spliced("FR") {
+            assert!(input.parse::<Market>().is_err(), "{input:?}");
+        }
+        for input in spliced("19:00") {
+            assert!(OpeningHours::parse("h", &[period(&input)]).is_err(), "{input:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn value_parsers_never_panic(raw in "\\PC*", any_raw in ".*") {
+            for raw in [&raw, &any_raw] {
+                let _ = raw.parse::<AgencyCode>();
+                let _ = raw.parse::<Plate>();
+                let _ = MinuteOfDay::parse(raw);
+                let _ = raw.parse::<IanaTimeZone>();
+                let _ = raw.parse::<Market>();
+                let _ = phone(raw);
+            }
+        }
+    }
+}
