@@ -57,8 +57,8 @@ pub enum Command {
         #[arg(long, default_value = "en", value_parser = ["en", "fr"])]
         locale: String,
     },
-    /// Create or restore the demo catalog: agencies in the seven markets, categories, fleet and
-    /// rates. Idempotent.
+    /// Create or restore the demo catalog (worker/data/demo-catalog.json): agencies in the seven
+    /// markets, categories, fleet and rates. Idempotent.
     SeedDemo {
         /// Do nothing when the catalog already has an agency (what scripts/dev uses).
         #[arg(long)]
@@ -69,15 +69,6 @@ pub enum Command {
         /// The agency, e.g. '{"code":"PAR-GDL","name":"Paris Gare de Lyon",…}' or @agency.json.
         #[arg(long)]
         json: String,
-    },
-    /// Load the catalog part of the benchmark data set (replaces a previous bench load).
-    BenchData {
-        /// Agencies, spread over the seven markets.
-        #[arg(long, default_value_t = ycyw_catalog::bench::BenchSize::DESIGN.agencies)]
-        agencies: usize,
-        /// Vehicles, spread over the agencies.
-        #[arg(long, default_value_t = ycyw_catalog::bench::BenchSize::DESIGN.vehicles)]
-        vehicles: usize,
     },
     /// Queue a job by hand.
     Enqueue {
@@ -158,12 +149,12 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::SeedDemo { if_empty } => {
-            let pool = db::connect(&settings).await?;
-            if if_empty && !ycyw_catalog::seed::catalog_is_empty(&pool).await? {
+            let catalog = ycyw_catalog::Catalog::new(db::connect(&settings).await?);
+            if if_empty && catalog.has_agencies().await? {
                 println!("catalog not empty: demo data not seeded");
                 return Ok(());
             }
-            let report = ycyw_catalog::seed::seed_demo(&pool, SystemClock.now()).await?;
+            let report = crate::seed_demo::seed_demo(&catalog, SystemClock.now()).await?;
             println!("demo catalog seeded: {report}");
             Ok(())
         }
@@ -171,19 +162,6 @@ pub async fn execute(cli: Cli) -> anyhow::Result<()> {
             let pool = db::connect(&settings).await?;
             let agency = create_agency(&pool, &json).await?;
             println!("{}", agency.id);
-            Ok(())
-        }
-        Command::BenchData { agencies, vehicles } => {
-            let pool = db::connect(&settings).await?;
-            let size = ycyw_catalog::bench::BenchSize { agencies, vehicles };
-            let report = ycyw_catalog::bench::generate(&pool, size, SystemClock.now()).await?;
-            println!(
-                "bench data loaded: {} agencies, {} vehicles, {} rates in {:.1} s",
-                report.agency_ids.len(),
-                report.vehicles,
-                report.rates,
-                report.elapsed.as_secs_f64()
-            );
             Ok(())
         }
         Command::Enqueue { kind, payload, dedup_key, max_attempts } => {
@@ -209,8 +187,8 @@ pub async fn create_agency(pool: &MySqlPool, json: &str) -> anyhow::Result<ycyw_
         Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading {path}"))?,
         None => json.to_string(),
     };
-    let input: ycyw_catalog::model::NewAgency = serde_json::from_str(&text).context("--json is not a valid agency")?;
-    match ycyw_catalog::service::create_agency(pool, &input, SystemClock.now()).await {
+    let input: ycyw_catalog::NewAgency = serde_json::from_str(&text).context("--json is not a valid agency")?;
+    match ycyw_catalog::Catalog::new(pool.clone()).create_agency(&input, SystemClock.now()).await {
         Ok(agency) => Ok(agency),
         Err(ycyw_catalog::CatalogError::Invalid(errors)) => {
             let lines: Vec<String> = errors.iter().map(|e| format!("  {}: {} ({})", e.field, e.message, e.code)).collect();

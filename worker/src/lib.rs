@@ -8,5 +8,6 @@
 
 pub mod cli;
 pub mod schedules;
+pub mod seed_demo;
 pub mod settings;
 pub mod worker;

@@ -83,14 +83,14 @@ async fn deletion_through_ycyw_api_reaches_the_other_modules(pool: MySqlPool) {
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn an_agents_export_names_the_agency_from_the_catalog(pool: MySqlPool) {
     let app = TestApp::of(pool.clone(), ycyw_api::deployable("auth").unwrap(), &[], None).await;
-    let agency: ycyw_catalog::model::NewAgency = serde_json::from_value(json!({
+    let agency: ycyw_catalog::NewAgency = serde_json::from_value(json!({
         "code": "LYS-PDU", "name": "Lyon Part-Dieu",
         "address": { "line1": "5 place Charles Béraudier", "postalCode": "69003", "city": "Lyon", "countryCode": "FR" },
         "timeZone": "Europe/Paris", "phone": "+33 4 99 00 00 01", "email": "lys-pdu@example.com",
         "openingHours": [{ "weekday": 1, "opens": "08:00", "closes": "19:00" }]
     }))
     .unwrap();
-    let agency = ycyw_catalog::service::create_agency(&pool, &agency, app.clock.now()).await.unwrap();
+    let agency = ycyw_catalog::Catalog::new(pool.clone()).create_agency(&agency, app.clock.now()).await.unwrap();
     let agent =
         ycyw_auth::Accounts::new(&app.state).create_staff(Role::Agent, "agent.lys@example.com", Some(agency.id), Locale::Fr).await.unwrap();
 

@@ -220,7 +220,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::model::tests::spliced;
+    use crate::model::test_support::spliced;
 
     const ALPHABET: std::ops::RangeInclusive<char> = 'A'..='Z';
 

@@ -4,22 +4,23 @@
 //! - [`CatalogModule`] is the module's description: its HTTP surface (API.md "Catalog"), its
 //!   secrets and its account part; the `ycyw-catalog` binary serves it alone, `ycyw-api` with
 //!   every other module.
-//! - [`Catalog`] is the public Rust API the modules built on the catalog (reservations) call: the
-//!   seam where a network call would go if the catalog were extracted.
-//! - [`seed::seed_demo`] and [`bench::generate`] fill a database with demo or benchmark data
-//!   (`ycyw-worker seed-demo`, `scripts/bench-data`).
+//! - [`Catalog`] is the public Rust API: what the modules built on the catalog (reservations)
+//!   ask it, and what the tools that fill a catalog use (`ycyw-worker create-agency` and
+//!   `seed-demo`, the dev-only `bench-data`). It is the seam where a network call would go if
+//!   the catalog were extracted; `repo`, `service` and `model` stay inside the crate, and the
+//!   types callers need are re-exported here.
 //!
-//! The rules (pricing, agency-local time, ownership) are documented on [`service`].
+//! The rules (pricing, agency-local time, ownership, validation) live in `service/`, one file
+//! per concern; the SQL in `repo/`.
 
 mod account;
-pub mod acriss;
-pub mod bench;
-pub mod error;
-pub mod handlers;
-pub mod model;
-pub mod repo;
-pub mod seed;
-pub mod service;
+pub(crate) mod acriss;
+pub(crate) mod error;
+pub(crate) mod handlers;
+pub(crate) mod model;
+mod reference;
+pub(crate) mod repo;
+pub(crate) mod service;
 
 use std::sync::Arc;
 
@@ -35,8 +36,13 @@ use ycyw_shared::account::AccountPart;
 use ycyw_shared::config::SecretKey;
 use ycyw_shared::module::{Duty, Module, Routes};
 
+pub use acriss::{AcrissDecoded, AcrissError};
 pub use error::CatalogError;
-pub use model::{AcrissCode, Agency, CountryCode, CurrencyCode, Money, Quote, Rate, Vehicle, VehicleCategory};
+pub use model::{
+    AcrissCode, Address, Agency, AgencyCode, AgencySetup, BatchReport, CurrencyCode, IanaTimeZone, Market, MinuteOfDay, Money, MoneyInput,
+    NewAgency, NewVehicle, OpeningHours, OpeningPeriod, OpeningPeriodInput, Plate, PostalAddressInput, Quote, Rate, RateInput, SetupReport,
+    Vehicle, VehicleCategory, Written,
+};
 pub use service::{LocalTimeError, PricingError};
 
 /// The catalog module (DESIGN §2): public agency and category reads, agents' management of
@@ -115,8 +121,8 @@ impl Catalog {
 
     /// One agency by its code (`PAR-GDL`), active or not; `None` for an unknown or malformed code.
     pub async fn agency_by_code(&self, code: &str) -> Result<Option<Agency>, CatalogError> {
-        match code.trim().to_uppercase().parse::<model::AgencyCode>() {
-            Ok(code) => repo::find_agency_by_code(&self.db, &code).await,
+        match code.trim().to_uppercase().parse::<AgencyCode>() {
+            Ok(code) => repo::find_agency_by_code(&mut *self.db.acquire().await?, &code).await,
             Err(_) => Ok(None),
         }
     }
@@ -135,6 +141,47 @@ impl Catalog {
                 return Ok(agencies);
             }
         }
+    }
+
+    /// Whether the catalog holds any agency at all (`seed-demo --if-empty` seeds only when not).
+    pub async fn has_agencies(&self) -> Result<bool, CatalogError> {
+        repo::has_agencies(&self.db).await
+    }
+
+    /// Creates an agency from the body of `POST /agencies`, validated as the HTTP API validates
+    /// it: every invalid field is listed ([`CatalogError::Invalid`]), a code already used is a
+    /// `taken` error on `code`. `now` stamps the row. For ops (`ycyw-worker create-agency`) while
+    /// no token carries the right to create agencies over HTTP.
+    pub async fn create_agency(&self, input: &NewAgency, now: DateTime<Utc>) -> Result<Agency, CatalogError> {
+        service::agencies::create_agency(&self.db, input, now).await
+    }
+
+    /// Brings one agency, the vehicles its setup lists and its rate set to what `setup` says,
+    /// matching the agency by code and vehicles by plate, in one transaction and writing only
+    /// what differs (running it again changes no row, not even a timestamp). Other agencies and
+    /// vehicles are never touched; a listed plate that belongs to another agency's vehicle is
+    /// left alone and reported in [`SetupReport::plates_elsewhere`]. Validation is the HTTP API's
+    /// (errors name `agency.…`, `vehicles[i].…`, `rates[i].…`); an agency cannot change market.
+    /// What `ycyw-worker seed-demo` loads the demo catalogue with.
+    pub async fn upsert_agency_setup(&self, setup: &AgencySetup, now: DateTime<Utc>) -> Result<SetupReport, CatalogError> {
+        service::setup::upsert_agency_setup(&self.db, setup, now).await
+    }
+
+    /// Inserts new agencies with their fleets and rate sets in one transaction by multi-row
+    /// `INSERT`s (tens of thousands of vehicles in a few statements): all or nothing. Every setup
+    /// is validated first (errors named `[n].agency.code`, …); a code or plate already used is
+    /// a `taken` error. What the `bench-data` tool loads benchmark data with.
+    pub async fn insert_agency_setups(&self, setups: &[AgencySetup], now: DateTime<Utc>) -> Result<BatchReport, CatalogError> {
+        service::setup::insert_agency_setups(&self.db, setups, now).await
+    }
+
+    /// Writes the reference vehicle categories (the ones the catalog migration inserts) back to
+    /// their reference values, adding any that is missing; other categories are left alone.
+    pub async fn restore_reference_categories(&self) -> Result<(), CatalogError> {
+        for category in reference::reference_categories()? {
+            repo::upsert_category(&self.db, &category).await?;
+        }
+        Ok(())
     }
 
     /// One vehicle category.
@@ -158,10 +205,17 @@ impl Catalog {
         repo::rate_in_force(&self.db, agency_id, category, on).await
     }
 
-    /// The price of a rental (DESIGN §5): see [`service::price`]. `one_way` is
-    /// [`service::is_one_way`] of the pickup and return agencies.
+    /// The price of a rental (DESIGN §5): the rate's daily rate × started 24 h periods between
+    /// the two instants, plus its one-way fee when `one_way` ([`Catalog::is_one_way`] of the
+    /// pickup and return agencies). Periods are elapsed time, so a rental across a
+    /// daylight-saving change counts the hour the clocks moved.
     pub fn price(rate: &Rate, pickup_at: DateTime<Utc>, return_at: DateTime<Utc>, one_way: bool) -> Result<Quote, PricingError> {
-        service::price(rate, pickup_at, return_at, one_way)
+        service::pricing::price(rate, pickup_at, return_at, one_way)
+    }
+
+    /// Whether a rental from `pickup_agency` to `return_agency` is one-way (pays the fee).
+    pub fn is_one_way(pickup_agency: Uuid, return_agency: Uuid) -> bool {
+        service::pricing::is_one_way(pickup_agency, return_agency)
     }
 
     /// The instant of an agency-local date-time: a time skipped by a daylight-saving change is
@@ -177,6 +231,6 @@ impl Catalog {
 
     /// A request's agency-local date-time (`YYYY-MM-DDTHH:MM`, optional matching offset).
     pub fn parse_local(agency: &Agency, input: &str) -> Result<DateTime<Utc>, LocalTimeError> {
-        service::parse_agency_local(agency.time_zone.tz(), input)
+        service::local_time::parse_agency_local(agency.time_zone.tz(), input)
     }
 }

@@ -135,20 +135,20 @@ async fn catalog_agency_creation_over_http_needs_a_right_no_token_has_yet(pool: 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn catalog_agency_creation_validates_and_keeps_codes_unique(pool: MySqlPool) {
     let app = app(pool).await;
-    let db = &app.state.db;
+    let catalog = ycyw_catalog::Catalog::new(app.state.db.clone());
     let now = app.clock.now();
     let input = serde_json::from_value(agency_json("LON-KGX", "London", "GB", "Europe/London")).unwrap();
-    let created = ycyw_catalog::service::create_agency(db, &input, now).await.unwrap();
+    let created = catalog.create_agency(&input, now).await.unwrap();
     assert_eq!(created.currency, ycyw_catalog::CurrencyCode::Gbp);
 
-    let again = ycyw_catalog::service::create_agency(db, &input, now).await.unwrap_err();
+    let again = catalog.create_agency(&input, now).await.unwrap_err();
     let ycyw_catalog::CatalogError::Invalid(errors) = again else { panic!("expected a field error") };
     assert_eq!((errors[0].field.as_str(), errors[0].code.as_str()), ("code", "taken"));
 
     let mut wrong = agency_json("LON-LHR", "London", "GB", "Europe/Londres");
     wrong["currency"] = json!("EUR");
     let input = serde_json::from_value(wrong).unwrap();
-    let ycyw_catalog::CatalogError::Invalid(errors) = ycyw_catalog::service::create_agency(db, &input, now).await.unwrap_err() else {
+    let ycyw_catalog::CatalogError::Invalid(errors) = catalog.create_agency(&input, now).await.unwrap_err() else {
         panic!("expected field errors")
     };
     let fields: Vec<_> = errors.iter().map(|e| (e.field.as_str(), e.code.as_str())).collect();

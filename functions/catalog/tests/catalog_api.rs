@@ -3,38 +3,39 @@
 
 mod common;
 
+use axum::http::{Method, StatusCode};
 use chrono::{NaiveDate, TimeZone, Utc};
 use sqlx::MySqlPool;
-use ycyw_catalog::model::{NewVehicle, RatesInput};
-use ycyw_catalog::{AcrissCode, Catalog, LocalTimeError, service};
-use ycyw_shared::time::Clock as _;
+use ycyw_catalog::{AcrissCode, Catalog, LocalTimeError};
 
-use common::{agency, app, paris};
+use common::{agency, agent, app, paris};
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn catalog_api_finds_agencies_vehicles_and_rates_and_prices_a_rental(pool: MySqlPool) {
     let app = app(pool).await;
-    let now = app.clock.now();
-    let db = &app.state.db;
     let paris = paris(&app).await;
     let bercy = agency(&app, "PAR-BCY", "paris", "FR", "Europe/Paris").await;
     agency(&app, "LYS-PDI", "Lyon", "FR", "Europe/Paris").await;
-    for plate in ["AB-001-CD", "AB-002-CD"] {
-        let input = NewVehicle { category: "CDMR".into(), plate: plate.into(), model: "Peugeot 308".into(), active: None };
-        service::create_vehicle(db, paris.id, paris.id, &input, now).await.unwrap();
+    // The fleet and rates come in as agents send them.
+    let agent = agent(&app, paris.id);
+    let vehicles = format!("/api/v1/agencies/{}/vehicles", paris.id);
+    for (category, plate, model) in
+        [("CDMR", "AB-001-CD", "Peugeot 308"), ("CDMR", "AB-002-CD", "Peugeot 308"), ("IDAR", "AB-003-CD", "Toyota Corolla")]
+    {
+        let body = serde_json::json!({ "category": category, "plate": plate, "model": model });
+        let response = app.call(Method::POST, &vehicles, Some(&body), &[("authorization", &agent)]).await;
+        assert_eq!(response.status, StatusCode::CREATED);
     }
-    let input = NewVehicle { category: "IDAR".into(), plate: "AB-003-CD".into(), model: "Toyota Corolla".into(), active: None };
-    service::create_vehicle(db, paris.id, paris.id, &input, now).await.unwrap();
-    let rates: RatesInput = serde_json::from_value(serde_json::json!({ "items": [
+    let rates = serde_json::json!({ "items": [
         { "category": "CDMR", "dailyRate": { "amountMinor": 4900, "currency": "EUR" }, "oneWayFee": { "amountMinor": 7500, "currency": "EUR" },
           "validFrom": "2026-01-01", "validTo": "2026-11-30" },
         { "category": "CDMR", "dailyRate": { "amountMinor": 5900, "currency": "EUR" }, "oneWayFee": { "amountMinor": 7500, "currency": "EUR" },
           "validFrom": "2026-12-01" }
-    ]}))
-    .unwrap();
-    service::replace_rates(db, paris.id, paris.id, &rates, now).await.unwrap();
+    ]});
+    let response = app.call(Method::PUT, &format!("/api/v1/agencies/{}/rates", paris.id), Some(&rates), &[("authorization", &agent)]).await;
+    assert_eq!(response.status, StatusCode::OK);
 
-    let catalog = Catalog::new(db.clone());
+    let catalog = Catalog::new(app.state.db.clone());
     assert_eq!(catalog.agency(paris.id).await.unwrap().unwrap(), paris);
     let in_paris: Vec<_> = catalog.agencies_in_city("PARIS").await.unwrap().into_iter().map(|a| a.code.to_string()).collect();
     assert_eq!(in_paris, ["PAR-BCY", "PAR-GDL"]);
@@ -55,9 +56,9 @@ async fn catalog_api_finds_agencies_vehicles_and_rates_and_prices_a_rental(pool:
     assert_eq!(november.daily_rate.amount_minor, 4900);
     assert!(catalog.rate_in_force(paris.id, &cdmr, NaiveDate::from_ymd_opt(2025, 12, 31).unwrap()).await.unwrap().is_none());
 
-    let round_trip = Catalog::price(&rate, pickup, back, service::is_one_way(paris.id, paris.id)).unwrap();
+    let round_trip = Catalog::price(&rate, pickup, back, Catalog::is_one_way(paris.id, paris.id)).unwrap();
     assert_eq!((round_trip.days, round_trip.total.amount_minor), (4, 4 * 5900));
-    let one_way = Catalog::price(&rate, pickup, back, service::is_one_way(paris.id, bercy.id)).unwrap();
+    let one_way = Catalog::price(&rate, pickup, back, Catalog::is_one_way(paris.id, bercy.id)).unwrap();
     assert_eq!(one_way.total.amount_minor, 4 * 5900 + 7500);
 
     // The test agency opens on Mondays 08:00-19:00 and Saturdays 09:00-12:00, local time.

@@ -40,7 +40,7 @@ pub async fn create_agency(
         });
     }
     let ValidJson(input) = body?;
-    let agency = service::create_agency(&state.db, &input, state.clock.now()).await?;
+    let agency = service::agencies::create_agency(&state.db, &input, state.clock.now()).await?;
     let location = HeaderValue::from_str(&format!("/api/v1/agencies/{}", agency.id)).map_err(|e| ApiError::Internal(e.into()))?;
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(agency)).into_response())
 }

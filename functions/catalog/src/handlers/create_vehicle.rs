@@ -35,6 +35,6 @@ pub async fn create_vehicle(
 ) -> Result<(StatusCode, Json<Vehicle>), ApiError> {
     service::ensure_own_agency(agent.agency_id, id)?;
     let ValidJson(input) = body?;
-    let vehicle = service::create_vehicle(&state.db, agent.agency_id, id, &input, state.clock.now()).await?;
+    let vehicle = service::fleet::create_vehicle(&state.db, agent.agency_id, id, &input, state.clock.now()).await?;
     Ok((StatusCode::CREATED, Json(vehicle)))
 }

@@ -24,6 +24,6 @@ use crate::service;
     )
 )]
 pub async fn delete_vehicle(State(state): State<AppState>, agent: AgentUser, ResourceId(id): ResourceId) -> Result<StatusCode, ApiError> {
-    service::deactivate_vehicle(&state.db, agent.agency_id, id, state.clock.now()).await?;
+    service::fleet::deactivate_vehicle(&state.db, agent.agency_id, id, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

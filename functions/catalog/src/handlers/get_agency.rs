@@ -28,5 +28,5 @@ pub async fn get_agency(
 ) -> Result<Json<Agency>, ApiError> {
     // The route is public: a missing or unusable token just means an anonymous viewer.
     let viewer_agency = viewer.ok().map(|agent| agent.agency_id);
-    Ok(Json(service::public_agency(&state.db, id, viewer_agency).await?))
+    Ok(Json(service::agencies::public_agency(&state.db, id, viewer_agency).await?))
 }

@@ -25,5 +25,5 @@ use crate::service;
     )
 )]
 pub async fn get_rates(State(state): State<AppState>, agent: AgentUser, ResourceId(id): ResourceId) -> Result<Json<RateSet>, ApiError> {
-    Ok(Json(service::rates(&state.db, agent.agency_id, id).await?))
+    Ok(Json(service::rates::rate_set(&state.db, agent.agency_id, id).await?))
 }

@@ -25,5 +25,5 @@ pub async fn list_agencies(
     Params(filter): Params<AgencyQuery>,
     Params(page): Params<PageQuery>,
 ) -> Result<Json<Page<Agency>>, ApiError> {
-    Ok(Json(service::list_agencies(&state.db, &filter, &page).await?))
+    Ok(Json(service::agencies::list_agencies(&state.db, &filter, &page).await?))
 }

@@ -24,5 +24,5 @@ pub async fn list_vehicle_categories(
     State(state): State<AppState>,
     Params(page): Params<PageQuery>,
 ) -> Result<Json<Page<VehicleCategory>>, ApiError> {
-    Ok(Json(service::list_categories(&state.db, &page).await?))
+    Ok(Json(service::fleet::list_categories(&state.db, &page).await?))
 }

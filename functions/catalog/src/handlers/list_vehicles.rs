@@ -32,5 +32,5 @@ pub async fn list_vehicles(
     Params(filter): Params<VehicleQuery>,
     Params(page): Params<PageQuery>,
 ) -> Result<Json<Page<Vehicle>>, ApiError> {
-    Ok(Json(service::list_vehicles(&state.db, agent.agency_id, id, &filter, &page).await?))
+    Ok(Json(service::fleet::list_vehicles(&state.db, agent.agency_id, id, &filter, &page).await?))
 }

@@ -34,5 +34,5 @@ pub async fn replace_rates(
 ) -> Result<Json<RateSet>, ApiError> {
     service::ensure_own_agency(agent.agency_id, id)?;
     let ValidJson(input) = body?;
-    Ok(Json(service::replace_rates(&state.db, agent.agency_id, id, &input, state.clock.now()).await?))
+    Ok(Json(service::rates::replace_rates(&state.db, agent.agency_id, id, &input, state.clock.now()).await?))
 }

@@ -34,5 +34,5 @@ pub async fn update_agency(
 ) -> Result<Json<Agency>, ApiError> {
     service::ensure_own_agency(agent.agency_id, id)?;
     let ValidJson(patch) = body?;
-    Ok(Json(service::update_agency(&state.db, agent.agency_id, id, &patch, state.clock.now()).await?))
+    Ok(Json(service::agencies::update_agency(&state.db, agent.agency_id, id, &patch, state.clock.now()).await?))
 }

@@ -37,9 +37,9 @@ pub async fn update_vehicle(
     let patch = match body {
         Ok(ValidJson(patch)) => patch,
         Err(rejection) => {
-            service::ensure_vehicle_owner(&state.db, agent.agency_id, id).await?;
+            service::fleet::ensure_vehicle_owner(&state.db, agent.agency_id, id).await?;
             return Err(rejection);
         }
     };
-    Ok(Json(service::update_vehicle(&state.db, agent.agency_id, id, &patch, state.clock.now()).await?))
+    Ok(Json(service::fleet::update_vehicle(&state.db, agent.agency_id, id, &patch, state.clock.now()).await?))
 }

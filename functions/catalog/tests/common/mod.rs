@@ -1,11 +1,11 @@
-//! Set-up shared by the catalog's integration tests: the app, agencies made through the service,
+//! Set-up shared by the catalog's integration tests: the app, agencies made through the facade,
 //! tokens for each kind of caller.
 #![allow(clippy::unwrap_used, dead_code)]
 
 use serde_json::{Value, json};
 use sqlx::MySqlPool;
 use uuid::Uuid;
-use ycyw_catalog::model::{Agency, NewAgency};
+use ycyw_catalog::{Agency, Catalog, NewAgency};
 use ycyw_shared::auth::Role;
 use ycyw_shared::time::Clock as _;
 use ycyw_testkit::TestApp;
@@ -34,7 +34,7 @@ pub fn agency_json(code: &str, city: &str, country: &str, zone: &str) -> Value {
 /// Creates an agency the way ops do.
 pub async fn agency(app: &TestApp, code: &str, city: &str, country: &str, zone: &str) -> Agency {
     let input: NewAgency = serde_json::from_value(agency_json(code, city, country, zone)).unwrap();
-    ycyw_catalog::service::create_agency(&app.state.db, &input, app.clock.now()).await.unwrap()
+    Catalog::new(app.state.db.clone()).create_agency(&input, app.clock.now()).await.unwrap()
 }
 
 /// A Paris agency.

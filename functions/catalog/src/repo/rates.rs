@@ -1,0 +1,100 @@
+//! `rates`: an agency's daily rates and one-way fees per category and validity period.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{Executor, MySql, MySqlConnection, QueryBuilder};
+use uuid::Uuid;
+
+use super::{BATCH_ROWS, corrupt};
+use crate::error::CatalogError;
+use crate::model::{AcrissCode, CurrencyCode, Money, Rate};
+
+#[derive(Debug)]
+struct RateRow {
+    agency_id: Uuid,
+    category_code: String,
+    currency: String,
+    daily_minor: i64,
+    one_way_fee_minor: i64,
+    valid_from: NaiveDate,
+    valid_to: Option<NaiveDate>,
+}
+
+impl TryFrom<RateRow> for Rate {
+    type Error = CatalogError;
+
+    fn try_from(row: RateRow) -> Result<Self, Self::Error> {
+        let what = || corrupt(format!("rate of {} {}", row.agency_id, row.category_code));
+        let currency: CurrencyCode = row.currency.parse().map_err(|_| what())?;
+        Ok(Rate {
+            agency_id: row.agency_id,
+            category: AcrissCode::parse(&row.category_code).map_err(|_| what())?,
+            daily_rate: Money::new(row.daily_minor, currency),
+            one_way_fee: Money::new(row.one_way_fee_minor, currency),
+            valid_from: row.valid_from,
+            valid_to: row.valid_to,
+        })
+    }
+}
+
+/// An agency's whole rate set, by category then start date.
+pub async fn list_rates(db: impl Executor<'_, Database = MySql>, agency_id: Uuid) -> Result<Vec<Rate>, CatalogError> {
+    let rows = sqlx::query_as!(
+        RateRow,
+        r#"SELECT agency_id AS "agency_id: Uuid", category_code, currency, daily_minor, one_way_fee_minor, valid_from, valid_to
+           FROM rates WHERE agency_id = ? ORDER BY category_code, valid_from"#,
+        agency_id
+    )
+    .fetch_all(db)
+    .await?;
+    rows.into_iter().map(Rate::try_from).collect()
+}
+
+/// The rate of `category` at an agency that applies on the local date `on`.
+pub async fn rate_in_force(
+    db: impl Executor<'_, Database = MySql>,
+    agency_id: Uuid,
+    category: &AcrissCode,
+    on: NaiveDate,
+) -> Result<Option<Rate>, CatalogError> {
+    let row = sqlx::query_as!(
+        RateRow,
+        r#"SELECT agency_id AS "agency_id: Uuid", category_code, currency, daily_minor, one_way_fee_minor, valid_from, valid_to
+           FROM rates WHERE agency_id = ? AND category_code = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to >= ?)
+           ORDER BY valid_from DESC LIMIT 1"#,
+        agency_id,
+        category.as_str(),
+        on,
+        on
+    )
+    .fetch_optional(db)
+    .await?;
+    row.map(Rate::try_from).transpose()
+}
+
+/// Replaces an agency's whole rate set (inside a transaction).
+pub async fn replace_rates(conn: &mut MySqlConnection, agency_id: Uuid, rates: &[Rate], now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM rates WHERE agency_id = ?", agency_id).execute(&mut *conn).await?;
+    insert_rates(conn, rates, now).await
+}
+
+/// Inserts rates, each at its own agency, with multi-row `INSERT`s (call inside a transaction).
+pub async fn insert_rates(conn: &mut MySqlConnection, rates: &[Rate], now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    for chunk in rates.chunks(BATCH_ROWS) {
+        let mut insert = QueryBuilder::<MySql>::new(
+            "INSERT INTO rates (id, agency_id, category_code, currency, daily_minor, one_way_fee_minor, valid_from, valid_to, created_at) ",
+        );
+        insert.push_values(chunk, |mut row, rate| {
+            row.push_bind(Uuid::now_v7())
+                .push_bind(rate.agency_id)
+                .push_bind(rate.category.as_str())
+                .push_bind(rate.daily_rate.currency.as_str())
+                .push_bind(rate.daily_rate.amount_minor)
+                .push_bind(rate.one_way_fee.amount_minor)
+                .push_bind(rate.valid_from)
+                .push_bind(rate.valid_to)
+                .push_bind(now);
+        });
+        insert.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}

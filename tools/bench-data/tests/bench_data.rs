@@ -1,0 +1,108 @@
+#![allow(clippy::unwrap_used)] // helpers outside #[test] functions may fail loudly too
+//! `bench-data` as a developer runs it: refused in production and on a database it did not make
+//! (nothing written), and a load, then a reload, of a database it made.
+
+use sqlx::MySqlPool;
+use ycyw_catalog::Catalog;
+use ycyw_testkit::{database_url_of, master_database_url};
+
+const BENCH_DATA: &str = env!("CARGO_BIN_EXE_bench-data");
+
+async fn bench_data(env: &[(&str, &str)], args: &[&str]) -> (bool, String, String) {
+    ycyw_testkit::run_to_end(BENCH_DATA, args, env).await
+}
+
+async fn count(pool: &MySqlPool, sql: &'static str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
+/// The URL of database `name` on the test server.
+fn url_of(name: &str) -> String {
+    let mut url = url::Url::parse(&master_database_url()).unwrap();
+    url.set_path(&format!("/{name}"));
+    url.to_string()
+}
+
+async fn database_exists(pool: &MySqlPool, name: &str) -> bool {
+    let found: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM information_schema.schemata WHERE schema_name = ?")
+        .bind(name)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    found > 0
+}
+
+async fn marker_tables(pool: &MySqlPool) -> i64 {
+    count(pool, "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = 'bench_data_marker'").await
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn bench_data_refuses_production_and_writes_nothing(pool: MySqlPool) {
+    let url = database_url_of(&pool).await.unwrap();
+    let (ok, _, err) = bench_data(&[("DATABASE_URL", &url), ("APP_ENV", "prod")], &["--agencies", "7", "--vehicles", "70"]).await;
+    assert!(!ok && err.contains("APP_ENV=prod"), "{err}");
+    let fresh = format!("bench_prod_{}", uuid::Uuid::now_v7().simple());
+    let (ok, _, err) = bench_data(&[("DATABASE_URL", &url), ("APP_ENV", "prod")], &["--create-database", &fresh]).await;
+    assert!(!ok && err.contains("APP_ENV=prod"), "{err}");
+    assert!(!database_exists(&pool, &fresh).await, "no database made");
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM agencies").await, 0);
+    assert_eq!(marker_tables(&pool).await, 0);
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn bench_data_refuses_a_database_it_did_not_make(pool: MySqlPool) {
+    let url = database_url_of(&pool).await.unwrap();
+    let name: String = sqlx::query_scalar("SELECT DATABASE()").fetch_one(&pool).await.unwrap();
+    let (ok, _, err) = bench_data(&[("DATABASE_URL", &url)], &["--agencies", "7", "--vehicles", "70"]).await;
+    assert!(!ok && err.contains("not made by bench-data"), "{err}");
+    let (ok, _, err) = bench_data(&[("DATABASE_URL", &url)], &["--create-database", &name]).await;
+    assert!(!ok && err.contains("not made by bench-data"), "{err}");
+    let (ok, _, err) = bench_data(&[("DATABASE_URL", &url)], &["--create-database", "x`; DROP DATABASE mysql; --"]).await;
+    assert!(!ok && err.contains("not a plain database name"), "{err}");
+    assert!(database_exists(&pool, &name).await);
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM agencies").await, 0);
+    assert_eq!(marker_tables(&pool).await, 0, "no marker written either");
+}
+
+#[tokio::test]
+async fn bench_data_loads_a_database_it_made_and_makes_it_anew() {
+    let name = format!("bench_test_{}", uuid::Uuid::now_v7().simple());
+    let server = url_of("");
+    let (ok, out, err) =
+        bench_data(&[("DATABASE_URL", &server)], &["--create-database", &name, "--agencies", "14", "--vehicles", "1234"]).await;
+    assert!(ok && out.contains(&format!("loaded into {name}: 14 agencies, 1234 vehicles")), "{out} {err}");
+
+    let pool = MySqlPool::connect(&url_of(&name)).await.unwrap();
+    assert_eq!(marker_tables(&pool).await, 1);
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM agencies").await, 14);
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM vehicles").await, 1234);
+    assert_eq!(count(&pool, "SELECT COUNT(DISTINCT country_code) FROM agencies").await, 7);
+    // Evenly spread, and every vehicle has a rate for its category at its agency.
+    let (min, max): (i64, i64) =
+        sqlx::query_as("SELECT MIN(n), MAX(n) FROM (SELECT COUNT(*) AS n FROM vehicles GROUP BY agency_id) per_agency")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(max - min <= 1, "{min}..{max}");
+    let unpriced = count(
+        &pool,
+        "SELECT COUNT(*) FROM vehicles v WHERE NOT EXISTS \
+         (SELECT 1 FROM rates r WHERE r.agency_id = v.agency_id AND r.category_code = v.category_code)",
+    )
+    .await;
+    assert_eq!(unpriced, 0);
+    // Through the facade, bench agencies are ordinary agencies.
+    let agency = Catalog::new(pool.clone()).agency_by_code("BEN-00001").await.unwrap().unwrap();
+    assert!(agency.active && agency.opening_hours.periods().len() == 7);
+    pool.close().await;
+
+    // Run again on the database it made: made anew, with the new size only.
+    let (ok, out, err) = bench_data(&[("DATABASE_URL", &url_of(&name))], &["--agencies", "3", "--vehicles", "10"]).await;
+    assert!(ok && out.contains("3 agencies, 10 vehicles"), "{out} {err}");
+    let pool = MySqlPool::connect(&url_of(&name)).await.unwrap();
+    assert_eq!((count(&pool, "SELECT COUNT(*) FROM agencies").await, count(&pool, "SELECT COUNT(*) FROM vehicles").await), (3, 10));
+    let (ok, _, err) = bench_data(&[("DATABASE_URL", &url_of(&name))], &["--agencies", "0"]).await;
+    assert!(!ok && err.contains("--agencies must be"), "{err}");
+    assert_eq!(count(&pool, "SELECT COUNT(*) FROM agencies").await, 3, "a refused size writes nothing");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE `{name}`"))).execute(&pool).await.unwrap();
+}
