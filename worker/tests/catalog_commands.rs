@@ -16,8 +16,11 @@ async fn cli(url: &str, args: &[&str]) -> (bool, String, String) {
     ycyw_testkit::run_to_end(WORKER, args, &[("DATABASE_URL", url)]).await
 }
 
-async fn count(pool: &MySqlPool, sql: &'static str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+/// `SELECT COUNT(*) …`, checked at build like every query.
+macro_rules! count {
+    ($pool:expr, $sql:literal) => {
+        sqlx::query_scalar!($sql).fetch_one($pool).await.unwrap()
+    };
 }
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
@@ -25,15 +28,15 @@ async fn catalog_ops_seed_demo_twice_and_if_empty(pool: MySqlPool) {
     let url = database_url_of(&pool).await.unwrap();
     let (ok, out, err) = cli(&url, &["seed-demo", "--if-empty"]).await;
     assert!(ok && out.contains("demo catalog seeded"), "{out} {err}");
-    let agencies = count(&pool, "SELECT COUNT(*) FROM agencies").await;
-    let vehicles = count(&pool, "SELECT COUNT(*) FROM vehicles").await;
+    let agencies = count!(&pool, "SELECT COUNT(*) FROM agencies");
+    let vehicles = count!(&pool, "SELECT COUNT(*) FROM vehicles");
     assert!(agencies >= 21 && vehicles > 500);
 
     let (ok, out, _) = cli(&url, &["seed-demo", "--if-empty"]).await;
     assert!(ok && out.contains("not empty"), "{out}");
     let (ok, out, err) = cli(&url, &["seed-demo"]).await;
     assert!(ok && out.contains("0 created, 0 updated"), "{out} {err}");
-    assert_eq!(count(&pool, "SELECT COUNT(*) FROM vehicles").await, vehicles);
+    assert_eq!(count!(&pool, "SELECT COUNT(*) FROM vehicles"), vehicles);
 }
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
@@ -46,9 +49,8 @@ async fn catalog_ops_create_agency(pool: MySqlPool) {
     let (ok, out, err) = cli(&url, &["create-agency", "--json", body]).await;
     assert!(ok, "{err}");
     let id: uuid::Uuid = out.trim().parse().unwrap();
-    let (code, currency): (String, String) =
-        sqlx::query_as("SELECT code, currency FROM agencies WHERE id = ?").bind(id).fetch_one(&pool).await.unwrap();
-    assert_eq!((code.as_str(), currency.as_str()), ("TOR-UNI", "CAD"));
+    let agency = sqlx::query!("SELECT code, currency FROM agencies WHERE id = ?", id).fetch_one(&pool).await.unwrap();
+    assert_eq!((agency.code.as_str(), agency.currency.as_str()), ("TOR-UNI", "CAD"));
 
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), body).unwrap();
@@ -62,38 +64,18 @@ async fn catalog_ops_create_agency(pool: MySqlPool) {
 
 /// Every catalog table, row by row, as text (ids included), in a stable order.
 async fn dump(pool: &MySqlPool) -> BTreeMap<&'static str, Vec<String>> {
-    let tables: [(&str, &str); 5] = [
-        (
-            "agencies",
-            "SELECT CONCAT_WS('|', HEX(id), code, name, address_line1, COALESCE(address_line2, '-'), postal_code, city, country_code, \
-             time_zone, currency, phone, email, active, created_at, updated_at) FROM agencies ORDER BY code",
-        ),
-        (
-            "agency_opening_hours",
-            "SELECT CONCAT_WS('|', HEX(agency_id), weekday, opens_minute, closes_minute) FROM agency_opening_hours \
-             ORDER BY agency_id, weekday, opens_minute",
-        ),
-        (
-            "vehicle_categories",
-            "SELECT CONCAT_WS('|', code, category, vehicle_type, transmission, fuel_air, seats, doors, bags, description) \
-             FROM vehicle_categories ORDER BY code",
-        ),
-        (
-            "vehicles",
-            "SELECT CONCAT_WS('|', HEX(id), HEX(agency_id), category_code, plate, model, active, created_at, updated_at) \
-             FROM vehicles ORDER BY plate",
-        ),
-        (
-            "rates",
-            "SELECT CONCAT_WS('|', HEX(id), HEX(agency_id), category_code, currency, daily_minor, one_way_fee_minor, valid_from, \
-             COALESCE(valid_to, '-'), created_at) FROM rates ORDER BY agency_id, category_code, valid_from",
-        ),
-    ];
-    let mut dump = BTreeMap::new();
-    for (table, sql) in tables {
-        let rows: Vec<String> = sqlx::query_scalar(sql).fetch_all(pool).await.unwrap();
-        dump.insert(table, rows);
+    // One checked query per table; CONCAT_WS of non-null parts is never NULL.
+    macro_rules! rows {
+        ($sql:literal) => {
+            sqlx::query_scalar!($sql).fetch_all(pool).await.unwrap().into_iter().map(|row| row.unwrap_or_default()).collect::<Vec<String>>()
+        };
     }
+    let mut dump = BTreeMap::new();
+    dump.insert("agencies", rows!("SELECT CONCAT_WS('|', HEX(id), code, name, address_line1, COALESCE(address_line2, '-'), postal_code, city, country_code, time_zone, currency, phone, email, active, created_at, updated_at) FROM agencies ORDER BY code"));
+    dump.insert("agency_opening_hours", rows!("SELECT CONCAT_WS('|', HEX(agency_id), weekday, opens_minute, closes_minute) FROM agency_opening_hours ORDER BY agency_id, weekday, opens_minute"));
+    dump.insert("vehicle_categories", rows!("SELECT CONCAT_WS('|', code, category, vehicle_type, transmission, fuel_air, seats, doors, bags, description) FROM vehicle_categories ORDER BY code"));
+    dump.insert("vehicles", rows!("SELECT CONCAT_WS('|', HEX(id), HEX(agency_id), category_code, plate, model, active, created_at, updated_at) FROM vehicles ORDER BY plate"));
+    dump.insert("rates", rows!("SELECT CONCAT_WS('|', HEX(id), HEX(agency_id), category_code, currency, daily_minor, one_way_fee_minor, valid_from, COALESCE(valid_to, '-'), created_at) FROM rates ORDER BY agency_id, category_code, valid_from"));
     dump
 }
 
@@ -175,24 +157,28 @@ async fn catalog_seed_demo_covers_every_market_with_real_time_zones(pool: MySqlP
     assert!(per_market.values().all(|n| *n >= 3), "{per_market:?}");
 
     // Every agency has several vehicles per category it rents and a rate for each of them.
-    let gaps: Vec<(String, String)> = sqlx::query_as(
-        "SELECT a.code, r.category_code FROM rates r JOIN agencies a ON a.id = r.agency_id \
-         WHERE (SELECT COUNT(*) FROM vehicles v WHERE v.agency_id = r.agency_id AND v.category_code = r.category_code) < 2",
+    let gaps: Vec<(String, String)> = sqlx::query!(
+        "SELECT a.code, r.category_code FROM rates r JOIN agencies a ON a.id = r.agency_id
+         WHERE (SELECT COUNT(*) FROM vehicles v WHERE v.agency_id = r.agency_id AND v.category_code = r.category_code) < 2"
     )
     .fetch_all(&pool)
     .await
-    .unwrap();
+    .unwrap()
+    .into_iter()
+    .map(|gap| (gap.code, gap.category_code))
+    .collect();
     assert!(gaps.is_empty(), "{gaps:?}");
-    let (rates, currencies_ok): (i64, i64) = sqlx::query_as(
-        "SELECT COUNT(*), CAST(SUM(r.currency = a.currency AND r.daily_minor > 0) AS SIGNED) FROM rates r JOIN agencies a ON a.id = r.agency_id",
+    let totals = sqlx::query!(
+        r#"SELECT COUNT(*) AS "rates!: i64", CAST(SUM(r.currency = a.currency AND r.daily_minor > 0) AS SIGNED) AS "ok!: i64"
+           FROM rates r JOIN agencies a ON a.id = r.agency_id"#
     )
     .fetch_one(&pool)
     .await
     .unwrap();
+    let (rates, currencies_ok) = (totals.rates, totals.ok);
     assert!(rates > 200 && rates == currencies_ok, "{rates} {currencies_ok}");
     for code in ["MBMR", "ECMR", "CDMR", "IDAR", "SFAR", "FVMR", "PVAR"] {
-        let count: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM vehicles WHERE category_code = ?").bind(code).fetch_one(&pool).await.unwrap();
+        let count = sqlx::query_scalar!("SELECT COUNT(*) FROM vehicles WHERE category_code = ?", code).fetch_one(&pool).await.unwrap();
         assert!(count > 0, "no {code} in the demo fleet");
     }
 }

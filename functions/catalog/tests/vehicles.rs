@@ -144,7 +144,7 @@ async fn catalog_vehicle_input_is_validated_with_field_codes(pool: MySqlPool) {
 async fn catalog_unknown_categories_are_unknown_category(pool: MySqlPool) {
     let app = app(pool).await;
     let paris = paris(&app).await;
-    sqlx::query("DELETE FROM vehicle_categories WHERE code = 'LFAR'").execute(&app.state.db).await.unwrap();
+    sqlx::query!("DELETE FROM vehicle_categories WHERE code = 'LFAR'").execute(&app.state.db).await.unwrap();
     let path = format!("/api/v1/agencies/{}/vehicles", paris.id);
     let body = app
         .call(
