@@ -24,6 +24,11 @@ pub trait JobSpec: Serialize + DeserializeOwned + Send + Sync + 'static {
     /// The kind's name in the `jobs` table (`send_email`, `issue_refund`, …).
     const KIND: &'static str;
 
+    /// True when the payload is only needed to do the job (it holds personal data or a
+    /// credential, like a mail's address and link token): the queue erases it once the job is
+    /// done, keeping the row's bookkeeping only.
+    const ERASE_WHEN_DONE: bool = false;
+
     /// This payload as a job to enqueue, runnable now.
     fn to_job(&self) -> Result<NewJob, serde_json::Error> {
         Ok(NewJob::new(Self::KIND, serde_json::to_value(self)?))
@@ -54,6 +59,11 @@ impl JobError {
 pub trait JobHandler: Send + Sync {
     /// Does the job's work.
     async fn handle(&self, job: &Job) -> Result<(), JobError>;
+
+    /// Whether the payload is erased once the job is done ([`JobSpec::ERASE_WHEN_DONE`]).
+    fn erase_when_done(&self) -> bool {
+        false
+    }
 }
 
 /// Runs jobs of the kind `P`, given their decoded payload. Handlers are idempotent or guarded by
@@ -74,6 +84,10 @@ impl<P: JobSpec, H: Handle<P>> JobHandler for Typed<P, H> {
     async fn handle(&self, job: &Job) -> Result<(), JobError> {
         let payload = decode::<P>(&job.payload).map_err(JobError::Permanent)?;
         self.handler.handle(payload, job).await
+    }
+
+    fn erase_when_done(&self) -> bool {
+        P::ERASE_WHEN_DONE
     }
 }
 
@@ -131,6 +145,11 @@ impl JobHandlers {
     /// The kinds handled, sorted.
     pub fn kinds(&self) -> Vec<&'static str> {
         self.0.keys().copied().collect()
+    }
+
+    /// Whether jobs of `kind` have their payload erased once done.
+    pub fn erase_when_done(&self, kind: &str) -> bool {
+        self.get(kind).is_some_and(|handler| handler.erase_when_done())
     }
 
     /// Runs `job` with the handler of its kind; an unknown kind is a permanent failure.

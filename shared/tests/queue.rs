@@ -51,7 +51,7 @@ async fn a_committed_job_runs_once(pool: MySqlPool) {
     let queue = consumer(&pool, &clock, "w1");
     let job = queue.claim().await.unwrap().expect("the job is runnable");
     assert_eq!((job.id, job.attempt, serde_json::from_str::<serde_json::Value>(&job.payload).unwrap()["n"].as_i64()), (id, 1, Some(1)));
-    queue.complete(&job).await.unwrap();
+    queue.complete(&job, false).await.unwrap();
     clock.advance(Span::hours(2));
     assert!(queue.claim().await.unwrap().is_none(), "a done job is never claimed again");
     assert_eq!(status_of(&pool, id).await, ("done".to_string(), 1));
@@ -125,7 +125,7 @@ async fn concurrent_workers_never_claim_the_same_job(pool: MySqlPool) {
         workers.push(tokio::spawn(async move {
             let mut mine = Vec::new();
             while let Some(job) = queue.claim().await.unwrap() {
-                queue.complete(&job).await.unwrap();
+                queue.complete(&job, false).await.unwrap();
                 mine.push(job.id);
             }
             mine
@@ -154,8 +154,8 @@ async fn an_expired_lease_hands_the_job_to_another_worker(pool: MySqlPool) {
     let taken = survivor.claim().await.unwrap().expect("lease expired");
     assert_eq!((taken.id, taken.attempt), (id, 2));
 
-    assert!(matches!(crashed.complete(&held).await, Err(QueueError::LeaseLost(_))), "the old holder is fenced off");
-    survivor.complete(&taken).await.unwrap();
+    assert!(matches!(crashed.complete(&held, false).await, Err(QueueError::LeaseLost(_))), "the old holder is fenced off");
+    survivor.complete(&taken, false).await.unwrap();
     assert_eq!(status_of(&pool, id).await.0, "done");
 }
 

@@ -58,7 +58,7 @@ impl Worker {
     async fn execute(&self, job: &Job) -> Result<Execution, QueueError> {
         let result = self.handlers.run(job).await;
         let recorded = match &result {
-            Ok(()) => self.queue.complete(job).await.map(|()| Outcome::Completed),
+            Ok(()) => self.queue.complete(job, self.handlers.erase_when_done(&job.kind)).await.map(|()| Outcome::Completed),
             Err(error) => self.queue.fail(job, &error.to_string(), error.is_permanent()).await.map(|retry| match retry {
                 Retry::At(_) => Outcome::Retrying,
                 Retry::Dead => Outcome::Dead,

@@ -101,3 +101,42 @@ fn the_worker_needs_the_secrets_of_every_modules_jobs_and_no_other() {
     let names: Vec<&str> = worker.secrets(Duty::Work).into_iter().map(|k| k.name()).collect();
     assert_eq!(names, vec!["SMTP_PASSWORD", "STRIPE_SECRET_KEY"]);
 }
+
+/// Issue 11, defect 6: a mail dead for longer than the retry window loses its payload (address,
+/// names, link token) through the mail module's hourly schedule; a recent dead one keeps it for
+/// ops to retry.
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn dead_mails_lose_their_payload_after_the_retry_window(pool: MySqlPool) {
+    let clock = ManualClock::at(test_epoch());
+    let mut conn = pool.acquire().await.unwrap();
+    let mail = |to: &str| NewJob::new("send_email", json!({ "to": to, "locale": "en", "template": "password_reset", "params": {} }));
+    for (to, dead_since) in [("old@example.com", chrono::Duration::days(8)), ("recent@example.com", chrono::Duration::days(1))] {
+        enqueue(&mut conn, mail(to), clock.now()).await.unwrap();
+        let finished = clock.now() - dead_since;
+        sqlx::query!(
+            "UPDATE jobs SET status = 'dead', finished_at = ? WHERE JSON_UNQUOTE(JSON_EXTRACT(payload, '$.to')) = ?",
+            finished,
+            to
+        )
+        .execute(&mut *conn)
+        .await
+        .unwrap();
+    }
+    drop(conn);
+    let url = database_url_of(&pool).await.unwrap();
+    let state = AppState::new(pool.clone(), test_settings(&url, &[])).with_clock(Arc::new(clock.clone()));
+    let work = Deployable::new("worker", ycyw_api::modules()).work(&state).await.unwrap();
+    let scheduler = Scheduler::new(pool.clone(), Arc::new(clock.clone()), work.schedules.clone());
+    assert!(scheduler.tick().await.unwrap().contains(&"erase_dead_mail"));
+    let worker = the_worker(&pool, &clock).await;
+    let execution = worker.execute_next().await.unwrap().unwrap();
+    assert_eq!((execution.kind.as_str(), execution.outcome), ("erase_dead_mail", Outcome::Completed));
+
+    let payloads = sqlx::query_scalar!("SELECT payload FROM jobs WHERE kind = 'send_email' AND status = 'dead' ORDER BY finished_at")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(payloads.len(), 2);
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&payloads[0]).unwrap(), json!({}), "8 days dead: erased");
+    assert!(payloads[1].contains("recent@example.com"), "1 day dead: kept for a retry");
+}

@@ -47,6 +47,9 @@ async fn send_email_is_delivered_over_smtp(pool: MySqlPool) {
     assert_eq!(received.subject, "Reset your password");
     assert!(received.text.unwrap().contains("reset-password?token=tok-42"));
     assert!(received.html.unwrap().contains("href=\"http://localhost:4200/reset-password?token=tok-42\""));
+    // Issue 11, defect 6: once sent, the job keeps no address, name or link token.
+    let payload = sqlx::query_scalar!("SELECT payload FROM jobs WHERE id = ?", execution.job_id).fetch_one(&pool).await.unwrap();
+    assert_eq!(serde_json::from_str::<serde_json::Value>(&payload).unwrap(), json!({}));
 }
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]

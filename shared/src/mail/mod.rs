@@ -22,7 +22,7 @@ use crate::queue::{self, Enqueued};
 
 mod module;
 
-pub use module::{MailModule, SendEmail};
+pub use module::{DEAD_MAIL_RETENTION, EraseDeadMail, MailModule, SendEmail};
 
 /// The languages emails are written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
@@ -199,6 +199,8 @@ fn html_escape(value: &str) -> String {
 
 impl JobSpec for EmailJob {
     const KIND: &'static str = "send_email";
+    // The address, names and link tokens are needed to send, not afterwards.
+    const ERASE_WHEN_DONE: bool = true;
 }
 
 /// Queues `email` as a `send_email` job through `conn` (the caller's transaction).

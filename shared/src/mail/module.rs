@@ -11,10 +11,11 @@ use sqlx::MySqlConnection;
 use super::{EmailJob, Mailer};
 use crate::account::{Account, AccountPart};
 use crate::config::{ConfigError, SecretKey, Settings};
-use crate::jobs::{Handle, JobError, JobHandlers, JobSpec};
+use crate::jobs::{Handle, JobError, JobHandlers, JobSpec, Schedule};
 use crate::module::{Duty, Module, Work};
-use crate::queue::{Job, JobStatus};
+use crate::queue::{Job, JobStatus, NewJob};
 use crate::state::AppState;
+use crate::time::{Clock, to_db_precision};
 
 /// The module of outgoing email.
 #[derive(Debug, Clone, Copy, Default)]
@@ -45,7 +46,13 @@ impl Module for MailModule {
 
     async fn work(&self, state: &AppState) -> anyhow::Result<Work> {
         let mailer = Mailer::from_settings(&state.settings)?;
-        Ok(Work { jobs: JobHandlers::default().on::<EmailJob>(SendEmail(mailer)), schedules: Vec::new() })
+        let jobs = JobHandlers::default()
+            .on::<EmailJob>(SendEmail(mailer))
+            .on::<EraseDeadMail>(EraseDeadMailHandler { pool: state.db.clone(), clock: state.clock.clone() });
+        let schedules = vec![Schedule::every(EraseDeadMail::KIND, std::time::Duration::from_secs(3600), |_| {
+            NewJob::new(EraseDeadMail::KIND, json!({}))
+        })];
+        Ok(Work { jobs, schedules })
     }
 
     fn account(&self) -> Option<Arc<dyn AccountPart>> {
@@ -61,6 +68,40 @@ pub struct SendEmail(pub Mailer);
 impl Handle<EmailJob> for SendEmail {
     async fn handle(&self, email: EmailJob, _job: &Job) -> Result<(), JobError> {
         self.0.send(&email).await.map_err(|e| if e.is_permanent() { JobError::Permanent(e.into()) } else { JobError::Retryable(e.into()) })
+    }
+}
+
+/// How long a dead mail keeps its payload, for ops to fix the cause and `jobs retry` it.
+pub const DEAD_MAIL_RETENTION: chrono::Duration = chrono::Duration::days(7);
+
+/// `erase_dead_mail` (hourly): mails dead for longer than [`DEAD_MAIL_RETENTION`] lose their
+/// payload (address, names, link tokens); sent ones lose it as soon as they are sent.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct EraseDeadMail {}
+
+impl JobSpec for EraseDeadMail {
+    const KIND: &'static str = "erase_dead_mail";
+}
+
+struct EraseDeadMailHandler {
+    pool: sqlx::MySqlPool,
+    clock: Arc<dyn Clock>,
+}
+
+#[async_trait]
+impl Handle<EraseDeadMail> for EraseDeadMailHandler {
+    async fn handle(&self, _: EraseDeadMail, _job: &Job) -> Result<(), JobError> {
+        let before = to_db_precision(self.clock.now() - DEAD_MAIL_RETENTION);
+        let erased = sqlx::query!(
+            "UPDATE jobs SET payload = JSON_OBJECT() WHERE kind = ? AND status = 'dead' AND finished_at < ? AND payload <> JSON_OBJECT()",
+            EmailJob::KIND,
+            before
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(|e| JobError::Retryable(e.into()))?;
+        tracing::info!(erased = erased.rows_affected(), "payloads of old dead mails erased");
+        Ok(())
     }
 }
 

@@ -108,13 +108,15 @@ impl DbQueue {
         }
     }
 
-    async fn complete_once(&self, job: &Job) -> Result<(), QueueError> {
+    async fn complete_once(&self, job: &Job, erase_payload: bool) -> Result<(), QueueError> {
         let now = self.now();
         let result = sqlx::query!(
-            "UPDATE jobs SET status = 'done', locked_until = NULL, locked_by = NULL, last_error = NULL, finished_at = ?, updated_at = ?
+            "UPDATE jobs SET status = 'done', locked_until = NULL, locked_by = NULL, last_error = NULL, finished_at = ?, updated_at = ?,
+                 payload = IF(?, JSON_OBJECT(), payload)
              WHERE id = ? AND status = 'running' AND locked_by = ?",
             now,
             now,
+            erase_payload,
             job.id,
             job.lease
         )
@@ -178,8 +180,8 @@ impl Queue for DbQueue {
         retrying(|| self.claim_once()).await
     }
 
-    async fn complete(&self, job: &Job) -> Result<(), QueueError> {
-        retrying(|| self.complete_once(job)).await
+    async fn complete(&self, job: &Job, erase_payload: bool) -> Result<(), QueueError> {
+        retrying(|| self.complete_once(job, erase_payload)).await
     }
 
     async fn fail(&self, job: &Job, error: &str, permanent: bool) -> Result<Retry, QueueError> {

@@ -180,8 +180,8 @@ impl Backoff {
 pub trait Queue: Send + Sync + std::fmt::Debug {
     /// Leases the next runnable job, if any.
     async fn claim(&self) -> Result<Option<Job>, QueueError>;
-    /// Marks the job done.
-    async fn complete(&self, job: &Job) -> Result<(), QueueError>;
+    /// Marks the job done; with `erase_payload`, its payload goes too (`{}` is left).
+    async fn complete(&self, job: &Job, erase_payload: bool) -> Result<(), QueueError>;
     /// Records a failure: retry later with backoff, or dead after the last attempt (or at once
     /// when `permanent`).
     async fn fail(&self, job: &Job, error: &str, permanent: bool) -> Result<Retry, QueueError>;
