@@ -148,6 +148,23 @@ fn memory_limit_bytes() -> u64 {
     }
 }
 
+impl Hasher {
+    /// True when `hash` was not made with the configured algorithm and cost (an older
+    /// `ARGON2_*` setting, another algorithm): the next successful sign-in hashes the password
+    /// again.
+    pub(crate) fn needs_rehash(&self, hash: &str) -> bool {
+        let Ok(parsed) = PasswordHash::new(hash) else { return true };
+        let current = (Some(self.params.m_cost()), Some(self.params.t_cost()), Some(self.params.p_cost()));
+        let stored = match Params::try_from(&parsed) {
+            Ok(params) => (Some(params.m_cost()), Some(params.t_cost()), Some(params.p_cost())),
+            Err(_) => (None, None, None),
+        };
+        parsed.algorithm.as_str() != Algorithm::Argon2id.ident().as_str()
+            || parsed.version != Some(Version::V0x13.into())
+            || stored != current
+    }
+}
+
 fn hash_with(params: &Params, password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone()).hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
@@ -165,6 +182,18 @@ mod tests {
         assert!(hasher.verify("violet-tractor-harbour-42".into(), Some(hash.clone())).await.unwrap());
         assert!(!hasher.verify("violet-tractor-harbour-43".into(), Some(hash)).await.unwrap());
         assert!(!hasher.verify("dummy password that matches no account".into(), None).await.unwrap(), "the dummy never signs anyone in");
+    }
+
+    #[tokio::test]
+    async fn hashes_of_another_cost_or_algorithm_need_a_rehash() {
+        let hasher = Hasher::new(Params::new(MIN_MEMORY_KIB, 2, 1, None).unwrap(), 2, SLOT_WAIT).unwrap();
+        let current = hasher.hash("violet-tractor-harbour-42".into()).await.unwrap();
+        assert!(!hasher.needs_rehash(&current));
+        let cheaper = hash_with(&Params::new(MIN_MEMORY_KIB, 1, 1, None).unwrap(), "violet-tractor-harbour-42").unwrap();
+        assert!(hasher.needs_rehash(&cheaper), "t=1 < the configured t=2");
+        let argon2i = current.replacen("$argon2id$", "$argon2i$", 1);
+        assert!(hasher.needs_rehash(&argon2i));
+        assert!(hasher.needs_rehash("not a PHC string"));
     }
 
     #[test]

@@ -335,8 +335,16 @@ pub(crate) async fn login(state: &AppState, auth: &Auth, request: LoginRequest, 
         auth.hasher.verify(request.password, None).await?;
         return Err(AuthError::LoginFailed);
     };
-    if !check_password(state, auth, user.id, request.password, now).await? {
+    if !check_password(state, auth, user.id, request.password.clone(), now).await? {
         return Err(AuthError::LoginFailed);
+    }
+    if user.password_hash.as_deref().is_some_and(|hash| auth.hasher.needs_rehash(hash)) {
+        // The configured cost moved: the password is known now, store it at today's cost. A
+        // saturated hasher only postpones this to the next sign-in.
+        match auth.hasher.hash(request.password).await {
+            Ok(hash) => repo::set_password(&mut *state.db.acquire().await?, user.id, &hash, now).await?,
+            Err(e) => tracing::warn!(user_id = %user.id, error = %e, "password not rehashed"),
+        }
     }
     if user.email_verified_at.is_none() {
         return Err(AuthError::EmailUnverified);

@@ -259,3 +259,27 @@ async fn auth_password_checks_behind_a_token_count_with_sign_in_failures(pool: M
         StatusCode::NO_CONTENT
     );
 }
+
+/// Issue 11, defect 11: a hash made at an older cost is replaced, at the configured one, on the
+/// next successful sign-in.
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_sign_in_rehashes_a_password_stored_at_another_cost(pool: MySqlPool) {
+    use argon2::password_hash::{PasswordHasher as _, SaltString, rand_core::OsRng};
+    let app = app(pool.clone()).await;
+    verified_account(&app, "ana@example.com").await;
+    let older = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, argon2::Params::new(19456, 1, 1, None).unwrap())
+        .hash_password(PASSWORD.as_bytes(), &SaltString::generate(&mut OsRng))
+        .unwrap()
+        .to_string();
+    assert!(older.starts_with("$argon2id$v=19$m=19456,t=1,p=1$"));
+    sqlx::query!("UPDATE users SET password_hash = ? WHERE email = 'ana@example.com'", older).execute(&pool).await.unwrap();
+
+    sign_in(&app, "ana@example.com", PASSWORD).await;
+    let stored =
+        sqlx::query_scalar!("SELECT password_hash FROM users WHERE email = 'ana@example.com'").fetch_one(&pool).await.unwrap().unwrap();
+    assert!(stored.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{stored}");
+    sign_in(&app, "ana@example.com", PASSWORD).await;
+    let again =
+        sqlx::query_scalar!("SELECT password_hash FROM users WHERE email = 'ana@example.com'").fetch_one(&pool).await.unwrap().unwrap();
+    assert_eq!(again, stored, "a hash at the configured cost is left alone");
+}
