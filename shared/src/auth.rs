@@ -236,9 +236,28 @@ where
             tracing::debug!(reason = %e, "access token refused");
             ApiError::Unauthorized
         })?;
+        // A valid token of a deleted account acts no more (its 15 minutes are not waited out).
+        if let Some(subjects) = &state.subjects
+            && !subjects.is_active(claims.sub).await.map_err(ApiError::Internal)?
+        {
+            tracing::debug!("access token of a deleted account refused");
+            return Err(ApiError::Unauthorized);
+        }
         parts.extensions.insert(claims.clone());
         Ok(claims)
     }
+}
+
+/// Tells whether the subject of a valid access token may still act: a deleted (anonymised)
+/// account may not. The auth module provides it ([`Module::subjects`](crate::module::Module::subjects));
+/// only the extractors of signed-in users ask, so public and health endpoints never pay for it.
+#[async_trait::async_trait]
+pub trait SubjectGuard: Send + Sync + fmt::Debug {
+    /// False when the account `sub` is deleted or unknown.
+    async fn is_active(&self, sub: Uuid) -> anyhow::Result<bool>;
+
+    /// This process has just deleted `sub`: refuse it at once, without waiting for a cache.
+    fn deleted(&self, sub: Uuid);
 }
 
 /// Any signed-in user.

@@ -12,6 +12,7 @@ use async_trait::async_trait;
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::account::{AccountPart, AccountParts};
+use crate::auth::SubjectGuard;
 use crate::config::{ConfigError, SecretKey, Settings};
 use crate::jobs::{JobHandlers, Schedule};
 use crate::state::AppState;
@@ -106,6 +107,14 @@ pub trait Module: Send + Sync + std::fmt::Debug {
     fn account(&self) -> Option<Arc<dyn AccountPart>> {
         None
     }
+
+    /// The guard telling whether a token's subject may still act (the module that owns
+    /// accounts gives it; every deployable links that module, so every one refuses deleted
+    /// accounts).
+    fn subjects(&self, state: &AppState) -> Option<Arc<dyn SubjectGuard>> {
+        let _ = state;
+        None
+    }
 }
 
 /// The modules one binary links, and which of them it serves.
@@ -185,6 +194,11 @@ impl Deployable {
     /// The account parts of every linked module.
     pub fn account_parts(&self) -> AccountParts {
         self.modules.iter().filter_map(|m| m.account()).collect::<Vec<_>>().into()
+    }
+
+    /// The subject guard of the first linked module that has one.
+    pub fn subjects(&self, state: &AppState) -> Option<Arc<dyn SubjectGuard>> {
+        self.modules.iter().find_map(|m| m.subjects(state))
     }
 
     /// Sets up the served modules for HTTP: their routes merged, and their shutdown hooks.

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use sqlx::MySqlPool;
 
 use crate::account::AccountParts;
-use crate::auth::JwtKeys;
+use crate::auth::{JwtKeys, SubjectGuard};
 use crate::config::Settings;
 use crate::time::{Clock, SystemClock};
 
@@ -23,13 +23,21 @@ pub struct AppState {
     pub jwt: Option<Arc<JwtKeys>>,
     /// The account parts of every module linked into this process.
     pub account_parts: AccountParts,
+    /// Whether a signed-in subject may still act (the auth module's guard, in every deployable).
+    pub subjects: Option<Arc<dyn SubjectGuard>>,
 }
 
 impl AppState {
     /// State over the system clock.
     pub fn new(db: MySqlPool, settings: Settings) -> Self {
         let jwt = JwtKeys::from_settings(&settings).map(Arc::new);
-        Self { db, settings: Arc::new(settings), clock: Arc::new(SystemClock), jwt, account_parts: Arc::new([]) }
+        Self { db, settings: Arc::new(settings), clock: Arc::new(SystemClock), jwt, account_parts: Arc::new([]), subjects: None }
+    }
+
+    /// The same state with a subject guard.
+    pub fn with_subjects(mut self, subjects: Option<Arc<dyn SubjectGuard>>) -> Self {
+        self.subjects = subjects;
+        self
     }
 
     /// The same state with these account parts.

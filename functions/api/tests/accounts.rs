@@ -63,6 +63,8 @@ async fn export_and_delete_through(path: &str, pool: &MySqlPool, email: &str) {
     let deleted =
         http.delete(format!("{base}/api/v1/users/me")).bearer_auth(&access).json(&json!({ "password": PASSWORD })).send().await.unwrap();
     assert_eq!(deleted.status(), 204);
+    let after = http.get(format!("{base}/api/v1/users/me/export")).bearer_auth(&access).send().await.unwrap();
+    assert_eq!(after.status(), 401, "{path}: the deleted account's token acts no more (issue 11, defect 12)");
     let left: Vec<String> = mails_to(pool, email).await.iter().map(|m| m["template"].as_str().unwrap().to_string()).collect();
     assert_eq!(left, vec!["account_deleted"], "{path}: the mail module erased the queued mails (link tokens, names) but the goodbye");
     let email_left = sqlx::query_scalar!("SELECT email FROM users").fetch_one(pool).await.unwrap();

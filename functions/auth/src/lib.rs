@@ -14,16 +14,20 @@ mod model;
 mod password;
 mod repo;
 mod service;
+mod subjects;
 mod tokens;
 
 pub use facade::{AccountProfile, Accounts, AccountsError};
 pub use service::StaffError;
+
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use axum::extract::FromRef;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use ycyw_shared::AppState;
+use ycyw_shared::auth::SubjectGuard;
 use ycyw_shared::config::SecretKey;
 use ycyw_shared::module::{Duty, Module, Routes};
 
@@ -65,6 +69,10 @@ impl Module for AuthModule {
             Duty::Http => &[SecretKey::JwtSigningKey, SecretKey::RateLimitKey],
             Duty::Work => &[],
         }
+    }
+
+    fn subjects(&self, state: &AppState) -> Option<Arc<dyn SubjectGuard>> {
+        Some(Arc::new(subjects::Subjects::new(state.db.clone())))
     }
 
     /// Fails (naming the setting) when the `ARGON2_*` settings are invalid.

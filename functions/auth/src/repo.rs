@@ -68,6 +68,14 @@ pub(crate) async fn user_for_update(conn: &mut MySqlConnection, id: Uuid) -> Res
     }
 }
 
+/// True when the account exists and is not deleted (anonymised).
+pub(crate) async fn is_active(conn: &mut MySqlConnection, id: Uuid) -> Result<bool, sqlx::Error> {
+    let anonymized = sqlx::query_scalar!(r#"SELECT anonymized_at IS NOT NULL AS "anonymized!: bool" FROM users WHERE id = ?"#, id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(anonymized == Some(false))
+}
+
 /// What a new account holds.
 pub(crate) struct NewUser<'a> {
     pub id: Uuid,

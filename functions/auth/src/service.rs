@@ -597,6 +597,9 @@ pub(crate) async fn delete_account(
     }
     repo::record_audit_event(&mut tx, user, "account.deleted", user, now).await?;
     tx.commit().await?;
+    if let Some(subjects) = &state.subjects {
+        subjects.deleted(user);
+    }
     tracing::info!(user_id = %user, "account deleted and anonymised");
     Ok(())
 }

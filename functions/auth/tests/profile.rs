@@ -84,14 +84,15 @@ async fn auth_profile_refuses_a_multi_byte_postal_code_instead_of_failing(pool: 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn auth_another_users_token_never_reaches_someone_elses_data(pool: MySqlPool) {
     let app = app(pool).await;
-    // A valid token for an id that is not an account (e.g. erased since) is a 404, not a profile.
+    // A validly signed token for an id that is no account is refused at the door (401), never
+    // answered with somebody's profile.
     let stranger = app.bearer(uuid::Uuid::now_v7(), Role::Client, None);
     app.call(Method::GET, "/api/v1/users/me", None, &[("authorization", &stranger)])
         .await
-        .assert_problem(StatusCode::NOT_FOUND, "not_found");
+        .assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
     app.call(Method::GET, "/api/v1/users/me/export", None, &[("authorization", &stranger)])
         .await
-        .assert_problem(StatusCode::NOT_FOUND, "not_found");
+        .assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
 }
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
@@ -208,7 +209,15 @@ async fn auth_account_deletion_erases_personal_data(pool: MySqlPool) {
         .await
         .assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
     refresh(&app, &session).await.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
-    app.call(Method::GET, "/api/v1/users/me", None, &[("authorization", &auth)]).await.assert_problem(StatusCode::NOT_FOUND, "not_found");
+    // Issue 11, defect 12: the deleted account's access token, still within its 15 minutes,
+    // acts no more.
+    app.call(Method::GET, "/api/v1/users/me", None, &[("authorization", &auth)])
+        .await
+        .assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+    let change = json!({ "currentPassword": PASSWORD, "newPassword": "copper-lantern-meadow-77" });
+    app.call(Method::PUT, "/api/v1/users/me/password", Some(&change), &[("authorization", &auth)])
+        .await
+        .assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
     let audit = sqlx::query_scalar!("SELECT COUNT(*) FROM audit_events WHERE action = 'account.deleted'").fetch_one(&pool).await.unwrap();
     assert_eq!(audit, 1);
     // The address is free again.
@@ -221,8 +230,11 @@ async fn auth_account_deletion_erases_personal_data(pool: MySqlPool) {
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn auth_staff_cannot_delete_their_account_themselves(pool: MySqlPool) {
     let app = app(pool).await;
-    for (role, agency) in [(Role::Support, None), (Role::Agent, Some(uuid::Uuid::now_v7()))] {
-        let auth = app.bearer(uuid::Uuid::now_v7(), role, agency);
+    for (role, agency, email) in
+        [(Role::Support, None, "support@ycyw.example"), (Role::Agent, Some(uuid::Uuid::now_v7()), "agent@ycyw.example")]
+    {
+        let staff = ycyw_auth::Accounts::new(&app.state).create_staff(role, email, agency, ycyw_shared::mail::Locale::En).await.unwrap();
+        let auth = app.bearer(staff, role, agency);
         app.call(Method::DELETE, "/api/v1/users/me", Some(&json!({ "password": PASSWORD })), &[("authorization", &auth)])
             .await
             .assert_problem(StatusCode::FORBIDDEN, "forbidden");
