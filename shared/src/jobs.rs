@@ -17,7 +17,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::queue::{Job, NewJob};
+use uuid::Uuid;
+
+use crate::queue::{Job, NewJob, Queue, QueueError, Retry};
 
 /// A kind of job and its payload.
 pub trait JobSpec: Serialize + DeserializeOwned + Send + Sync + 'static {
@@ -159,6 +161,61 @@ impl JobHandlers {
             None => Err(JobError::Permanent(anyhow::anyhow!("no handler for job kind {:?}", job.kind))),
         }
     }
+}
+
+/// What became of one job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done.
+    Completed,
+    /// Failed; runs again later.
+    Retrying,
+    /// Failed for good; waits for ops.
+    Dead,
+    /// Another worker took it over (our lease expired); nothing recorded.
+    LeaseLost,
+}
+
+/// One executed job.
+#[derive(Debug, Clone)]
+pub struct Execution {
+    /// The job.
+    pub job_id: Uuid,
+    /// Its kind.
+    pub kind: String,
+    /// What became of it.
+    pub outcome: Outcome,
+}
+
+/// Runs `job` with the handler of its kind and records the outcome in `queue` (done, with its
+/// payload erased when the kind asks; retried later; or dead). The worker's loop and the tests
+/// run jobs through this one function.
+pub async fn execute(queue: &dyn Queue, handlers: &JobHandlers, job: &Job) -> Result<Execution, QueueError> {
+    let result = handlers.run(job).await;
+    let recorded = match &result {
+        Ok(()) => queue.complete(job, handlers.erase_when_done(&job.kind)).await.map(|()| Outcome::Completed),
+        Err(error) => queue.fail(job, &error.to_string(), error.is_permanent()).await.map(|retry| match retry {
+            Retry::At(_) => Outcome::Retrying,
+            Retry::Dead => Outcome::Dead,
+        }),
+    };
+    let outcome = match recorded {
+        Ok(outcome) => outcome,
+        Err(QueueError::LeaseLost(_)) => Outcome::LeaseLost,
+        Err(e) => return Err(e),
+    };
+    match (&outcome, &result) {
+        (Outcome::Completed, _) => {
+            tracing::info!(job_id = %job.id, kind = %job.kind, attempt = job.attempt, "job completed")
+        }
+        (_, Err(error)) => {
+            tracing::warn!(job_id = %job.id, kind = %job.kind, attempt = job.attempt, outcome = ?outcome, error = %error, "job failed")
+        }
+        _ => {
+            tracing::warn!(job_id = %job.id, kind = %job.kind, outcome = ?outcome, "job outcome not recorded")
+        }
+    }
+    Ok(Execution { job_id: job.id, kind: job.kind.clone(), outcome })
 }
 
 /// A job a module wants enqueued periodically (expire holds every minute, the daily retention

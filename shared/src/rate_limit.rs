@@ -50,14 +50,27 @@ where
     }
 }
 
+/// HMAC-SHA256(`key`, `data`).
+fn hmac(key: &[u8], data: &[u8]) -> [u8; 32] {
+    // Any key length is valid for HMAC.
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    mac.update(data);
+    mac.finalize().into_bytes().into()
+}
+
 /// The row key of `action` from `ip`: the action and 128 bits of HMAC-SHA256(`key`, address).
 pub fn bucket(key: &[u8], action: &str, ip: ClientIp) -> String {
     let client = ip.0.map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
-    // Any key length is valid for HMAC.
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key).unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-    mac.update(client.as_bytes());
-    let digest = mac.finalize().into_bytes();
+    let digest = hmac(key, client.as_bytes());
     format!("{action}:{}", digest.iter().take(16).map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// A key for a personal identifier (an email address, say) in a table of counters: an HMAC keyed
+/// with `RATE_LIMIT_KEY`, for `purpose` (e.g. `sign-in`), so the table never holds the
+/// identifier, nor a hash anyone could recompute.
+pub fn identifier_key(state: &AppState, purpose: &str, identifier: &str) -> Result<[u8; 32], ApiError> {
+    let key = state.settings.secrets.require(SecretKey::RateLimitKey).map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(hmac(key.expose_secret().as_bytes(), format!("{purpose}:{identifier}").as_bytes()))
 }
 
 /// Counts one request of `action` from `ip` and refuses it past `RATE_LIMIT_PER_MINUTE` with a

@@ -29,7 +29,10 @@ use utoipa_axum::router::OpenApiRouter;
 use ycyw_shared::AppState;
 use ycyw_shared::auth::Role;
 use ycyw_shared::config::{SecretKey, Secrets, Settings};
-use ycyw_shared::module::{Deployable, Duty, Module, Routes};
+use ycyw_shared::jobs::Execution;
+use ycyw_shared::module::{Deployable, Duty, Module, Routes, Work};
+use ycyw_shared::queue::db::DbQueue;
+use ycyw_shared::queue::{Backoff, Queue as _};
 use ycyw_shared::time::ManualClock;
 
 pub use binaries::assert_binary_serves_http;
@@ -87,6 +90,8 @@ pub struct TestApp {
     pub state: AppState,
     /// The clock of that state.
     pub clock: ManualClock,
+    /// The served modules' job handlers, which [`TestApp::run_jobs`] runs.
+    pub work: Work,
 }
 
 /// An answer, read whole.
@@ -148,9 +153,26 @@ impl TestApp {
         let state = AppState::new(pool, settings).with_clock(Arc::new(clock.clone())).with_account_parts(deployable.account_parts());
         let state = state.clone().with_subjects(deployable.subjects(&state));
         let routes = deployable.routes(&state).await.unwrap_or_else(|e| panic!("module set-up: {e:#}"));
+        let work = deployable.work(&state).await.unwrap_or_else(|e| panic!("module worker set-up: {e:#}"));
         let router = ycyw_shared::runtime::app(state.clone(), routes.api, site)
             .layer(axum::extract::connect_info::MockConnectInfo(std::net::SocketAddr::from(([127, 0, 0, 1], 40000))));
-        Self { router, state, clock }
+        Self { router, state, clock, work }
+    }
+
+    /// Runs every runnable job the served modules handle (as the worker would, through the same
+    /// `jobs::execute`), until none is left; jobs of other modules stay queued. Returns what ran.
+    pub async fn run_jobs(&self) -> Vec<Execution> {
+        let kinds = self.work.jobs.kinds();
+        if kinds.is_empty() {
+            return Vec::new();
+        }
+        let queue = DbQueue::new(self.state.db.clone(), self.state.clock.clone(), "test-app", Duration::from_secs(60), Backoff::default())
+            .only_kinds(&kinds);
+        let mut ran = Vec::new();
+        while let Some(job) = queue.claim().await.unwrap_or_else(|e| panic!("claiming: {e}")) {
+            ran.push(ycyw_shared::jobs::execute(&queue, &self.work.jobs, &job).await.unwrap_or_else(|e| panic!("recording: {e}")));
+        }
+        ran
     }
 
     /// Sends `request` through the router.

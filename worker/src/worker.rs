@@ -7,32 +7,9 @@ use std::time::Duration;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use uuid::Uuid;
-use ycyw_shared::jobs::JobHandlers;
-use ycyw_shared::queue::{Job, Queue, QueueError, Retry};
-
-/// What became of one job.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Outcome {
-    /// Done.
-    Completed,
-    /// Failed; runs again later.
-    Retrying,
-    /// Failed for good; waits for ops.
-    Dead,
-    /// Another worker took it over (our lease expired); nothing recorded.
-    LeaseLost,
-}
-
-/// One executed job.
-#[derive(Debug, Clone)]
-pub struct Execution {
-    /// The job.
-    pub job_id: Uuid,
-    /// Its kind.
-    pub kind: String,
-    /// What became of it.
-    pub outcome: Outcome,
-}
+pub use ycyw_shared::jobs::{Execution, Outcome};
+use ycyw_shared::jobs::{JobHandlers, execute};
+use ycyw_shared::queue::{Job, Queue, QueueError};
 
 /// Claims jobs from a queue and runs them.
 #[derive(Clone)]
@@ -56,31 +33,7 @@ impl Worker {
     }
 
     async fn execute(&self, job: &Job) -> Result<Execution, QueueError> {
-        let result = self.handlers.run(job).await;
-        let recorded = match &result {
-            Ok(()) => self.queue.complete(job, self.handlers.erase_when_done(&job.kind)).await.map(|()| Outcome::Completed),
-            Err(error) => self.queue.fail(job, &error.to_string(), error.is_permanent()).await.map(|retry| match retry {
-                Retry::At(_) => Outcome::Retrying,
-                Retry::Dead => Outcome::Dead,
-            }),
-        };
-        let outcome = match recorded {
-            Ok(outcome) => outcome,
-            Err(QueueError::LeaseLost(_)) => Outcome::LeaseLost,
-            Err(e) => return Err(e),
-        };
-        match (&outcome, &result) {
-            (Outcome::Completed, _) => {
-                tracing::info!(job_id = %job.id, kind = %job.kind, attempt = job.attempt, "job completed")
-            }
-            (_, Err(error)) => {
-                tracing::warn!(job_id = %job.id, kind = %job.kind, attempt = job.attempt, outcome = ?outcome, error = %error, "job failed")
-            }
-            _ => {
-                tracing::warn!(job_id = %job.id, kind = %job.kind, outcome = ?outcome, "job outcome not recorded")
-            }
-        }
-        Ok(Execution { job_id: job.id, kind: job.kind.clone(), outcome })
+        execute(self.queue.as_ref(), &self.handlers, job).await
     }
 
     /// Runs jobs, `concurrency` at a time, until `stop` turns true. Then claims nothing more,

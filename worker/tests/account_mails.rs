@@ -8,9 +8,6 @@ use std::time::Duration;
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 use sqlx::MySqlPool;
-use ycyw_shared::jobs::JobHandlers;
-use ycyw_shared::mail::SendEmail;
-use ycyw_shared::mail::{EmailJob, Mailer};
 use ycyw_shared::queue::Backoff;
 use ycyw_shared::queue::db::DbQueue;
 use ycyw_testkit::{ReceivedMail, SmtpSink, TestApp, test_settings};
@@ -32,9 +29,13 @@ async fn deliver_all(worker: &Worker) {
 async fn worker_delivers_account_emails_with_working_links(pool: MySqlPool) {
     let sink = SmtpSink::start().await;
     let app = TestApp::new(pool.clone(), ycyw_auth::AuthModule, &[]).await;
-    let mailer = Mailer::from_settings(&test_settings("mysql://unused", &[("SMTP_URL", &sink.url)])).unwrap();
+    // The worker as deployed: every module's handlers (auth answers reset requests, mail sends).
+    let url = ycyw_testkit::database_url_of(&pool).await.unwrap();
+    let worker_state =
+        ycyw_shared::AppState::new(pool.clone(), test_settings(&url, &[("SMTP_URL", &sink.url)])).with_clock(Arc::new(app.clock.clone()));
+    let work = ycyw_shared::module::Deployable::new("worker", ycyw_api::modules()).work(&worker_state).await.unwrap();
     let queue = DbQueue::new(pool.clone(), Arc::new(app.clock.clone()), "test", Duration::from_secs(60), Backoff::default());
-    let worker = Worker::new(Arc::new(queue), JobHandlers::default().on::<EmailJob>(SendEmail(mailer)));
+    let worker = Worker::new(Arc::new(queue), work.jobs);
 
     let password = "violet-tractor-harbour-42";
     let registration = json!({

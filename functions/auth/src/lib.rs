@@ -29,7 +29,8 @@ use utoipa_axum::routes;
 use ycyw_shared::AppState;
 use ycyw_shared::auth::SubjectGuard;
 use ycyw_shared::config::SecretKey;
-use ycyw_shared::module::{Duty, Module, Routes};
+use ycyw_shared::jobs::JobHandlers;
+use ycyw_shared::module::{Duty, Module, Routes, Work};
 
 use crate::handlers::*;
 use crate::service::Auth;
@@ -69,6 +70,12 @@ impl Module for AuthModule {
             Duty::Http => &[SecretKey::JwtSigningKey, SecretKey::RateLimitKey],
             Duty::Work => &[],
         }
+    }
+
+    /// The reset requests, answered off the request path.
+    async fn work(&self, state: &AppState) -> anyhow::Result<Work> {
+        let jobs = JobHandlers::default().on::<service::PasswordResetRequest>(service::SendResetLink(state.clone()));
+        Ok(Work { jobs, schedules: Vec::new() })
     }
 
     fn subjects(&self, state: &AppState) -> Option<Arc<dyn SubjectGuard>> {

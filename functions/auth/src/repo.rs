@@ -25,21 +25,25 @@ pub(crate) struct UserRow {
     pub phone: Option<String>,
     pub locale: Locale,
     pub email_verified_at: Option<DateTime<Utc>>,
-    pub failed_logins: u32,
-    pub locked_until: Option<DateTime<Utc>>,
     pub terms_accepted_at: Option<DateTime<Utc>>,
     pub last_login_at: Option<DateTime<Utc>>,
     pub anonymized_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
 }
 
-/// The user with this (normalised) email.
+/// The user with this (normalised) email: one statement, whether it finds one or not.
 pub(crate) async fn user_by_email(conn: &mut MySqlConnection, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    let id = sqlx::query_scalar!(r#"SELECT id AS "id: Uuid" FROM users WHERE email = ?"#, email).fetch_optional(&mut *conn).await?;
-    match id {
-        Some(id) => user_by_id(conn, id).await,
-        None => Ok(None),
-    }
+    sqlx::query_as!(
+        UserRow,
+        r#"SELECT id AS "id: _", email, password_hash, role AS "role: _", agency_id AS "agency_id: _", first_name, last_name,
+               birth_date, address_line1, address_line2, postal_code, city, country_code, phone, locale AS "locale: _",
+               email_verified_at AS "email_verified_at: _", terms_accepted_at AS "terms_accepted_at: _",
+               last_login_at AS "last_login_at: _", anonymized_at AS "anonymized_at: _", created_at AS "created_at: _"
+           FROM users WHERE email = ?"#,
+        email
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// The user with this id.
@@ -48,9 +52,8 @@ pub(crate) async fn user_by_id(conn: &mut MySqlConnection, id: Uuid) -> Result<O
         UserRow,
         r#"SELECT id AS "id: _", email, password_hash, role AS "role: _", agency_id AS "agency_id: _", first_name, last_name,
                birth_date, address_line1, address_line2, postal_code, city, country_code, phone, locale AS "locale: _",
-               email_verified_at AS "email_verified_at: _", failed_logins, locked_until AS "locked_until: _",
-               terms_accepted_at AS "terms_accepted_at: _", last_login_at AS "last_login_at: _", anonymized_at AS "anonymized_at: _",
-               created_at AS "created_at: _"
+               email_verified_at AS "email_verified_at: _", terms_accepted_at AS "terms_accepted_at: _",
+               last_login_at AS "last_login_at: _", anonymized_at AS "anonymized_at: _", created_at AS "created_at: _"
            FROM users WHERE id = ?"#,
         id
     )
@@ -156,33 +159,79 @@ pub(crate) async fn set_locale(conn: &mut MySqlConnection, id: Uuid, locale: Loc
     Ok(())
 }
 
-/// Stores the count of password attempts not yet proven right, and the lock it led to.
-pub(crate) async fn set_password_attempts(
+/// The password attempts of an address not yet proven right, and the lock they led to.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Attempts {
+    pub failed_count: u32,
+    pub locked_until: Option<DateTime<Utc>>,
+}
+
+/// The attempts of `email_key`, its row created when missing and locked for update: the same
+/// statements for every address, with an account or without.
+pub(crate) async fn attempts_for_update(conn: &mut MySqlConnection, email_key: &[u8], now: DateTime<Utc>) -> Result<Attempts, sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO sign_in_attempts (email_key, failed_count, locked_until, updated_at) VALUES (?, 0, NULL, ?)
+         ON DUPLICATE KEY UPDATE email_key = email_key",
+        email_key,
+        now
+    )
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query_as!(
+        Attempts,
+        r#"SELECT failed_count, locked_until AS "locked_until: _" FROM sign_in_attempts WHERE email_key = ? FOR UPDATE"#,
+        email_key
+    )
+    .fetch_one(conn)
+    .await
+}
+
+/// Stores the attempts of `email_key`.
+pub(crate) async fn set_attempts(
     conn: &mut MySqlConnection,
-    id: Uuid,
-    failed_logins: u32,
-    locked_until: Option<DateTime<Utc>>,
+    email_key: &[u8],
+    attempts: Attempts,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query!("UPDATE users SET failed_logins = ?, locked_until = ?, updated_at = ? WHERE id = ?", failed_logins, locked_until, now, id)
-        .execute(conn)
-        .await?;
+    sqlx::query!(
+        "UPDATE sign_in_attempts SET failed_count = ?, locked_until = ?, updated_at = ? WHERE email_key = ?",
+        attempts.failed_count,
+        attempts.locked_until,
+        now,
+        email_key
+    )
+    .execute(conn)
+    .await?;
     Ok(())
+}
+
+/// Forgets the attempts of `email_key` (a right password, a reset through the emailed link, an
+/// erased account).
+pub(crate) async fn clear_attempts(conn: &mut MySqlConnection, email_key: &[u8]) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM sign_in_attempts WHERE email_key = ?", email_key).execute(conn).await?;
+    Ok(())
+}
+
+/// The attempts of `email_key`, if any (the export).
+pub(crate) async fn attempts_of(conn: &mut MySqlConnection, email_key: &[u8]) -> Result<Option<Attempts>, sqlx::Error> {
+    sqlx::query_as!(
+        Attempts,
+        r#"SELECT failed_count, locked_until AS "locked_until: _" FROM sign_in_attempts WHERE email_key = ?"#,
+        email_key
+    )
+    .fetch_optional(conn)
+    .await
 }
 
 /// Records a successful login.
 pub(crate) async fn record_login(conn: &mut MySqlConnection, id: Uuid, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    sqlx::query!("UPDATE users SET failed_logins = 0, locked_until = NULL, last_login_at = ?, updated_at = ? WHERE id = ?", now, now, id)
-        .execute(conn)
-        .await?;
+    sqlx::query!("UPDATE users SET last_login_at = ?, updated_at = ? WHERE id = ?", now, now, id).execute(conn).await?;
     Ok(())
 }
 
-/// Sets a new password hash and lifts any lock.
+/// Sets a new password hash.
 pub(crate) async fn set_password(conn: &mut MySqlConnection, id: Uuid, hash: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
-    sqlx::query!("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL, updated_at = ? WHERE id = ?", hash, now, id)
-        .execute(conn)
-        .await?;
+    sqlx::query!("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, now, id).execute(conn).await?;
     Ok(())
 }
 
@@ -199,7 +248,7 @@ pub(crate) async fn anonymize(conn: &mut MySqlConnection, id: Uuid, now: DateTim
     sqlx::query!(
         "UPDATE users SET email = NULL, password_hash = NULL, first_name = NULL, last_name = NULL, birth_date = NULL, address_line1 = NULL,
              address_line2 = NULL, postal_code = NULL, city = NULL, country_code = NULL, phone = NULL, last_login_at = NULL,
-             locked_until = NULL, failed_logins = 0, anonymized_at = ?, updated_at = ? WHERE id = ?",
+             anonymized_at = ?, updated_at = ? WHERE id = ?",
         now,
         now,
         id

@@ -13,7 +13,11 @@ use ycyw_shared::account::Account;
 use ycyw_shared::auth::{ACCESS_TOKEN_TTL, Role};
 use ycyw_shared::db::OnConstraint as _;
 use ycyw_shared::domain::{Email, FieldErrors, InvalidValue, Phone, PostalAddressInput};
+use ycyw_shared::jobs::{Handle, JobError, JobSpec};
 use ycyw_shared::mail::{self, EmailJob, Locale, Template};
+use ycyw_shared::queue::{self, Job};
+use ycyw_shared::rate_limit;
+use ycyw_shared::time::to_db_precision;
 use ycyw_shared::{AppState, db};
 
 use crate::error::AuthError;
@@ -301,24 +305,39 @@ pub(crate) fn count_attempt(failed_logins: u32, locked_until: Option<DateTime<Ut
     }
 }
 
-/// Checks `password` for the account `user`, counting the attempt first under the row's lock
-/// (sign-in, password change and account deletion share the count). A locked account is a
-/// [`AuthError::Locked`] whatever the password; a right password clears the count.
-async fn check_password(state: &AppState, auth: &Auth, user: Uuid, password: String, now: DateTime<Utc>) -> Result<bool, AuthError> {
+/// The key of an address's row in `sign_in_attempts`.
+fn attempts_key(state: &AppState, email: &str) -> Result<[u8; 32], AuthError> {
+    rate_limit::identifier_key(state, "sign-in", email).map_err(|e| AuthError::Internal(anyhow::anyhow!("{e}")))
+}
+
+/// Checks `password` against `hash` (none: no such account, or no password yet), counting the
+/// attempt for the address `email` first, under its row's lock. The statements are the same
+/// whether an account has the address or not (an unknown address is counted and locked too), so
+/// neither answers nor timing tell them apart; sign-in, password change and account deletion
+/// share the count. A locked address is [`AuthError::Locked`] whatever the password; a right
+/// password clears the count.
+async fn check_password(
+    state: &AppState,
+    auth: &Auth,
+    email: &str,
+    hash: Option<String>,
+    password: String,
+    now: DateTime<Utc>,
+) -> Result<bool, AuthError> {
+    let key = attempts_key(state, email)?;
     let mut tx = state.db.begin().await?;
-    let row = repo::user_for_update(&mut tx, user).await?.ok_or(AuthError::NotFound)?;
-    match count_attempt(row.failed_logins, row.locked_until, now) {
+    let attempts = repo::attempts_for_update(&mut tx, &key, now).await?;
+    match count_attempt(attempts.failed_count, attempts.locked_until, now) {
         Attempt::Locked { until } => return Err(AuthError::Locked { retry_after: (until - now).to_std().unwrap_or_default() }),
         Attempt::Counted { failed_logins, locked_until } => {
-            repo::set_password_attempts(&mut tx, user, failed_logins, locked_until, now).await?;
+            repo::set_attempts(&mut tx, &key, repo::Attempts { failed_count: failed_logins, locked_until }, now).await?;
         }
     }
     tx.commit().await?;
     // Hashing runs outside the transaction: the row is not held while argon2 works.
-    let matches = auth.hasher.verify(password, row.password_hash).await?;
+    let matches = auth.hasher.verify(password, hash).await?;
     if matches {
-        let mut conn = state.db.acquire().await?;
-        repo::set_password_attempts(&mut conn, user, 0, None, now).await?;
+        repo::clear_attempts(&mut *state.db.acquire().await?, &key).await?;
     }
     Ok(matches)
 }
@@ -330,14 +349,11 @@ pub(crate) async fn login(state: &AppState, auth: &Auth, request: LoginRequest, 
         return Err(AuthError::field("password", "required", "this field is required"));
     }
     let user = repo::user_by_email(&mut *state.db.acquire().await?, email.as_str()).await?;
-    let Some(user) = user else {
-        // The same argon2 work as for a known address, so the answer time tells nothing.
-        auth.hasher.verify(request.password, None).await?;
+    let hash = user.as_ref().and_then(|u| u.password_hash.clone());
+    let matches = check_password(state, auth, email.as_str(), hash, request.password.clone(), now).await?;
+    let Some(user) = user.filter(|_| matches) else {
         return Err(AuthError::LoginFailed);
     };
-    if !check_password(state, auth, user.id, request.password.clone(), now).await? {
-        return Err(AuthError::LoginFailed);
-    }
     if user.password_hash.as_deref().is_some_and(|hash| auth.hasher.needs_rehash(hash)) {
         // The configured cost moved: the password is known now, store it at today's cost. A
         // saturated hasher only postpones this to the next sign-in.
@@ -399,12 +415,46 @@ pub(crate) async fn logout(state: &AppState, refresh_token: Option<&str>, now: D
 /// Sends a reset link when the address belongs to an active account; says nothing otherwise.
 pub(crate) async fn request_password_reset(state: &AppState, email: &str, now: DateTime<Utc>) -> Result<(), AuthError> {
     let Ok(email) = Email::parse(email) else { return Ok(()) };
+    // Off the response path: known and unknown addresses cost the request the same one insert,
+    // and the worker looks the address up (issue 11, defect 13).
+    let job = PasswordResetRequest { email: email.as_str().to_string() }.to_job().map_err(internal)?;
+    queue::enqueue(&mut *state.db.acquire().await?, job, now).await?;
+    Ok(())
+}
+
+/// A reset link was asked for an address (`password_reset_request`): the worker sends one when an
+/// active account has the address, and nothing otherwise.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub(crate) struct PasswordResetRequest {
+    /// The normalised address.
+    pub email: String,
+}
+
+impl JobSpec for PasswordResetRequest {
+    const KIND: &'static str = "password_reset_request";
+    // The address is needed to answer the request, not afterwards.
+    const ERASE_WHEN_DONE: bool = true;
+}
+
+/// Runs [`PasswordResetRequest`]s.
+pub(crate) struct SendResetLink(pub AppState);
+
+#[async_trait::async_trait]
+impl Handle<PasswordResetRequest> for SendResetLink {
+    async fn handle(&self, request: PasswordResetRequest, _job: &Job) -> Result<(), JobError> {
+        let now = to_db_precision(self.0.clock.now());
+        send_reset_link(&self.0, &request.email, now).await.map_err(|e| JobError::Retryable(anyhow::anyhow!("{e}")))
+    }
+}
+
+/// Issues a reset token and queues its email when an active account has `email`.
+async fn send_reset_link(state: &AppState, email: &str, now: DateTime<Utc>) -> Result<(), AuthError> {
     let mut tx = state.db.begin().await?;
-    if let Some(user) = repo::user_by_email(&mut tx, email.as_str()).await?.filter(|u| u.anonymized_at.is_none()) {
+    if let Some(user) = repo::user_by_email(&mut tx, email).await?.filter(|u| u.anonymized_at.is_none()) {
         let token = issue_one_time_token(&mut tx, user.id, Purpose::PasswordReset, PASSWORD_RESET_TTL, now).await?;
         let link = link(state, "/reset-password", &token);
         let name = user.first_name.clone().unwrap_or_default();
-        send(&mut tx, email.as_str(), locale_of(&user), Template::PasswordReset, &[("first_name", &name), ("link", &link)], now).await?;
+        send(&mut tx, email, locale_of(&user), Template::PasswordReset, &[("first_name", &name), ("link", &link)], now).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -416,17 +466,22 @@ pub(crate) async fn reset_password(state: &AppState, auth: &Auth, request: Passw
     const PURPOSES: [Purpose; 2] = [Purpose::PasswordReset, Purpose::StaffInvite];
     let token = tokens::hash(&request.token);
     // The token first: an unknown one costs a lookup, never a hash (issue 11, defect 3).
-    let user = {
+    let user_row = {
         let mut conn = state.db.acquire().await?;
         let user = repo::valid_one_time_token(&mut conn, &token, &PURPOSES, now).await?.ok_or_else(AuthError::invalid_token)?;
         repo::user_by_id(&mut conn, user).await?.ok_or_else(AuthError::invalid_token)?
     };
-    let password = NewPassword::parse(&request.new_password, user.email.as_deref()).map_err(|e| FieldErrors::from(e.at("newPassword")))?;
+    let password =
+        NewPassword::parse(&request.new_password, user_row.email.as_deref()).map_err(|e| FieldErrors::from(e.at("newPassword")))?;
     let hash = auth.hasher.hash(password.0).await?;
     let mut tx = state.db.begin().await?;
     // Used up only now, and only once: a concurrent use of the same link finds it spent.
     let (user, _) = repo::consume_one_time_token(&mut tx, &token, &PURPOSES, now).await?.ok_or_else(AuthError::invalid_token)?;
     repo::set_password(&mut tx, user, &hash, now).await?;
+    if let Some(email) = &user_row.email {
+        // The link proved control of the address: its lock, if any, ends.
+        repo::clear_attempts(&mut tx, &attempts_key(state, email)?).await?;
+    }
     repo::mark_verified(&mut tx, user, now).await?;
     repo::revoke_user_families(&mut tx, user, None, now).await?;
     tx.commit().await?;
@@ -518,7 +573,8 @@ pub(crate) async fn change_password(
 ) -> Result<(), AuthError> {
     // No connection is held across the check: it takes its own (and argon2's time).
     let row = active_user(&mut *state.db.acquire().await?, user).await?;
-    if !check_password(state, auth, user, request.current_password, now).await? {
+    let email = row.email.clone().ok_or(AuthError::NotFound)?;
+    if !check_password(state, auth, &email, row.password_hash.clone(), request.current_password, now).await? {
         return Err(AuthError::field("currentPassword", "invalid", "the current password is not correct"));
     }
     let password = NewPassword::parse(&request.new_password, row.email.as_deref()).map_err(|e| FieldErrors::from(e.at("newPassword")))?;
@@ -550,6 +606,10 @@ pub(crate) async fn export(state: &AppState, user: Uuid, now: DateTime<Utc>) -> 
         .into_iter()
         .map(|e| json!({ "action": e.action, "actorId": e.actor_id, "targetId": e.target_id, "at": e.at }))
         .collect();
+    let attempts = match &row.email {
+        Some(email) => repo::attempts_of(&mut conn, &attempts_key(state, email)?).await?,
+        None => None,
+    };
     let mut export = json!({
         "exportedAt": now,
         "account": user_view(&row)?,
@@ -559,7 +619,7 @@ pub(crate) async fn export(state: &AppState, user: Uuid, now: DateTime<Utc>) -> 
             "emailVerifiedAt": row.email_verified_at,
             "lastLoginAt": row.last_login_at,
         },
-        "signIn": { "failedAttempts": row.failed_logins, "lockedUntil": row.locked_until },
+        "signIn": { "failedAttempts": attempts.map_or(0, |a| a.failed_count), "lockedUntil": attempts.and_then(|a| a.locked_until) },
         "sessions": sessions,
         "auditEvents": audit,
     });
@@ -580,8 +640,9 @@ pub(crate) async fn delete_account(
     password: String,
     now: DateTime<Utc>,
 ) -> Result<(), AuthError> {
-    active_user(&mut *state.db.acquire().await?, user).await?;
-    if !check_password(state, auth, user, password, now).await? {
+    let active = active_user(&mut *state.db.acquire().await?, user).await?;
+    let email = active.email.clone().ok_or(AuthError::NotFound)?;
+    if !check_password(state, auth, &email, active.password_hash.clone(), password, now).await? {
         return Err(AuthError::field("password", "invalid", "the password is not correct"));
     }
     let mut tx = state.db.begin().await?;
@@ -591,6 +652,7 @@ pub(crate) async fn delete_account(
         part.erase(&mut tx, &account, now).await.map_err(AuthError::Internal)?;
     }
     repo::anonymize(&mut tx, user, now).await?;
+    repo::clear_attempts(&mut tx, &attempts_key(state, &email)?).await?;
     if let Some(email) = &row.email {
         let name = row.first_name.clone().unwrap_or_default();
         send(&mut tx, email, locale_of(&row), Template::AccountDeleted, &[("first_name", &name)], now).await?;

@@ -149,6 +149,8 @@ async fn auth_password_reset_is_enumeration_safe_single_use_and_revokes_sessions
     let unknown = post(&app, "/api/v1/auth/password-reset-requests", &json!({ "email": "nobody@example.com" }), "198.51.100.5").await;
     assert_eq!((known.status, &known.body), (unknown.status, &unknown.body));
     assert_eq!(known.status, StatusCode::ACCEPTED);
+    let ran = app.run_jobs().await;
+    assert_eq!(ran.len(), 2, "both requests are answered by the worker, alike");
     assert!(emails_to(&pool, "nobody@example.com").await.is_empty());
 
     let token = token_from_email(&pool, "ana@example.com", "password_reset").await;
@@ -173,6 +175,7 @@ async fn auth_reset_links_expire_after_an_hour(pool: MySqlPool) {
     let app = app(pool.clone()).await;
     verified_account(&app, "ana@example.com").await;
     post(&app, "/api/v1/auth/password-reset-requests", &json!({ "email": "ana@example.com" }), "198.51.100.5").await;
+    app.run_jobs().await;
     let token = token_from_email(&pool, "ana@example.com", "password_reset").await;
     app.clock.advance(Duration::hours(1));
     post(&app, "/api/v1/auth/password-resets", &json!({ "token": token, "newPassword": "copper-lantern-meadow-77" }), "198.51.100.5")
@@ -282,4 +285,40 @@ async fn auth_sign_in_rehashes_a_password_stored_at_another_cost(pool: MySqlPool
     let again =
         sqlx::query_scalar!("SELECT password_hash FROM users WHERE email = 'ana@example.com'").fetch_one(&pool).await.unwrap().unwrap();
     assert_eq!(again, stored, "a hash at the configured cost is left alone");
+}
+
+/// Issue 11, defect 13: what a request does no longer depends on whether an account has the
+/// address, so answer times cannot tell. A sign-in counts an attempt for any address (one row,
+/// the same statements, the same argon2 work; an unknown address locks like a known one); a
+/// reset request only queues one job, and the worker looks the address up.
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_known_and_unknown_addresses_cost_the_same_work(pool: MySqlPool) {
+    let app = app(pool.clone()).await;
+    verified_account(&app, "ana@example.com").await;
+    let rows = || async { sqlx::query_scalar!("SELECT COUNT(*) FROM sign_in_attempts").fetch_one(&pool).await.unwrap() };
+    for (email, rows_after) in [("ana@example.com", 1), ("nobody@example.com", 2)] {
+        let wrong = json!({ "email": email, "password": "not-the-password-123" });
+        for _ in 0..5 {
+            post(&app, "/api/v1/auth/sessions", &wrong, "198.51.100.2").await.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+        }
+        assert_eq!(rows().await, rows_after, "one counter per address, known or not");
+        let sixth = post(&app, "/api/v1/auth/sessions", &wrong, "198.51.100.3").await;
+        sixth.assert_problem(StatusCode::TOO_MANY_REQUESTS, "locked");
+        assert_eq!(sixth.headers["retry-after"], "900", "{email} locks like any other");
+    }
+    let keys = sqlx::query_scalar!("SELECT HEX(email_key) FROM sign_in_attempts").fetch_all(&pool).await.unwrap();
+    assert!(keys.iter().all(|k| k.as_deref().is_some_and(|k| k.len() == 64)), "keyed hashes, never the address");
+
+    let jobs = || async { sqlx::query_scalar!("SELECT COUNT(*) FROM jobs").fetch_one(&pool).await.unwrap() };
+    let tokens = || async { sqlx::query_scalar!("SELECT COUNT(*) FROM one_time_tokens").fetch_one(&pool).await.unwrap() };
+    let (jobs_before, tokens_before) = (jobs().await, tokens().await);
+    post(&app, "/api/v1/auth/password-reset-requests", &json!({ "email": "ana@example.com" }), "198.51.100.5").await;
+    assert_eq!((jobs().await, tokens().await), (jobs_before + 1, tokens_before), "known: one job, nothing else");
+    post(&app, "/api/v1/auth/password-reset-requests", &json!({ "email": "nobody@example.com" }), "198.51.100.5").await;
+    assert_eq!((jobs().await, tokens().await), (jobs_before + 2, tokens_before), "unknown: the same");
+    app.run_jobs().await;
+    assert_eq!(tokens().await, tokens_before + 1, "the worker issued the known address's link only");
+    assert_eq!(emails_to(&pool, "ana@example.com").await.last().unwrap().0, "password_reset");
+    let payloads = sqlx::query_scalar!("SELECT payload FROM jobs WHERE kind = 'password_reset_request'").fetch_all(&pool).await.unwrap();
+    assert!(payloads.iter().all(|p| p == "{}"), "the addresses are erased once answered: {payloads:?}");
 }

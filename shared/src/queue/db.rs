@@ -22,12 +22,32 @@ pub struct DbQueue {
     worker_id: String,
     lease: Duration,
     backoff: Backoff,
+    /// When set, the only kinds claimed (comma-separated, for `FIND_IN_SET`).
+    kinds: Option<String>,
+}
+
+/// The columns a claim reads.
+struct ClaimRow {
+    id: Uuid,
+    kind: String,
+    payload: String,
+    dedup_key: Option<String>,
+    attempts: u32,
+    max_attempts: u32,
+    status: JobStatus,
 }
 
 impl DbQueue {
     /// A consumer named `worker_id` whose claims last `lease`.
     pub fn new(pool: MySqlPool, clock: Arc<dyn Clock>, worker_id: impl Into<String>, lease: Duration, backoff: Backoff) -> Self {
-        Self { pool, clock, worker_id: worker_id.into(), lease, backoff }
+        Self { pool, clock, worker_id: worker_id.into(), lease, backoff, kinds: None }
+    }
+
+    /// The same consumer, claiming only jobs of `kinds` (a process that runs some modules'
+    /// jobs and must leave the others queued, e.g. a test of one module).
+    pub fn only_kinds(mut self, kinds: &[&str]) -> Self {
+        self.kinds = Some(kinds.join(","));
+        self
     }
 
     fn now(&self) -> DateTime<Utc> {
@@ -55,16 +75,36 @@ impl DbQueue {
             // Read committed: the claim must not take gap locks that would serialize workers.
             sqlx::query!("SET TRANSACTION ISOLATION LEVEL READ COMMITTED").execute(&mut *conn).await?;
             let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-            let row = sqlx::query!(
-                r#"SELECT id AS "id: Uuid", kind, payload, dedup_key, attempts, max_attempts, status AS "status: JobStatus" FROM jobs
-                 WHERE (status = 'queued' AND run_at <= ?) OR (status = 'running' AND locked_until <= ?)
-                 ORDER BY run_at, id LIMIT 1
-                 FOR UPDATE SKIP LOCKED"#,
-                now,
-                now
-            )
-            .fetch_optional(&mut *tx)
-            .await?;
+            let row = match &self.kinds {
+                None => {
+                    sqlx::query_as!(
+                        ClaimRow,
+                        r#"SELECT id AS "id: _", kind, payload, dedup_key, attempts, max_attempts, status AS "status: _" FROM jobs
+                         WHERE (status = 'queued' AND run_at <= ?) OR (status = 'running' AND locked_until <= ?)
+                         ORDER BY run_at, id LIMIT 1
+                         FOR UPDATE SKIP LOCKED"#,
+                        now,
+                        now
+                    )
+                    .fetch_optional(&mut *tx)
+                    .await?
+                }
+                Some(kinds) => {
+                    sqlx::query_as!(
+                        ClaimRow,
+                        r#"SELECT id AS "id: _", kind, payload, dedup_key, attempts, max_attempts, status AS "status: _" FROM jobs
+                         WHERE ((status = 'queued' AND run_at <= ?) OR (status = 'running' AND locked_until <= ?))
+                           AND FIND_IN_SET(kind, ?) > 0
+                         ORDER BY run_at, id LIMIT 1
+                         FOR UPDATE SKIP LOCKED"#,
+                        now,
+                        now,
+                        kinds
+                    )
+                    .fetch_optional(&mut *tx)
+                    .await?
+                }
+            };
             let Some(row) = row else {
                 tx.commit().await?;
                 return Ok(None);
