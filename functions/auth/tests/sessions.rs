@@ -91,6 +91,24 @@ async fn auth_sign_in_is_rate_limited_per_ip(pool: MySqlPool) {
     forged.assert_problem(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
 }
 
+/// Issue 11, defect 3: using a reset link is rate-limited per IP like the other anonymous
+/// endpoints (made-up tokens cost a lookup each, and no more than the limit).
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn auth_password_resets_are_rate_limited_per_ip(pool: MySqlPool) {
+    let app = ycyw_testkit::TestApp::new(pool, ycyw_auth::AuthModule, &[("TRUST_PROXY", "1"), ("RATE_LIMIT_PER_MINUTE", "2")]).await;
+    let body = json!({ "token": "made-up-token-0123456789abcdef", "newPassword": "violet-tractor-harbour-42" });
+    for _ in 0..2 {
+        post(&app, "/api/v1/auth/password-resets", &body, "203.0.113.9")
+            .await
+            .assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    }
+    let limited = post(&app, "/api/v1/auth/password-resets", &body, "203.0.113.9").await;
+    limited.assert_problem(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    assert!(limited.headers.contains_key("retry-after"));
+    let elsewhere = post(&app, "/api/v1/auth/password-resets", &body, "203.0.113.10").await;
+    elsewhere.assert_problem(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+}
+
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn auth_refresh_rotates_and_a_replay_revokes_the_family(pool: MySqlPool) {
     let app = app(pool).await;
