@@ -33,29 +33,25 @@ pub(crate) struct UserRow {
 
 /// The user with this (normalised) email: one statement, whether it finds one or not.
 pub(crate) async fn user_by_email(conn: &mut MySqlConnection, email: &str) -> Result<Option<UserRow>, sqlx::Error> {
-    sqlx::query_as!(
-        UserRow,
-        r#"SELECT id AS "id: _", email, password_hash, role AS "role: _", agency_id AS "agency_id: _", first_name, last_name,
-               birth_date, address_line1, address_line2, postal_code, city, country_code, phone, locale AS "locale: _",
-               email_verified_at AS "email_verified_at: _", terms_accepted_at AS "terms_accepted_at: _",
-               last_login_at AS "last_login_at: _", anonymized_at AS "anonymized_at: _", created_at AS "created_at: _"
-           FROM users WHERE email = ?"#,
-        email
-    )
-    .fetch_optional(conn)
-    .await
+    user_where(conn, None, Some(email)).await
 }
 
 /// The user with this id.
 pub(crate) async fn user_by_id(conn: &mut MySqlConnection, id: Uuid) -> Result<Option<UserRow>, sqlx::Error> {
+    user_where(conn, Some(id), None).await
+}
+
+/// The user with this id or this email (one of them given; `= NULL` matches nothing).
+async fn user_where(conn: &mut MySqlConnection, id: Option<Uuid>, email: Option<&str>) -> Result<Option<UserRow>, sqlx::Error> {
     sqlx::query_as!(
         UserRow,
         r#"SELECT id AS "id: _", email, password_hash, role AS "role: _", agency_id AS "agency_id: _", first_name, last_name,
                birth_date, address_line1, address_line2, postal_code, city, country_code, phone, locale AS "locale: _",
                email_verified_at AS "email_verified_at: _", terms_accepted_at AS "terms_accepted_at: _",
                last_login_at AS "last_login_at: _", anonymized_at AS "anonymized_at: _", created_at AS "created_at: _"
-           FROM users WHERE id = ?"#,
-        id
+           FROM users WHERE id = ? OR email = ?"#,
+        id,
+        email
     )
     .fetch_optional(conn)
     .await
