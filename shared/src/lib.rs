@@ -7,6 +7,7 @@
 //! - [`domain`]: the shared value types (email, phone, country, address, money, pages, field errors).
 //! - [`error`]: [`error::ApiError`] rendered as RFC 9457 `application/problem+json`.
 //! - [`extract`]: path ids and query strings with problem+json rejections.
+//! - [`idempotency`]: `Idempotency-Key` on POST, replayed answers.
 //! - [`queue`]: the transactional job outbox and the [`queue::Queue`] consumers use.
 //! - [`jobs`]: typed job kinds, the handlers modules register, and schedules.
 //! - [`module`]: the [`module::Module`] seam every function crate implements, and
@@ -26,6 +27,7 @@ pub mod domain;
 pub mod error;
 pub mod extract;
 pub mod health;
+pub mod idempotency;
 pub mod jobs;
 pub mod mail;
 pub mod module;

@@ -16,6 +16,7 @@ use axum::Router;
 use axum::http::{HeaderValue, header};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
+use ycyw_shared::idempotency::IdempotencyModule;
 use ycyw_shared::mail::MailModule;
 use ycyw_shared::module::{Deployable, Module, UnknownModule};
 
@@ -23,6 +24,7 @@ use ycyw_shared::module::{Deployable, Module, UnknownModule};
 pub fn modules() -> Vec<Arc<dyn Module>> {
     vec![
         Arc::new(MailModule),
+        Arc::new(IdempotencyModule),
         Arc::new(ycyw_auth::AuthModule),
         Arc::new(ycyw_catalog::CatalogModule),
         Arc::new(ycyw_reservations::ReservationsModule),

@@ -1,0 +1,336 @@
+//! `Idempotency-Key` on POST (DESIGN §5): a client that did not get an answer (a timeout, a lost
+//! connection) sends the request again with the same key and gets the first answer, never a
+//! second booking. Shared by every module whose POSTs create something (reservations, checkout
+//! sessions, support messages).
+//!
+//! A handler calls [`start`] before its work: [`Started::Replay`] is the stored answer of an
+//! earlier request with that key and the same method, path and body; a key used for another
+//! request is a 422 `idempotency_key_reused`; a request still running with that key is a 409
+//! `request_in_flight`. On [`Started::New`] the handler does its work and calls [`save`] with
+//! its answer **inside its own transaction**, so the answer is stored exactly when the effect
+//! commits; when the work fails, [`abandon`] frees the key for a retry. A request that died
+//! without either (a crashed process) frees its key after [`IN_FLIGHT_TIMEOUT`]. Keys live
+//! [`KEY_TTL`].
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Duration, Utc};
+use sha2::{Digest, Sha256};
+use sqlx::{MySqlConnection, MySqlPool};
+use uuid::Uuid;
+
+use crate::error::{ApiError, FieldError};
+use crate::time::to_db_precision;
+
+/// The request header.
+pub const HEADER: &str = "idempotency-key";
+/// How long a key is remembered.
+pub const KEY_TTL: Duration = Duration::hours(24);
+/// After how long a request that neither saved nor abandoned its key is taken for dead: longer
+/// than any request may run (`REQUEST_TIMEOUT_SECONDS`, 30 s by default).
+pub const IN_FLIGHT_TIMEOUT: Duration = Duration::seconds(60);
+/// The longest key accepted.
+pub const MAX_KEY_LENGTH: usize = 100;
+
+/// A valid `Idempotency-Key`: 1 to 100 visible ASCII characters (a UUID, typically).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyKey(String);
+
+impl IdempotencyKey {
+    /// Parses a header value.
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let key = raw.trim();
+        let visible = key.bytes().all(|b| b.is_ascii_graphic());
+        if key.is_empty() || key.len() > MAX_KEY_LENGTH || !visible {
+            return Err(FieldError::new("Idempotency-Key", "invalid", "1 to 100 visible ASCII characters, e.g. a UUID"));
+        }
+        Ok(Self(key.to_string()))
+    }
+
+    /// The key.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The optional `Idempotency-Key` of a request; a malformed one is a 422 on that header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Idempotency(pub Option<IdempotencyKey>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Idempotency {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        match parts.headers.get(HEADER) {
+            None => Ok(Idempotency(None)),
+            Some(value) => {
+                let raw = value.to_str().map_err(|_| {
+                    ApiError::Unprocessable(vec![FieldError::new("Idempotency-Key", "invalid", "visible ASCII characters only")])
+                })?;
+                IdempotencyKey::parse(raw).map(|key| Idempotency(Some(key))).map_err(|e| ApiError::Unprocessable(vec![e]))
+            }
+        }
+    }
+}
+
+/// What identifies a request under its key: SHA-256 of its method, path and body.
+pub fn request_hash(method: &str, path: &str, body: &[u8]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
+    for part in [method.as_bytes(), b"\n", path.as_bytes(), b"\n", body] {
+        hasher.update(part);
+    }
+    hasher.finalize().into()
+}
+
+/// An answer stored under a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavedResponse {
+    /// Its status.
+    pub status: StatusCode,
+    /// Its content type.
+    pub content_type: Option<String>,
+    /// Its body.
+    pub body: Vec<u8>,
+}
+
+impl IntoResponse for SavedResponse {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, self.body).into_response();
+        if let Some(value) = self.content_type.as_deref().and_then(|ct| HeaderValue::from_str(ct).ok()) {
+            response.headers_mut().insert(header::CONTENT_TYPE, value);
+        }
+        response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
+        response
+    }
+}
+
+/// What [`start`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Started {
+    /// The first request with this key (or the key had expired, or its request died): do the
+    /// work, then [`save`] the answer in the work's transaction.
+    New,
+    /// An earlier request with this key and the same hash: answer this again.
+    Replay(SavedResponse),
+}
+
+/// Claims `key` of `user` for the request `hash` at `now` (see the module's doc).
+pub async fn start(pool: &MySqlPool, user: Uuid, key: &IdempotencyKey, hash: &[u8; 32], now: DateTime<Utc>) -> Result<Started, ApiError> {
+    let now = to_db_precision(now);
+    crate::db::retry_transient(
+        || claim(pool, user, key, hash, now),
+        |e| match e {
+            ApiError::Internal(cause) => cause.downcast_ref::<sqlx::Error>(),
+            _ => None,
+        },
+    )
+    .await
+}
+
+async fn claim(pool: &MySqlPool, user: Uuid, key: &IdempotencyKey, hash: &[u8; 32], now: DateTime<Utc>) -> Result<Started, ApiError> {
+    let mut tx = pool.begin().await?;
+    let row = sqlx::query!(
+        r#"SELECT request_hash, response_status, response_content_type, response_body,
+                  created_at AS "created_at: DateTime<Utc>", expires_at AS "expires_at: DateTime<Utc>"
+           FROM idempotency_keys WHERE user_id = ? AND idempotency_key = ? FOR UPDATE"#,
+        user,
+        key.as_str()
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        let inserted = sqlx::query!(
+            "INSERT INTO idempotency_keys (user_id, idempotency_key, request_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            user,
+            key.as_str(),
+            hash.as_slice(),
+            now,
+            now + KEY_TTL
+        )
+        .execute(&mut *tx)
+        .await;
+        return match inserted {
+            Ok(_) => {
+                tx.commit().await?;
+                Ok(Started::New)
+            }
+            // Another request with this key inserted it first: it is running now.
+            Err(e) if crate::db::is_unique_violation(&e, "PRIMARY") => Err(in_flight()),
+            Err(e) => Err(ApiError::Internal(e.into())),
+        };
+    };
+    let abandoned = row.response_status.is_none() && row.created_at < now - IN_FLIGHT_TIMEOUT;
+    if row.expires_at <= now || abandoned {
+        sqlx::query!(
+            "UPDATE idempotency_keys SET request_hash = ?, response_status = NULL, response_content_type = NULL, response_body = NULL,
+                 created_at = ?, expires_at = ? WHERE user_id = ? AND idempotency_key = ?",
+            hash.as_slice(),
+            now,
+            now + KEY_TTL,
+            user,
+            key.as_str()
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        return Ok(Started::New);
+    }
+    tx.commit().await?;
+    if row.request_hash != hash {
+        return Err(ApiError::Unprocessable(vec![FieldError::new(
+            "Idempotency-Key",
+            "idempotency_key_reused",
+            "this key was used for another request; use a new key for a new request",
+        )]));
+    }
+    match (row.response_status, row.response_body) {
+        (Some(status), Some(body)) => Ok(Started::Replay(SavedResponse {
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+            content_type: row.response_content_type,
+            body,
+        })),
+        _ => Err(in_flight()),
+    }
+}
+
+fn in_flight() -> ApiError {
+    ApiError::Conflict { code: "request_in_flight", detail: "the first request with this key is still running; try again shortly".into() }
+}
+
+/// Stores the answer of the request that claimed `key`, through the caller's transaction (the
+/// one that commits the request's effect).
+pub async fn save(conn: &mut MySqlConnection, user: Uuid, key: &IdempotencyKey, answer: &SavedResponse) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE idempotency_keys SET response_status = ?, response_content_type = ?, response_body = ?
+         WHERE user_id = ? AND idempotency_key = ? AND response_status IS NULL",
+        answer.status.as_u16(),
+        answer.content_type,
+        answer.body,
+        user,
+        key.as_str()
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Frees `key` after its request failed without an effect, so a retry runs again.
+pub async fn abandon(pool: &MySqlPool, user: Uuid, key: &IdempotencyKey) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM idempotency_keys WHERE user_id = ? AND idempotency_key = ? AND response_status IS NULL", user, key.as_str())
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+/// Deletes the keys that expired before `now` (the worker's housekeeping); returns how many.
+pub async fn purge(pool: &MySqlPool, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query!("DELETE FROM idempotency_keys WHERE expires_at <= ?", to_db_precision(now)).execute(pool).await?;
+    Ok(result.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_short_visible_ascii() {
+        assert_eq!(
+            IdempotencyKey::parse(" 0190d7e2-6a4b-7c1d-9e8f-1a2b3c4d5e6f ").unwrap().as_str(),
+            "0190d7e2-6a4b-7c1d-9e8f-1a2b3c4d5e6f"
+        );
+        for bad in ["", "   ", "with space", "é-accent", &"k".repeat(101), "tab\there"] {
+            assert!(IdempotencyKey::parse(bad).is_err(), "{bad:?}");
+        }
+        assert!(IdempotencyKey::parse(&"k".repeat(100)).is_ok());
+    }
+
+    #[test]
+    fn the_hash_covers_method_path_and_body() {
+        let base = request_hash("POST", "/api/v1/reservations", b"{\"a\":1}");
+        assert_eq!(base, request_hash("POST", "/api/v1/reservations", b"{\"a\":1}"));
+        assert_ne!(base, request_hash("POST", "/api/v1/reservations", b"{\"a\":2}"));
+        assert_ne!(base, request_hash("PUT", "/api/v1/reservations", b"{\"a\":1}"));
+        assert_ne!(base, request_hash("POST", "/api/v1/reservation", b"s{\"a\":1}"), "parts are separated");
+    }
+}
+
+/// The module owning `idempotency_keys`: it purges expired keys hourly (their stored answers may
+/// hold personal data), and a deleted account's keys go with it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct IdempotencyModule;
+
+/// `purge_idempotency_keys` (hourly): deletes the keys past their 24 h.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct PurgeIdempotencyKeys {}
+
+impl crate::jobs::JobSpec for PurgeIdempotencyKeys {
+    const KIND: &'static str = "purge_idempotency_keys";
+}
+
+struct Purge {
+    pool: MySqlPool,
+    clock: std::sync::Arc<dyn crate::time::Clock>,
+}
+
+#[async_trait::async_trait]
+impl crate::jobs::Handle<PurgeIdempotencyKeys> for Purge {
+    async fn handle(&self, _: PurgeIdempotencyKeys, _job: &crate::queue::Job) -> Result<(), crate::jobs::JobError> {
+        let purged = purge(&self.pool, self.clock.now()).await.map_err(|e| crate::jobs::JobError::Retryable(e.into()))?;
+        tracing::info!(purged, "expired idempotency keys purged");
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::module::Module for IdempotencyModule {
+    fn name(&self) -> &'static str {
+        "idempotency"
+    }
+
+    async fn work(&self, state: &crate::AppState) -> anyhow::Result<crate::module::Work> {
+        use crate::jobs::JobSpec as _;
+        let jobs =
+            crate::jobs::JobHandlers::default().on::<PurgeIdempotencyKeys>(Purge { pool: state.db.clone(), clock: state.clock.clone() });
+        let schedules = vec![crate::jobs::Schedule::every(PurgeIdempotencyKeys::KIND, std::time::Duration::from_secs(3600), |_| {
+            crate::queue::NewJob::new(PurgeIdempotencyKeys::KIND, serde_json::json!({}))
+        })];
+        Ok(crate::module::Work { jobs, schedules })
+    }
+
+    fn account(&self) -> Option<std::sync::Arc<dyn crate::account::AccountPart>> {
+        Some(std::sync::Arc::new(IdempotencyAccount))
+    }
+}
+
+/// The keys of a user: their answers are erased with the account.
+#[derive(Debug)]
+struct IdempotencyAccount;
+
+#[async_trait::async_trait]
+impl crate::account::AccountPart for IdempotencyAccount {
+    fn section(&self) -> &'static str {
+        "idempotencyKeys"
+    }
+
+    async fn export(&self, conn: &mut MySqlConnection, account: &crate::account::Account) -> anyhow::Result<serde_json::Value> {
+        let keys = sqlx::query!(
+            r#"SELECT idempotency_key, response_status, created_at AS "created_at: DateTime<Utc>", expires_at AS "expires_at: DateTime<Utc>"
+               FROM idempotency_keys WHERE user_id = ? ORDER BY created_at"#,
+            account.id
+        )
+        .fetch_all(conn)
+        .await?;
+        Ok(serde_json::Value::Array(
+            keys.into_iter()
+                .map(|k| serde_json::json!({ "key": k.idempotency_key, "status": k.response_status, "usedAt": k.created_at, "expiresAt": k.expires_at }))
+                .collect(),
+        ))
+    }
+
+    async fn erase(&self, conn: &mut MySqlConnection, account: &crate::account::Account, _now: DateTime<Utc>) -> anyhow::Result<()> {
+        sqlx::query!("DELETE FROM idempotency_keys WHERE user_id = ?", account.id).execute(conn).await?;
+        Ok(())
+    }
+}
