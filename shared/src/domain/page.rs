@@ -106,7 +106,7 @@ mod tests {
     use super::*;
     use crate::domain::fuzz::spliced;
 
-    fn query(limit: Option<&str>, cursor: Option<&str>) -> PageQuery {
+    fn page_query(limit: Option<&str>, cursor: Option<&str>) -> PageQuery {
         PageQuery { limit: limit.map(String::from), cursor: cursor.map(String::from) }
     }
 
@@ -116,14 +116,17 @@ mod tests {
 
     #[test]
     fn pagination_is_validated_and_cursors_round_trip() {
-        assert_eq!(Pagination::parse(&query(None, None)), Ok(Pagination { limit: 20, after: None }));
-        assert_eq!(Pagination::parse(&query(Some(" "), Some(""))), Ok(Pagination { limit: 20, after: None }));
+        assert_eq!(Pagination::parse(&page_query(None, None)), Ok(Pagination { limit: 20, after: None }));
+        assert_eq!(Pagination::parse(&page_query(Some(" "), Some(""))), Ok(Pagination { limit: 20, after: None }));
         let cursor = encode_cursor("PAR-GDL");
-        assert_eq!(Pagination::parse(&query(Some("100"), Some(&cursor))), Ok(Pagination { limit: 100, after: Some("PAR-GDL".into()) }));
-        let errors = Pagination::parse(&query(Some("0"), Some("%%%"))).unwrap_err();
+        assert_eq!(
+            Pagination::parse(&page_query(Some("100"), Some(&cursor))),
+            Ok(Pagination { limit: 100, after: Some("PAR-GDL".into()) })
+        );
+        let errors = Pagination::parse(&page_query(Some("0"), Some("%%%"))).unwrap_err();
         assert_eq!(fields(errors), [("limit".to_string(), "invalid".to_string()), ("cursor".to_string(), "invalid".to_string())]);
         for bad in ["101", "ten", "-1", "1.5", "99999999999"] {
-            assert!(Pagination::parse(&query(Some(bad), None)).is_err(), "{bad}");
+            assert!(Pagination::parse(&page_query(Some(bad), None)).is_err(), "{bad}");
         }
         assert!(decode_cursor(&encode_cursor(&"x".repeat(MAX_CURSOR_KEY + 1))).is_err());
         assert!(decode_cursor(&URL_SAFE_NO_PAD.encode([0xff, 0xfe])).is_err(), "not UTF-8");
@@ -143,14 +146,14 @@ mod tests {
     #[test]
     fn wide_characters_anywhere_never_panic() {
         for input in spliced(&encode_cursor("PAR-GDL")).into_iter().chain(spliced("20")) {
-            let _ = Pagination::parse(&query(Some(&input), Some(&input)));
+            let _ = Pagination::parse(&page_query(Some(&input), Some(&input)));
         }
     }
 
     proptest! {
         #[test]
         fn parsing_never_panics(limit in "\\PC*", cursor in ".*") {
-            let _ = Pagination::parse(&query(Some(&limit), Some(&cursor)));
+            let _ = Pagination::parse(&page_query(Some(&limit), Some(&cursor)));
         }
 
         #[test]
