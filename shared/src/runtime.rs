@@ -65,7 +65,8 @@ pub async fn serve_with_fallback(deployable: Deployable, fallback: Option<Router
     telemetry::init(settings.log_format);
     let name = deployable.name();
     let state = connect(settings).await?.with_account_parts(deployable.account_parts());
-    let state = state.clone().with_subjects(deployable.subjects(&state));
+    let subjects = deployable.subjects(&state);
+    let state = state.with_subjects(subjects);
     let routes = deployable.routes(&state).await?;
     let app = app(state.clone(), routes.api, fallback);
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {

@@ -104,10 +104,6 @@ async fn send(
     Ok(())
 }
 
-fn locale_of(row: &UserRow) -> Locale {
-    row.locale
-}
-
 async fn issue_one_time_token(
     conn: &mut MySqlConnection,
     user: Uuid,
@@ -195,7 +191,7 @@ async fn notify_existing_account(
     let token = issue_one_time_token(conn, existing.id, Purpose::PasswordReset, PASSWORD_RESET_TTL, now).await?;
     let link = link(state, "/reset-password", &token);
     let name = existing.first_name.clone().unwrap_or_default();
-    send(conn, email, locale_of(existing), Template::AccountExists, &[("first_name", &name), ("link", &link)], now).await
+    send(conn, email, existing.locale, Template::AccountExists, &[("first_name", &name), ("link", &link)], now).await
 }
 
 /// Confirms an address with the token of the emailed link.
@@ -237,7 +233,7 @@ pub(crate) fn user_view(row: &UserRow) -> Result<User, AuthError> {
         birth_date: row.birth_date,
         phone,
         address,
-        locale: locale_of(row),
+        locale: row.locale,
         email_verified: row.email_verified_at.is_some(),
         agency_id: row.agency_id,
     })
@@ -454,7 +450,7 @@ async fn send_reset_link(state: &AppState, email: &str, now: DateTime<Utc>) -> R
         let token = issue_one_time_token(&mut tx, user.id, Purpose::PasswordReset, PASSWORD_RESET_TTL, now).await?;
         let link = link(state, "/reset-password", &token);
         let name = user.first_name.clone().unwrap_or_default();
-        send(&mut tx, email, locale_of(&user), Template::PasswordReset, &[("first_name", &name), ("link", &link)], now).await?;
+        send(&mut tx, email, user.locale, Template::PasswordReset, &[("first_name", &name), ("link", &link)], now).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -655,7 +651,7 @@ pub(crate) async fn delete_account(
     repo::clear_attempts(&mut tx, &attempts_key(state, &email)?).await?;
     if let Some(email) = &row.email {
         let name = row.first_name.clone().unwrap_or_default();
-        send(&mut tx, email, locale_of(&row), Template::AccountDeleted, &[("first_name", &name)], now).await?;
+        send(&mut tx, email, row.locale, Template::AccountDeleted, &[("first_name", &name)], now).await?;
     }
     repo::record_audit_event(&mut tx, user, "account.deleted", user, now).await?;
     tx.commit().await?;
