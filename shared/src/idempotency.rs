@@ -84,6 +84,91 @@ pub fn request_hash(method: &str, path: &str, body: &[u8]) -> [u8; 32] {
     hasher.finalize().into()
 }
 
+/// A JSON body with what makes a POST idempotent: its optional `Idempotency-Key` and the
+/// [`request_hash`] of its method, path and raw body. Rejections are [`ValidJson`]'s (415, 400,
+/// 413, 422 naming the field) and a malformed key's 422.
+///
+/// [`ValidJson`]: crate::error::ValidJson
+#[derive(Debug, Clone)]
+pub struct IdempotentJson<T> {
+    /// The parsed body.
+    pub body: T,
+    /// The request's key, when it sent one.
+    pub key: Option<IdempotencyKey>,
+    /// The hash of its method, path and body.
+    pub hash: [u8; 32],
+}
+
+impl<T, S> axum::extract::FromRequest<S> for IdempotentJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let Idempotency(key) = Idempotency::from_request_parts(&mut parts, state).await?;
+        if !is_json(&parts.headers) {
+            return Err(ApiError::UnsupportedMediaType);
+        }
+        // The path as the client sent it, not as a nested router sees it.
+        let hash_path = parts.extensions.get::<axum::extract::OriginalUri>().map_or_else(|| parts.uri.path(), |o| o.path()).to_string();
+        let method = parts.method.to_string();
+        let req = axum::extract::Request::from_parts(parts, body);
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::BadRequest { code: "bad_request", detail: "the request body could not be read".into() }
+            }
+        })?;
+        let hash = request_hash(&method, &hash_path, &bytes);
+        Ok(Self { body: parse_json_bytes(&bytes)?, key, hash })
+    }
+}
+
+/// `application/json`, or a `+json` type, as `axum::Json` accepts.
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    let Some(value) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return false };
+    let essence = value.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+fn parse_json_bytes<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    axum::Json::<T>::from_bytes(bytes).map(|axum::Json(value)| value).map_err(ApiError::from)
+}
+
+impl<T> IdempotentJson<T> {
+    /// Starts the request under its key for `user` ([`start`]): `Some` is the stored answer of
+    /// an earlier identical request, to send again; `None` means do the work (no key, or a new one).
+    pub async fn replay(&self, pool: &MySqlPool, user: Uuid, now: DateTime<Utc>) -> Result<Option<SavedResponse>, ApiError> {
+        let Some(key) = &self.key else { return Ok(None) };
+        match start(pool, user, key, &self.hash, now).await? {
+            Started::New => Ok(None),
+            Started::Replay(answer) => Ok(Some(answer)),
+        }
+    }
+
+    /// Stores `answer` under the key, if any, through the transaction that commits the effect.
+    pub async fn save(&self, conn: &mut MySqlConnection, user: Uuid, answer: &SavedResponse) -> Result<(), sqlx::Error> {
+        match &self.key {
+            Some(key) => save(conn, user, key, answer).await,
+            None => Ok(()),
+        }
+    }
+
+    /// Frees the key, if any, after the work failed without an effect. A failure to free it is
+    /// logged, not returned: the key frees itself after [`IN_FLIGHT_TIMEOUT`].
+    pub async fn abandon(&self, pool: &MySqlPool, user: Uuid) {
+        if let Some(key) = &self.key
+            && let Err(error) = abandon(pool, user, key).await
+        {
+            tracing::warn!(%error, "could not free an idempotency key; it frees itself within a minute");
+        }
+    }
+}
+
 /// An answer stored under a key.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SavedResponse {
@@ -95,12 +180,25 @@ pub struct SavedResponse {
     pub body: Vec<u8>,
 }
 
-impl IntoResponse for SavedResponse {
-    fn into_response(self) -> Response {
+impl SavedResponse {
+    /// A JSON answer.
+    pub fn json(status: StatusCode, value: &impl serde::Serialize) -> Result<Self, serde_json::Error> {
+        Ok(Self { status, content_type: Some("application/json".into()), body: serde_json::to_vec(value)? })
+    }
+
+    /// The answer as sent the first time (without the replay marker).
+    pub fn into_first_response(self) -> Response {
         let mut response = (self.status, self.body).into_response();
         if let Some(value) = self.content_type.as_deref().and_then(|ct| HeaderValue::from_str(ct).ok()) {
             response.headers_mut().insert(header::CONTENT_TYPE, value);
         }
+        response
+    }
+}
+
+impl IntoResponse for SavedResponse {
+    fn into_response(self) -> Response {
+        let mut response = self.into_first_response();
         response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
         response
     }

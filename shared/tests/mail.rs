@@ -11,7 +11,7 @@ fn verify_email(to: &str, locale: Locale) -> EmailJob {
     let mut params = BTreeMap::new();
     params.insert("first_name".to_string(), "Zoé".to_string());
     params.insert("link".to_string(), "http://localhost:4200/verify-email?token=abc123".to_string());
-    EmailJob { to: to.into(), locale, template: Template::VerifyEmail, params }
+    EmailJob::new(to, locale, Template::VerifyEmail, params).unwrap()
 }
 
 #[tokio::test]

@@ -32,7 +32,7 @@ async fn a_worker_killed_mid_job_leaves_the_job_to_run_again_after_its_lease(poo
     let mut params = BTreeMap::new();
     params.insert("first_name".to_string(), "Ana".to_string());
     params.insert("link".to_string(), "http://localhost:4200/verify-email?token=t".to_string());
-    let email = EmailJob { to: "killed@example.com".into(), locale: Locale::Fr, template: Template::VerifyEmail, params };
+    let email = EmailJob::new("killed@example.com", Locale::Fr, Template::VerifyEmail, params).unwrap();
     let mut conn = pool.acquire().await.unwrap();
     mail::enqueue(&mut conn, &email, chrono::Utc::now()).await.unwrap();
 
@@ -68,7 +68,7 @@ async fn sigterm_releases_a_job_that_outlives_the_grace_period(pool: MySqlPool) 
     let mut params = BTreeMap::new();
     params.insert("first_name".to_string(), "Ana".to_string());
     params.insert("link".to_string(), "l".to_string());
-    let email = EmailJob { to: "slow@example.com".into(), locale: Locale::En, template: Template::VerifyEmail, params };
+    let email = EmailJob::new("slow@example.com", Locale::En, Template::VerifyEmail, params).unwrap();
     mail::enqueue(&mut conn, &email, chrono::Utc::now()).await.unwrap();
 
     let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -21,7 +21,7 @@ fn reset_email(to: &str) -> EmailJob {
     let mut params = BTreeMap::new();
     params.insert("first_name".into(), "Ana".into());
     params.insert("link".into(), "http://localhost:4200/reset-password?token=tok-42".into());
-    EmailJob { to: to.into(), locale: Locale::En, template: Template::PasswordReset, params }
+    EmailJob::new(to, Locale::En, Template::PasswordReset, params).unwrap()
 }
 
 fn worker(pool: &MySqlPool, clock: &ManualClock, mailer: Mailer) -> Worker {

@@ -23,6 +23,8 @@ pub struct AccountProfile {
     pub role: Role,
     /// The agency of an agent.
     pub agency_id: Option<Uuid>,
+    /// The address emails go to (`None` once the account is anonymised).
+    pub email: Option<String>,
     /// The language of their emails.
     pub locale: Locale,
     /// Whether the address is verified.
@@ -88,6 +90,7 @@ impl Accounts {
             id: row.id,
             role: row.role,
             agency_id: row.agency_id,
+            email: row.email.clone(),
             locale: row.locale,
             email_verified: row.email_verified_at.is_some(),
             anonymized_at: row.anonymized_at,

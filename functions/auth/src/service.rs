@@ -100,7 +100,8 @@ async fn send(
     now: DateTime<Utc>,
 ) -> Result<(), AuthError> {
     let params: BTreeMap<String, String> = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    mail::enqueue(conn, &EmailJob { to: to.to_string(), locale, template, params }, now).await?;
+    let email = EmailJob::new(to, locale, template, params).map_err(|e| AuthError::Internal(e.into()))?;
+    mail::enqueue(conn, &email, now).await?;
     Ok(())
 }
 
@@ -721,7 +722,9 @@ pub(crate) async fn create_staff(
     repo::insert_one_time_token(&mut tx, id, Purpose::StaffInvite, &hash, now + STAFF_INVITE_TTL, now).await?;
     let link = link(state, "/set-password", &token);
     let params: BTreeMap<String, String> = [("role".to_string(), role.as_str().to_string()), ("link".to_string(), link)].into();
-    mail::enqueue(&mut tx, &EmailJob { to: email.as_str().to_string(), locale, template: Template::StaffInvite, params }, now).await?;
+    let invite = EmailJob::new(email.as_str(), locale, Template::StaffInvite, params)
+        .map_err(|e| StaffError::Database(sqlx::Error::Encode(Box::new(e))))?;
+    mail::enqueue(&mut tx, &invite, now).await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -43,6 +43,7 @@ pub use model::{
     NewAgency, NewVehicle, OpeningHours, OpeningPeriod, OpeningPeriodInput, Plate, PostalAddressInput, Quote, Rate, RateInput, SetupReport,
     Vehicle, VehicleCategory, Written,
 };
+pub use repo::FleetCount;
 pub use service::{LocalTimeError, PricingError};
 
 /// The catalog module (DESIGN §2): public agency and category reads, agents' management of
@@ -117,6 +118,11 @@ impl Catalog {
     /// [`Agency::active`] before booking.
     pub async fn agency(&self, id: Uuid) -> Result<Option<Agency>, CatalogError> {
         repo::find_agency(&self.db, id).await
+    }
+
+    /// The agencies among `ids`, active or not, in one query (unknown ids are left out).
+    pub async fn agencies(&self, ids: &[Uuid]) -> Result<Vec<Agency>, CatalogError> {
+        repo::find_agencies(&self.db, ids).await
     }
 
     /// One agency by its code (`PAR-GDL`), active or not; `None` for an unknown or malformed code.
@@ -197,6 +203,17 @@ impl Catalog {
     /// The active vehicles of `category` at an agency, by plate.
     pub async fn vehicles(&self, agency_id: Uuid, category: &AcrissCode) -> Result<Vec<Vehicle>, CatalogError> {
         repo::active_vehicles(&self.db, agency_id, category).await
+    }
+
+    /// How many active vehicles each of the agencies `ids` has per category, in one query.
+    pub async fn fleet_counts(&self, ids: &[Uuid]) -> Result<Vec<FleetCount>, CatalogError> {
+        repo::fleet_counts(&self.db, ids).await
+    }
+
+    /// The rates in force on the agency-local date `on` at the agencies `ids`, every category, in
+    /// one query: at most one per agency and category.
+    pub async fn rates_in_force(&self, ids: &[Uuid], on: NaiveDate) -> Result<Vec<Rate>, CatalogError> {
+        repo::rates_in_force(&self.db, ids, on).await
     }
 
     /// The rate of `category` at an agency in force on the agency-local date `on` (choose it with

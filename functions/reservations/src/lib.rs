@@ -1,15 +1,52 @@
-//! Reservations: offer search, booking, modification, cancellation, pickup and return.
+//! Reservations: offer search, booking with a 30-minute hold and no overbooking, the client's
+//! reservations with modification (until 48 h before pickup) and cancellation (100 % refund
+//! until 7 days before, then 25 %), and the agents' day lists and counter (pickup, return,
+//! no-show). Built on the catalog's and auth's facades; contract in API.md "Reservations",
+//! rules in DESIGN §5.
 //!
-//! [`ReservationsModule`] is the module's description. It has no endpoints yet: they come with
-//! the reservations issue, on the catalog's and auth's facades.
+//! - [`ReservationsModule`] is the module's description: routes, secrets, job handlers and
+//!   schedules (hold expiry every minute, pickup reminders every 15 minutes), account part.
+//! - [`Reservations`] is the public Rust API, for the payments module (a payment received, a
+//!   checkout that ended unpaid) and the tools.
+//! - The rules live in `service/rules.rs` as plain functions; the SQL in `repo/`.
 
+mod account;
+pub(crate) mod error;
+pub(crate) mod handlers;
+pub mod jobs;
+pub(crate) mod model;
+pub(crate) mod repo;
+pub(crate) mod service;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+use ycyw_shared::AppState;
+use ycyw_shared::account::AccountPart;
 use ycyw_shared::config::SecretKey;
-use ycyw_shared::module::{Duty, Module};
+use ycyw_shared::domain::Money;
+use ycyw_shared::jobs::{Handle, JobError, JobHandlers, JobSpec as _, Schedule};
+use ycyw_shared::module::{Duty, Module, Routes, Work};
+use ycyw_shared::queue::{Job, NewJob};
+
+pub use error::ReservationsError;
+pub use model::{
+    Cancellation, CancellationQuote, DayEntryView, DayEvent, DayPage, Modification, ModificationOutcome, Offer, OfferPage, Reference,
+    ReservationView, Status,
+};
+use service::Ctx;
+pub use service::payment::PaymentApplied;
+pub use service::rules;
 
 /// The reservations module.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ReservationsModule;
 
+#[async_trait]
 impl Module for ReservationsModule {
     fn name(&self) -> &'static str {
         "reservations"
@@ -20,5 +57,115 @@ impl Module for ReservationsModule {
             Duty::Http => &[SecretKey::JwtSigningKey],
             Duty::Work => &[],
         }
+    }
+
+    async fn routes(&self, state: &AppState) -> anyhow::Result<Routes> {
+        use handlers::*;
+        let api = OpenApiRouter::new()
+            .routes(routes!(search_offers::search_offers))
+            .routes(routes!(list_reservations::list_reservations, create_reservation::create_reservation))
+            .routes(routes!(get_reservation::get_reservation, modify_reservation::modify_reservation))
+            .routes(routes!(cancellation_quote::cancellation_quote))
+            .routes(routes!(cancel_reservation::cancel_reservation))
+            .routes(routes!(agency_day::agency_day))
+            .routes(routes!(record_pickup::record_pickup))
+            .routes(routes!(record_return::record_return))
+            .routes(routes!(record_no_show::record_no_show))
+            .with_state(state.clone());
+        Ok(Routes::new(api))
+    }
+
+    async fn work(&self, state: &AppState) -> anyhow::Result<Work> {
+        let ctx = Ctx::new(state);
+        let jobs = JobHandlers::default().on::<jobs::ExpireHolds>(Sweeper(ctx.clone())).on::<jobs::SendPickupReminders>(Sweeper(ctx));
+        let schedules = vec![
+            Schedule::every(jobs::ExpireHolds::KIND, jobs::EXPIRE_HOLDS_EVERY, |_| {
+                NewJob::new(jobs::ExpireHolds::KIND, serde_json::json!({}))
+            }),
+            Schedule::every(jobs::SendPickupReminders::KIND, jobs::PICKUP_REMINDERS_EVERY, |_| {
+                NewJob::new(jobs::SendPickupReminders::KIND, serde_json::json!({}))
+            }),
+        ];
+        Ok(Work { jobs, schedules })
+    }
+
+    fn account(&self) -> Option<Arc<dyn AccountPart>> {
+        Some(Arc::new(account::ReservationsAccount))
+    }
+}
+
+/// Runs the sweeps.
+struct Sweeper(Ctx);
+
+#[async_trait]
+impl Handle<jobs::ExpireHolds> for Sweeper {
+    async fn handle(&self, _: jobs::ExpireHolds, _job: &Job) -> Result<(), JobError> {
+        let done = service::sweeps::expire(&self.0, self.0.now()).await.map_err(|e| JobError::Retryable(e.into()))?;
+        tracing::info!(holds = done.holds, changes = done.changes, "ended holds expired");
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Handle<jobs::SendPickupReminders> for Sweeper {
+    async fn handle(&self, _: jobs::SendPickupReminders, _job: &Job) -> Result<(), JobError> {
+        let sent = service::sweeps::remind(&self.0, self.0.now()).await.map_err(|e| JobError::Retryable(e.into()))?;
+        tracing::info!(sent, "pickup reminders queued");
+        Ok(())
+    }
+}
+
+/// What other modules may ask the reservations module. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Reservations {
+    ctx: Ctx,
+}
+
+impl Reservations {
+    /// The module over an application state.
+    pub fn new(state: &AppState) -> Self {
+        Self { ctx: Ctx::new(state) }
+    }
+
+    /// A reservation as its client sees it; `None` when unknown or someone else's.
+    pub async fn of_client(&self, user: Uuid, id: Uuid) -> Result<Option<ReservationView>, ReservationsError> {
+        match service::manage::get(&self.ctx, service::manage::Viewer::Client(user), id).await {
+            Ok(view) => Ok(Some(view)),
+            Err(ReservationsError::NotFound) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// A reservation as an agent of `agency` sees it; `None` when unknown or of another agency.
+    pub async fn of_agency(&self, agency: Uuid, id: Uuid) -> Result<Option<ReservationView>, ReservationsError> {
+        match service::manage::get(&self.ctx, service::manage::Viewer::Agent(agency), id).await {
+            Ok(view) => Ok(Some(view)),
+            Err(ReservationsError::NotFound) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Records `amount` paid at `at` for reservation `id` (its pending change `change` when
+    /// given): confirms it (or applies the change) and queues the email; idempotent, and a
+    /// payment that comes too late is refunded ([`PaymentApplied`]).
+    pub async fn payment_received(
+        &self,
+        id: Uuid,
+        change: Option<Uuid>,
+        amount: Money,
+        at: DateTime<Utc>,
+    ) -> Result<PaymentApplied, ReservationsError> {
+        service::payment::received(&self.ctx, id, change, amount, ycyw_shared::time::to_db_precision(at)).await
+    }
+
+    /// The checkout of reservation `id` (of its change `change`) ended unpaid at `at`: the hold
+    /// is released.
+    pub async fn checkout_closed(&self, id: Uuid, change: Option<Uuid>, at: DateTime<Utc>) -> Result<(), ReservationsError> {
+        service::payment::checkout_closed(&self.ctx, id, change, ycyw_shared::time::to_db_precision(at)).await
+    }
+
+    /// Marks ended holds expired now (what the `expire_holds` job does).
+    pub async fn expire_holds(&self) -> Result<usize, ReservationsError> {
+        Ok(service::sweeps::expire(&self.ctx, self.ctx.now()).await?.holds)
     }
 }

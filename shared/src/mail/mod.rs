@@ -67,59 +67,101 @@ impl Template {
         [Template::VerifyEmail, Template::PasswordReset, Template::AccountExists, Template::AccountDeleted, Template::StaffInvite];
 }
 
-struct Source {
-    text: &'static str,
-    html: &'static str,
+/// The texts of one email in both languages: what a module brings for each email it sends
+/// (the platform's own are the [`Template`]s). The text version's first line is the subject,
+/// then a blank line, then the body; the HTML version is the body, set in the shared layout.
+/// `{{name}}` placeholders are filled from the job's parameters (HTML-escaped in the HTML).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TemplateSource {
+    /// The email's name (`verify_email`, `reservation_confirmed`, …), kept in the job.
+    pub name: &'static str,
+    /// English text version.
+    pub en_text: &'static str,
+    /// English HTML body.
+    pub en_html: &'static str,
+    /// French text version.
+    pub fr_text: &'static str,
+    /// French HTML body.
+    pub fr_html: &'static str,
 }
 
-macro_rules! sources {
-    ($name:literal) => {
-        (
-            Source {
-                text: include_str!(concat!("../../templates/", $name, ".en.txt")),
-                html: include_str!(concat!("../../templates/", $name, ".en.html")),
-            },
-            Source {
-                text: include_str!(concat!("../../templates/", $name, ".fr.txt")),
-                html: include_str!(concat!("../../templates/", $name, ".fr.html")),
-            },
-        )
+impl TemplateSource {
+    fn texts(&self, locale: Locale) -> (&'static str, &'static str) {
+        match locale {
+            Locale::En => (self.en_text, self.en_html),
+            Locale::Fr => (self.fr_text, self.fr_html),
+        }
+    }
+}
+
+/// The [`TemplateSource`] of `dir/<name>.{en,fr}.{txt,html}`, with `dir` relative to the file that
+/// invokes the macro: `mail_template!("reservation_confirmed", "../templates")`.
+#[macro_export]
+macro_rules! mail_template {
+    ($name:literal, $dir:literal) => {
+        $crate::mail::TemplateSource {
+            name: $name,
+            en_text: include_str!(concat!($dir, "/", $name, ".en.txt")),
+            en_html: include_str!(concat!($dir, "/", $name, ".en.html")),
+            fr_text: include_str!(concat!($dir, "/", $name, ".fr.txt")),
+            fr_html: include_str!(concat!($dir, "/", $name, ".fr.html")),
+        }
     };
 }
 
 const LAYOUT: &str = include_str!("../../templates/layout.html");
 
 impl Template {
-    fn source(self, locale: Locale) -> Source {
-        let (en, fr) = match self {
-            Template::VerifyEmail => sources!("verify_email"),
-            Template::PasswordReset => sources!("password_reset"),
-            Template::AccountExists => sources!("account_exists"),
-            Template::AccountDeleted => sources!("account_deleted"),
-            Template::StaffInvite => sources!("staff_invite"),
-        };
-        match locale {
-            Locale::En => en,
-            Locale::Fr => fr,
+    /// Its texts.
+    pub fn source(self) -> TemplateSource {
+        match self {
+            Template::VerifyEmail => crate::mail_template!("verify_email", "../../templates"),
+            Template::PasswordReset => crate::mail_template!("password_reset", "../../templates"),
+            Template::AccountExists => crate::mail_template!("account_exists", "../../templates"),
+            Template::AccountDeleted => crate::mail_template!("account_deleted", "../../templates"),
+            Template::StaffInvite => crate::mail_template!("staff_invite", "../../templates"),
         }
     }
 }
 
-/// The payload of a `send_email` job.
+/// The payload of a `send_email` job: the email as rendered when it was queued (so the worker
+/// needs no module's templates, and a queued email keeps the text it was queued with), with the
+/// name of its template and its parameters for the user's data export.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmailJob {
     /// Recipient address.
     pub to: String,
     /// Language of the email.
     pub locale: Locale,
-    /// Which email.
-    pub template: Template,
+    /// Which email ([`TemplateSource::name`]).
+    pub template: String,
     /// Values of the template's placeholders.
     pub params: BTreeMap<String, String>,
+    /// The rendered email.
+    pub rendered: Rendered,
+}
+
+impl EmailJob {
+    /// One of the platform's emails to `to`.
+    pub fn new(to: impl Into<String>, locale: Locale, template: Template, params: BTreeMap<String, String>) -> Result<Self, MailError> {
+        Self::compose(to, locale, &template.source(), params)
+    }
+
+    /// The email of `source` to `to`, rendered now; a missing parameter is an error here, at
+    /// the sender, not in the worker.
+    pub fn compose(
+        to: impl Into<String>,
+        locale: Locale,
+        source: &TemplateSource,
+        params: BTreeMap<String, String>,
+    ) -> Result<Self, MailError> {
+        let rendered = render_source(source, locale, &params)?;
+        Ok(Self { to: to.into(), locale, template: source.name.to_string(), params, rendered })
+    }
 }
 
 /// A rendered email.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rendered {
     /// Subject line.
     pub subject: String,
@@ -158,11 +200,16 @@ impl MailError {
 
 /// Renders `{{name}}` placeholders; values are HTML-escaped in the HTML part.
 pub fn render(template: Template, locale: Locale, params: &BTreeMap<String, String>) -> Result<Rendered, MailError> {
-    let source = template.source(locale);
-    let text = fill(source.text, params, |v| v.to_string())?;
+    render_source(&template.source(), locale, params)
+}
+
+/// Renders `source` in `locale` (see [`render`]).
+pub fn render_source(source: &TemplateSource, locale: Locale, params: &BTreeMap<String, String>) -> Result<Rendered, MailError> {
+    let (text_source, html_source) = source.texts(locale);
+    let text = fill(text_source, params, |v| v.to_string())?;
     let (subject, body) = text.split_once("\n\n").unwrap_or((text.as_str(), ""));
     let subject = subject.trim().to_string();
-    let content = fill(source.html, params, html_escape)?;
+    let content = fill(html_source, params, html_escape)?;
     let mut layout_params = BTreeMap::new();
     layout_params.insert("lang".to_string(), locale.tag().to_string());
     layout_params.insert("subject".to_string(), subject.clone());
@@ -252,9 +299,9 @@ impl Mailer {
         Ok(Self { from, transport })
     }
 
-    /// Renders and sends one email.
+    /// Sends one email.
     pub async fn send(&self, email: &EmailJob) -> Result<(), MailError> {
-        let rendered = render(email.template, email.locale, &email.params)?;
+        let rendered = email.rendered.clone();
         let to: Mailbox = email.to.parse().map_err(|_| MailError::Address("recipient".into()))?;
         let message = Message::builder()
             .from(self.from.clone())

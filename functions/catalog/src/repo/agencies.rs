@@ -150,6 +150,27 @@ pub async fn find_agency(db: impl Executor<'_, Database = MySql>, id: Uuid) -> R
     row.map(Agency::try_from).transpose()
 }
 
+/// The agencies among `ids` (active or not), in no particular order; unknown ids are left out.
+/// One statement for any number of ids: they travel as a JSON array of hex strings.
+pub async fn find_agencies(db: impl Executor<'_, Database = MySql>, ids: &[Uuid]) -> Result<Vec<Agency>, CatalogError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query_as!(
+        AgencyRow,
+        r#"SELECT a.id AS "id: Uuid", a.code, a.name, a.address_line1, a.address_line2, a.postal_code, a.city, a.country_code,
+             a.time_zone, a.currency, a.phone, a.email, a.active AS "active: bool",
+             (SELECT CAST(GROUP_CONCAT(CONCAT(h.weekday, ' ', h.opens_minute, ' ', h.closes_minute) ORDER BY h.weekday, h.opens_minute
+               SEPARATOR ',') AS CHAR) FROM agency_opening_hours h WHERE h.agency_id = a.id) AS "opening_hours?: String"
+           FROM JSON_TABLE(?, '$[*]' COLUMNS (id CHAR(32) PATH '$')) AS wanted
+           STRAIGHT_JOIN agencies a ON a.id = UNHEX(wanted.id)"#,
+        super::hex_ids(ids)
+    )
+    .fetch_all(db)
+    .await?;
+    rows.into_iter().map(Agency::try_from).collect()
+}
+
 /// The id of the agency with this code, active or not.
 async fn agency_id_by_code(db: impl Executor<'_, Database = MySql>, code: &AgencyCode) -> Result<Option<Uuid>, CatalogError> {
     Ok(sqlx::query_scalar!(r#"SELECT id AS "id: Uuid" FROM agencies WHERE code = ?"#, code.as_str()).fetch_optional(db).await?)

@@ -12,14 +12,17 @@ mod rates;
 mod vehicles;
 
 pub use self::agencies::{
-    AgencyFilter, find_agency, find_agency_by_code, has_agencies, insert_agencies, insert_agency, list_agencies, lock_agency, update_agency,
+    AgencyFilter, find_agencies, find_agency, find_agency_by_code, has_agencies, insert_agencies, insert_agency, list_agencies,
+    lock_agency, update_agency,
 };
 pub use self::categories::{category_codes, find_category, list_categories, upsert_category};
-pub use self::rates::{insert_rates, list_rates, rate_in_force, replace_rates};
+pub use self::rates::{insert_rates, list_rates, rate_in_force, rates_in_force, replace_rates};
 pub use self::vehicles::{
-    VehicleFilter, active_vehicles, find_vehicle, find_vehicle_by_plate, insert_vehicle, insert_vehicles, list_vehicles, lock_vehicle,
-    update_vehicle,
+    FleetCount, VehicleFilter, active_vehicles, find_vehicle, find_vehicle_by_plate, fleet_counts, insert_vehicle, insert_vehicles,
+    list_vehicles, lock_vehicle, update_vehicle,
 };
+pub(crate) use ycyw_shared::db::json_ids as hex_ids;
+
 use crate::error::CatalogError;
 
 /// Rows per multi-row `INSERT` (well under MySQL's 65 535 placeholders for every table here).

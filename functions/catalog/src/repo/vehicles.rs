@@ -113,6 +113,40 @@ pub async fn active_vehicles(
     rows.into_iter().map(Vehicle::try_from).collect()
 }
 
+/// How many active vehicles of one category an agency has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FleetCount {
+    /// The agency.
+    pub agency_id: Uuid,
+    /// The category.
+    pub category: AcrissCode,
+    /// Its active vehicles there.
+    pub vehicles: u32,
+}
+
+/// The active vehicles per category at each agency of `ids`, in one statement.
+pub async fn fleet_counts(db: impl Executor<'_, Database = MySql>, ids: &[Uuid]) -> Result<Vec<FleetCount>, CatalogError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query!(
+        r#"SELECT v.agency_id AS "agency_id: Uuid", v.category_code, COUNT(*) AS "vehicles: i64"
+           FROM JSON_TABLE(?, '$[*]' COLUMNS (id CHAR(32) PATH '$')) AS wanted
+           STRAIGHT_JOIN vehicles v ON v.agency_id = UNHEX(wanted.id) AND v.active
+           GROUP BY v.agency_id, v.category_code"#,
+        super::hex_ids(ids)
+    )
+    .fetch_all(db)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            let category =
+                AcrissCode::parse(&row.category_code).map_err(|_| super::corrupt(format!("vehicle category {}", row.category_code)))?;
+            Ok(FleetCount { agency_id: row.agency_id, category, vehicles: u32::try_from(row.vehicles).unwrap_or(u32::MAX) })
+        })
+        .collect()
+}
+
 /// Locks the vehicle's row until the transaction ends; false when it does not exist.
 pub async fn lock_vehicle(conn: &mut MySqlConnection, id: Uuid) -> Result<bool, CatalogError> {
     let found = sqlx::query_scalar!(r#"SELECT id AS "id: Uuid" FROM vehicles WHERE id = ? FOR UPDATE"#, id).fetch_optional(conn).await?;

@@ -1,0 +1,167 @@
+//! `POST /reservations`: the client's booking, holding one concrete vehicle for 30 minutes.
+//!
+//! **No overbooking** across processes: [`take_vehicle`] takes the lock row of the agency ×
+//! category (`reservation_locks`), then reads which of its vehicles are taken in the window,
+//! then the caller inserts, all in one transaction. The lock is the transaction's first
+//! statement, so its first plain read comes after it and sees every booking committed before;
+//! the whole transaction runs again on a deadlock or lock timeout (`db::retry_transient`).
+
+use chrono::{DateTime, Utc};
+use sqlx::MySqlConnection;
+use uuid::Uuid;
+use ycyw_auth::AccountProfile;
+use ycyw_catalog::AcrissCode;
+use ycyw_shared::db;
+use ycyw_shared::domain::InvalidValue;
+use ycyw_shared::idempotency::{IdempotentJson, SavedResponse};
+
+use super::places::{self, Asked, Target, When};
+use super::{Ctx, rules, views};
+use crate::error::ReservationsError;
+use crate::model::{Actor, Driver, NewReservation, Reference, Reservation, ReservationView, Slot, Status};
+use crate::repo;
+
+/// The youngest driver, in whole years on the pickup's local date.
+pub const MIN_DRIVER_AGE: i32 = 18;
+
+/// The client `user` as a driver: verified, with a complete profile, old enough on `on`.
+pub async fn driver(ctx: &Ctx, user: Uuid, target: &Target) -> Result<(AccountProfile, Driver), ReservationsError> {
+    let profile = ctx.accounts.profile(user).await?.filter(AccountProfile::is_active).ok_or(ReservationsError::NotFound)?;
+    if !profile.email_verified {
+        return Err(ReservationsError::Forbidden { code: "email_unverified", detail: "verify your email address before booking".into() });
+    }
+    let (Some(first_name), Some(last_name), true) = (profile.first_name.clone(), profile.last_name.clone(), profile.is_complete()) else {
+        return Err(ReservationsError::field(
+            "profile",
+            InvalidValue::new("profile_incomplete", "complete your name, birth date and address before booking"),
+        ));
+    };
+    let pickup_date = target.pickup_agency.local_date(target.pickup_at);
+    if profile.age_on(pickup_date).is_none_or(|age| age < MIN_DRIVER_AGE) {
+        return Err(ReservationsError::field(
+            "driver.birthDate",
+            InvalidValue::new("underage", "the driver must be 18 or older on the pickup date"),
+        ));
+    }
+    let driver = Driver { first_name, last_name, birth_date: profile.birth_date };
+    Ok((profile, driver))
+}
+
+/// Locks the fleet of `category` at `agency` for the transaction and picks a vehicle free for
+/// `[pickup_at, return_at)` at `now` among `vehicles` (active ones, from the catalog), leaving
+/// out what `except` holds itself; `preferred` first when free. `unavailable` when none is.
+#[allow(clippy::too_many_arguments)]
+pub async fn take_vehicle(
+    conn: &mut MySqlConnection,
+    agency: Uuid,
+    category: &AcrissCode,
+    vehicles: &[Uuid],
+    pickup_at: DateTime<Utc>,
+    return_at: DateTime<Utc>,
+    now: DateTime<Utc>,
+    except: Option<Uuid>,
+    preferred: Option<Uuid>,
+) -> Result<Uuid, ReservationsError> {
+    repo::lock_fleet(&mut *conn, agency, category, now).await?;
+    let busy = repo::busy_vehicles(&mut *conn, agency, category, pickup_at, return_at, now, except).await?;
+    let free = |v: &Uuid| !busy.contains(v);
+    preferred
+        .filter(|p| vehicles.contains(p) && free(p))
+        .or_else(|| vehicles.iter().copied().find(free))
+        .ok_or_else(ReservationsError::unavailable)
+}
+
+/// The active vehicles of the target's category at its pickup agency.
+pub async fn fleet(ctx: &Ctx, agency: Uuid, category: &AcrissCode) -> Result<Vec<Uuid>, ReservationsError> {
+    Ok(ctx.catalog.vehicles(agency, category).await?.into_iter().map(|v| v.id).collect())
+}
+
+/// Books for client `user`: 201 with the reservation, `pending_payment` and holding its
+/// vehicle. The answer is stored under the request's `Idempotency-Key` in the booking's
+/// transaction.
+pub async fn book(ctx: &Ctx, user: Uuid, request: &IdempotentJson<NewReservation>) -> Result<SavedResponse, ReservationsError> {
+    let now = ctx.now();
+    let input = &request.body;
+    let asked = Asked {
+        pickup_agency_id: input.pickup_agency_id,
+        return_agency_id: input.return_agency_id,
+        pickup_at: When::Text(&input.pickup_at),
+        return_at: When::Text(&input.return_at),
+        category: &input.category,
+    };
+    let target = places::resolve(ctx, &asked, now).await?;
+    let (_profile, driver) = driver(ctx, user, &target).await?;
+    let price = places::price(ctx, &target).await?;
+    let lookup = views::Lookup::load(ctx, [target.pickup_agency.id, target.return_agency.id]).await?;
+    db::retry_transient(
+        || async {
+            let vehicles = fleet(ctx, target.pickup_agency.id, &target.category).await?;
+            let mut tx = ctx.state.db.begin().await?;
+            let vehicle = take_vehicle(
+                &mut tx,
+                target.pickup_agency.id,
+                &target.category,
+                &vehicles,
+                target.pickup_at,
+                target.return_at,
+                now,
+                None,
+                None,
+            )
+            .await?;
+            let mut reservation = Reservation {
+                id: Uuid::now_v7(),
+                reference: Reference::generate(&mut rand::rng()),
+                user_id: user,
+                slot: Slot {
+                    vehicle_id: vehicle,
+                    category: target.category,
+                    pickup_agency_id: target.pickup_agency.id,
+                    return_agency_id: target.return_agency.id,
+                    pickup_at: target.pickup_at,
+                    return_at: target.return_at,
+                },
+                status: Status::PendingPayment,
+                price,
+                paid_minor: 0,
+                refunded_minor: 0,
+                driver: driver.clone(),
+                hold_expires_at: Some(rules::hold_end(now)),
+                cancelled_at: None,
+                refund_percent: None,
+                anonymized_at: None,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            insert_with_fresh_reference(&mut tx, &mut reservation, Actor::Client).await?;
+            let history = vec![crate::model::StatusChange { status: Status::PendingPayment, by: Actor::Client, at: now }];
+            let view: ReservationView = views::view(&lookup, reservation, None, history, now)?;
+            let answer = SavedResponse::json(axum::http::StatusCode::CREATED, &view)?;
+            request.save(&mut tx, user, &answer).await?;
+            tx.commit().await?;
+            tracing::info!(reservation = %view.id, reference = %view.reference, "reservation held");
+            Ok(answer)
+        },
+        ReservationsError::as_sql,
+    )
+    .await
+}
+
+/// Inserts `reservation`, drawing another reference when its own is taken (one chance in 887
+/// million per existing reservation; a failed statement leaves the transaction usable).
+pub async fn insert_with_fresh_reference(
+    conn: &mut MySqlConnection,
+    reservation: &mut Reservation,
+    actor: Actor,
+) -> Result<(), ReservationsError> {
+    for _ in 0..5 {
+        match repo::insert_reservation(&mut *conn, reservation, actor).await {
+            Err(e) if db::is_unique_violation(&e, "reservations_reference_uq") => {
+                reservation.reference = Reference::generate(&mut rand::rng())
+            }
+            other => return Ok(other?),
+        }
+    }
+    Err(ReservationsError::Internal(anyhow::anyhow!("no free reservation reference after 5 draws")))
+}

@@ -1,0 +1,183 @@
+//! `GET /offers`: prices, availability, agencies by city, and every validation error.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::http::StatusCode;
+use chrono::Duration;
+use chrono_tz::Europe::Paris;
+use common::{assert_field, world};
+use serde_json::Value;
+use sqlx::MySqlPool;
+
+fn summary(body: &Value) -> Vec<(String, String, i64, i64)> {
+    body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["pickupAgency"]["code"].as_str().unwrap().to_string(),
+                o["category"]["code"].as_str().unwrap().to_string(),
+                o["total"]["amountMinor"].as_i64().unwrap(),
+                o["available"].as_i64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn an_agency_search_prices_every_free_category_cheapest_first(pool: MySqlPool) {
+    let w = world(pool).await;
+    let path = format!("/api/v1/offers?pickupAgencyId={}&pickupAt=2026-03-16T10:00&returnAt=2026-03-19T10:00", w.paris.id);
+    let response = w.app.get(&path).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", String::from_utf8_lossy(&response.body));
+    let body = response.json();
+    assert_eq!(summary(&body), [("PAR-GDL".into(), "EDMR".into(), 3 * 3600, 2), ("PAR-GDL".into(), "CDMR".into(), 3 * 4500, 4)]);
+    let offer = &body["items"][1];
+    assert_eq!(offer["pickupAt"], "2026-03-16T10:00:00+01:00");
+    assert_eq!(offer["returnAt"], "2026-03-19T10:00:00+01:00");
+    assert_eq!(offer["days"], 3);
+    assert_eq!(offer["dailyRate"], serde_json::json!({ "amountMinor": 4500, "currency": "EUR" }));
+    assert_eq!(offer["oneWayFee"]["amountMinor"], 0);
+    assert_eq!(offer["returnAgency"]["code"], "PAR-GDL");
+    assert_eq!(offer["category"]["category"], "Compact");
+    assert_eq!(body["nextCursor"], Value::Null);
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn a_city_search_looks_at_every_agency_of_the_city_and_pages(pool: MySqlPool) {
+    let w = world(pool).await;
+    let path = "/api/v1/offers?pickupCity=paris&pickupAt=2026-03-16T10:00&returnAt=2026-03-17T09:00";
+    let body = w.app.get(path).await.json();
+    assert_eq!(
+        summary(&body),
+        [
+            ("PAR-GDL".into(), "EDMR".into(), 3600, 2),
+            ("PAR-GDL".into(), "CDMR".into(), 4500, 4),
+            ("PAR-ORY".into(), "CDMR".into(), 5000, 1)
+        ]
+    );
+    let first = w.app.get(&format!("{path}&limit=2")).await.json();
+    assert_eq!(first["items"].as_array().unwrap().len(), 2);
+    let cursor = first["nextCursor"].as_str().unwrap();
+    let second = w.app.get(&format!("{path}&limit=2&cursor={cursor}")).await.json();
+    assert_eq!(summary(&second), [("PAR-ORY".into(), "CDMR".into(), 5000, 1)]);
+    assert_eq!(second["nextCursor"], Value::Null);
+    let none = w.app.get("/api/v1/offers?pickupCity=Atlantis&pickupAt=2026-03-16T10:00&returnAt=2026-03-17T09:00").await.json();
+    assert_eq!(none["items"], serde_json::json!([]));
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn categories_filter_by_code_or_class_letter(pool: MySqlPool) {
+    let w = world(pool).await;
+    let base = format!("/api/v1/offers?pickupAgencyId={}&pickupAt=2026-03-16T10:00&returnAt=2026-03-17T10:00", w.paris.id);
+    assert_eq!(summary(&w.app.get(&format!("{base}&category=cdmr")).await.json()).len(), 1);
+    assert_eq!(summary(&w.app.get(&format!("{base}&category=E")).await.json())[0].1, "EDMR");
+    assert_field(&w.app.get(&format!("{base}&category=IDMD")).await, "category", "unknown_category");
+    assert_field(&w.app.get(&format!("{base}&category=Q")).await, "category", "unknown_category");
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn returning_elsewhere_adds_the_one_way_fee_and_a_return_city_prefers_the_same_agency(pool: MySqlPool) {
+    let w = world(pool).await;
+    let one_way = format!(
+        "/api/v1/offers?pickupAgencyId={}&returnAgencyId={}&pickupAt=2026-03-16T10:00&returnAt=2026-03-17T10:00&category=CDMR",
+        w.paris.id, w.orly.id
+    );
+    let body = w.app.get(&one_way).await.json();
+    assert_eq!(body["items"][0]["oneWayFee"]["amountMinor"], 6500);
+    assert_eq!(body["items"][0]["total"]["amountMinor"], 4500 + 6500);
+    assert_eq!(body["items"][0]["returnAgency"]["code"], "PAR-ORY");
+    let by_city = format!(
+        "/api/v1/offers?pickupAgencyId={}&returnCity=Paris&pickupAt=2026-03-16T10:00&returnAt=2026-03-17T10:00&category=CDMR",
+        w.paris.id
+    );
+    let body = w.app.get(&by_city).await.json();
+    assert_eq!(body["items"][0]["returnAgency"]["code"], "PAR-GDL");
+    assert_eq!(body["items"][0]["oneWayFee"]["amountMinor"], 0);
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn times_are_read_in_the_agency_zone_and_prices_in_its_currency(pool: MySqlPool) {
+    let w = world(pool).await;
+    // Toronto moved to summer time on 8 March; Paris only on 29 March.
+    let path = format!("/api/v1/offers?pickupAgencyId={}&pickupAt=2026-03-16T10:00&returnAt=2026-03-18T10:00", w.toronto.id);
+    let body = w.app.get(&path).await.json();
+    assert_eq!(body["items"][0]["pickupAt"], "2026-03-16T10:00:00-04:00");
+    assert_eq!(body["items"][0]["total"], serde_json::json!({ "amountMinor": 2 * 4600, "currency": "CAD" }));
+    // Across the Paris change (29 March, 02:00 → 03:00) 10:00 → 10:00 is 47 h: two periods.
+    let across = format!("/api/v1/offers?pickupAgencyId={}&pickupAt=2026-03-28T10:00&returnAt=2026-03-30T10:00&category=CDMR", w.paris.id);
+    let body = w.app.get(&across).await.json();
+    assert_eq!(body["items"][0]["pickupAt"], "2026-03-28T10:00:00+01:00");
+    assert_eq!(body["items"][0]["returnAt"], "2026-03-30T10:00:00+02:00");
+    assert_eq!(body["items"][0]["days"], 2);
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn held_and_confirmed_vehicles_are_taken_and_ended_holds_free_them(pool: MySqlPool) {
+    let w = world(pool).await;
+    let (_, ana) = w.client("ana@example.com").await;
+    let pickup = common::instant(Paris, "2026-03-16T10:00");
+    w.booked(&ana, &w.booking(&w.orly, "CDMR", pickup, 2)).await;
+    let search = |from: &str, to: &str| format!("/api/v1/offers?pickupAgencyId={}&pickupAt={from}&returnAt={to}", w.orly.id);
+    // Overlapping at either end, inside, around: taken.
+    for (from, to) in [
+        ("2026-03-15T10:00", "2026-03-16T10:01"),
+        ("2026-03-17T10:00", "2026-03-19T10:00"),
+        ("2026-03-16T12:00", "2026-03-16T13:00"),
+        ("2026-03-14T10:00", "2026-03-20T10:00"),
+    ] {
+        assert_eq!(w.app.get(&search(from, to)).await.json()["items"], serde_json::json!([]), "{from} → {to}");
+    }
+    // Touching, not overlapping: free.
+    for (from, to) in [("2026-03-15T10:00", "2026-03-16T10:00"), ("2026-03-18T10:00", "2026-03-19T10:00")] {
+        assert_eq!(summary(&w.app.get(&search(from, to)).await.json()).len(), 1, "{from} → {to}");
+    }
+    w.app.clock.advance(Duration::minutes(30));
+    assert_eq!(summary(&w.app.get(&search("2026-03-16T12:00", "2026-03-16T13:00")).await.json()).len(), 1, "the hold ended");
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn every_criterion_is_validated_with_its_field_code(pool: MySqlPool) {
+    let w = world(pool).await;
+    let at = |pickup: &str, ret: &str| format!("/api/v1/offers?pickupAgencyId={}&pickupAt={pickup}&returnAt={ret}", w.paris.id);
+    // Now is 2026-03-11 10:00 in Paris.
+    assert_field(&w.app.get(&at("2026-03-11T09:59", "2026-03-12T10:00")).await, "pickupAt", "in_past");
+    assert_field(&w.app.get(&at("2026-03-11T11:59", "2026-03-12T10:00")).await, "pickupAt", "too_soon");
+    assert_eq!(w.app.get(&at("2026-03-11T12:00", "2026-03-12T10:00")).await.status, StatusCode::OK);
+    assert_field(&w.app.get(&at("2027-03-11T10:01", "2027-03-12T10:00")).await, "pickupAt", "too_far_ahead");
+    assert_field(&w.app.get(&at("2026-03-16T10:00", "2026-03-16T10:00")).await, "returnAt", "return_before_pickup");
+    assert_field(&w.app.get(&at("2026-03-16T10:00", "2026-06-14T11:01")).await, "returnAt", "too_long");
+    assert_field(&w.app.get(&at("2026-03-29T02:30", "2026-03-30T10:00")).await, "pickupAt", "invalid");
+    assert_field(&w.app.get(&at("16/03/2026", "2026-03-30T10:00")).await, "pickupAt", "invalid");
+    assert_field(&w.app.get(&at("2026-03-16T10:00%2B02:00", "2026-03-17T10:00")).await, "pickupAt", "invalid");
+    assert_eq!(w.app.get(&at("2026-03-16T10:00%2B01:00", "2026-03-17T10:00")).await.status, StatusCode::OK, "a matching offset is fine");
+    assert_field(&w.app.get("/api/v1/offers?pickupAt=2026-03-16T10:00&returnAt=2026-03-17T10:00").await, "pickupAgencyId", "required");
+    let missing = w.app.get(&format!("/api/v1/offers?pickupAgencyId={}", w.paris.id)).await;
+    assert_field(&missing, "pickupAt", "required");
+    assert_field(&missing, "returnAt", "required");
+    let both = format!("/api/v1/offers?pickupCity=Paris&pickupAgencyId={}&pickupAt=2026-03-16T10:00&returnAt=2026-03-17T10:00", w.paris.id);
+    assert_field(&w.app.get(&both).await, "pickupAgencyId", "invalid");
+    assert_field(
+        &w.app.get("/api/v1/offers?pickupAgencyId=nope&pickupAt=2026-03-16T10:00&returnAt=2026-03-17T10:00").await,
+        "pickupAgencyId",
+        "invalid",
+    );
+    let unknown = format!("/api/v1/offers?pickupAgencyId={}&pickupAt=2026-03-16T10:00&returnAt=2026-03-17T10:00", uuid::Uuid::now_v7());
+    assert_field(&w.app.get(&unknown).await, "pickupAgencyId", "invalid");
+    assert_field(&w.app.get(&format!("{}&limit=0", at("2026-03-16T10:00", "2026-03-17T10:00"))).await, "limit", "invalid");
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn a_closed_agency_is_refused_by_name_and_left_out_of_its_city(pool: MySqlPool) {
+    let w = world(pool).await;
+    // Lyon opens Monday–Friday 08:00–19:00; 2026-03-14 is a Saturday.
+    let lyon = |pickup: &str, ret: &str| format!("/api/v1/offers?pickupAgencyId={}&pickupAt={pickup}&returnAt={ret}", w.lyon.id);
+    assert_field(&w.app.get(&lyon("2026-03-14T10:00", "2026-03-16T10:00")).await, "pickupAt", "agency_closed");
+    assert_field(&w.app.get(&lyon("2026-03-16T07:59", "2026-03-17T10:00")).await, "pickupAt", "agency_closed");
+    assert_field(&w.app.get(&lyon("2026-03-16T10:00", "2026-03-17T19:01")).await, "returnAt", "agency_closed");
+    assert_eq!(summary(&w.app.get(&lyon("2026-03-16T08:00", "2026-03-17T18:59")).await.json()).len(), 1);
+    let city = "/api/v1/offers?pickupCity=Lyon&pickupAt=2026-03-14T10:00&returnAt=2026-03-16T10:00";
+    assert_eq!(w.app.get(city).await.json()["items"], serde_json::json!([]));
+}
