@@ -11,6 +11,7 @@
 //! - The rules live in `service/rules.rs` as plain functions; the SQL in `repo/`.
 
 mod account;
+pub mod bulk;
 pub(crate) mod error;
 pub(crate) mod handlers;
 pub mod jobs;
