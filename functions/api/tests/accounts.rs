@@ -41,14 +41,61 @@ async fn signed_in_client(base: &str, pool: &MySqlPool, email: &str) -> String {
     session.json::<Value>().await.unwrap()["accessToken"].as_str().unwrap().to_string()
 }
 
+/// An agency open around the clock with two CDMR at 45.00 €/day, made through the catalog.
+async fn agency(pool: &MySqlPool) -> uuid::Uuid {
+    let hours: Vec<Value> = (1..=7).map(|d| json!({ "weekday": d, "opens": "00:00", "closes": "24:00" })).collect();
+    let setup: ycyw_catalog::AgencySetup = serde_json::from_value(json!({
+        "agency": {
+            "code": "PAR-GDL", "name": "Paris Gare de Lyon",
+            "address": { "line1": "20 boulevard Diderot", "postalCode": "75012", "city": "Paris", "countryCode": "FR" },
+            "timeZone": "Europe/Paris", "phone": "+33 1 99 00 12 34", "email": "par-gdl@example.com", "openingHours": hours
+        },
+        "vehicles": [
+            { "category": "CDMR", "plate": "AA-001-AA", "model": "Peugeot 308" },
+            { "category": "CDMR", "plate": "AA-002-AA", "model": "Peugeot 308" }
+        ],
+        "rates": [{ "category": "CDMR", "dailyRate": { "amountMinor": 4500, "currency": "EUR" },
+                    "oneWayFee": { "amountMinor": 6500, "currency": "EUR" }, "validFrom": "2026-01-01", "validTo": null }]
+    }))
+    .unwrap();
+    ycyw_catalog::Catalog::new(pool.clone()).upsert_agency_setup(&setup, chrono::Utc::now()).await.unwrap().agency.id
+}
+
+/// Books for the user of `email` through the reservations module (in-process, on the real
+/// clock, as the binary under test runs): one paid pickup in 10 days (refunded in full on
+/// deletion), one paid in 3 days (a quarter), one held unpaid (nothing to refund). Returns them.
+async fn reservations_of(pool: &MySqlPool, email: &str) -> [uuid::Uuid; 3] {
+    let agency = agency(pool).await;
+    let app = TestApp::of(pool.clone(), ycyw_api::deployable("reservations").unwrap(), &[], None).await;
+    app.clock.set(chrono::Utc::now());
+    let user = sqlx::query_scalar!(r#"SELECT id AS "id: uuid::Uuid" FROM users WHERE email = ?"#, email).fetch_one(pool).await.unwrap();
+    let auth = app.bearer(user, Role::Client, None);
+    let paris = |days: i64| (chrono::Utc::now() + chrono::Duration::days(days)).format("%Y-%m-%dT10:00").to_string();
+    let mut ids = Vec::new();
+    for (days, pay) in [(10, true), (3, true), (20, false)] {
+        let body = json!({ "pickupAgencyId": agency, "returnAgencyId": agency, "pickupAt": paris(days), "returnAt": paris(days + 1), "category": "CDMR" });
+        let booked = app.call(axum::http::Method::POST, "/api/v1/reservations", Some(&body), &[("authorization", &auth)]).await;
+        assert_eq!(booked.status, 201, "{}", String::from_utf8_lossy(&booked.body));
+        let id: uuid::Uuid = booked.json()["id"].as_str().unwrap().parse().unwrap();
+        if pay {
+            let paid = ycyw_shared::domain::Money::new(4500, ycyw_shared::domain::CurrencyCode::Eur);
+            ycyw_reservations::Reservations::new(&app.state).payment_received(id, None, paid, chrono::Utc::now()).await.unwrap();
+        }
+        ids.push(id);
+    }
+    [ids[0], ids[1], ids[2]]
+}
+
 /// Exports then deletes an account through the binary at `path`, and checks that the other
-/// modules' data was reached: every section in the export, the queued mails erased.
+/// modules' data was reached: every section in the export, the queued mails erased, future
+/// reservations cancelled with their refunds queued and every reservation detached.
 async fn export_and_delete_through(path: &str, pool: &MySqlPool, email: &str) {
     let url = database_url_of(pool).await.unwrap();
     let binary = Binary::spawn(path, &[], &[("DATABASE_URL", url)]);
     assert!(binary.wait_ready("/health/ready").await, "{path} did not start");
     let base = binary.base_url();
     let access = signed_in_client(&base, pool, email).await;
+    let [far, near, held] = reservations_of(pool, email).await;
     let http = reqwest::Client::new();
 
     let export: Value = http.get(format!("{base}/api/v1/users/me/export")).bearer_auth(&access).send().await.unwrap().json().await.unwrap();
@@ -59,6 +106,8 @@ async fn export_and_delete_through(path: &str, pool: &MySqlPool, email: &str) {
     assert_eq!(emails[0]["template"], "verify_email");
     assert_eq!(emails[0]["params"]["link"], "(link withheld)", "a link token is a credential, even in an export");
     assert_eq!(export["catalog"]["staffOfAgency"], Value::Null, "a client is nobody's staff");
+    assert_eq!(export["reservations"].as_array().unwrap().len(), 3, "{path}: {}", export["reservations"]);
+    assert_eq!(export["reservations"][0]["driver"]["lastName"], "Moreau");
 
     let deleted =
         http.delete(format!("{base}/api/v1/users/me")).bearer_auth(&access).json(&json!({ "password": PASSWORD })).send().await.unwrap();
@@ -69,6 +118,30 @@ async fn export_and_delete_through(path: &str, pool: &MySqlPool, email: &str) {
     assert_eq!(left, vec!["account_deleted"], "{path}: the mail module erased the queued mails (link tokens, names) but the goodbye");
     let email_left = sqlx::query_scalar!("SELECT email FROM users").fetch_one(pool).await.unwrap();
     assert_eq!(email_left, None);
+
+    // Reservations: cancelled under the normal rule, refunds queued, drivers detached.
+    for id in [far, near, held] {
+        let row = sqlx::query!("SELECT status, refund_percent, driver_last_name, anonymized_at IS NOT NULL AS \"detached!: bool\" FROM reservations WHERE id = ?", id)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_eq!(row.status, "cancelled", "{path}");
+        assert_eq!(row.driver_last_name, "", "{path}: the driver snapshot is anonymised");
+        assert!(row.detached);
+    }
+    let refunds: Vec<Value> = sqlx::query_scalar!("SELECT payload FROM jobs WHERE kind = 'issue_refund' ORDER BY created_at, id")
+        .fetch_all(pool)
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| serde_json::from_str(p).unwrap())
+        .collect();
+    let mut refunded: Vec<(String, i64)> =
+        refunds.iter().map(|r| (r["reservationId"].as_str().unwrap().to_string(), r["amountMinor"].as_i64().unwrap())).collect();
+    refunded.sort();
+    let mut expected = vec![(far.to_string(), 4500), (near.to_string(), 1125)];
+    expected.sort();
+    assert_eq!(refunded, expected, "{path}: 100 % ten days out, 25 % three days out, nothing unpaid");
 }
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]

@@ -49,7 +49,7 @@ impl AccountPart for ReservationsAccount {
 
     async fn erase(&self, conn: &mut MySqlConnection, account: &Account, now: DateTime<Utc>) -> anyhow::Result<()> {
         for id in repo::future_open_of_user(&mut *conn, account.id, now).await? {
-            let Some(r) = repo::reservations(&mut *conn, &[id]).await?.pop() else { continue };
+            let Some(r) = repo::lock_reservation(&mut *conn, id).await? else { continue };
             // A hold that just ended cannot be cancelled; the sweep expires it.
             if let Err(e) = manage::cancel_locked(&mut *conn, &r, now, Actor::System).await {
                 match e {

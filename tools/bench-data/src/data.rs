@@ -22,19 +22,29 @@ pub struct BenchSize {
     pub agencies: usize,
     /// Vehicles, spread evenly over the agencies (at most [`MAX_VEHICLES`]).
     pub vehicles: usize,
+    /// Reservations, spread evenly over the vehicles (at most
+    /// [`crate::reservations::MAX_PER_VEHICLE`] per vehicle).
+    pub reservations: usize,
 }
 
 impl BenchSize {
-    /// The design's benchmark size: 500 agencies, 50 000 vehicles.
-    pub const DESIGN: BenchSize = BenchSize { agencies: 500, vehicles: 50_000 };
+    /// The design's benchmark size: 500 agencies, 50 000 vehicles, 2 000 000 reservations.
+    pub const DESIGN: BenchSize = BenchSize { agencies: 500, vehicles: 50_000, reservations: 2_000_000 };
 
     /// This size, when it is one the generator can make.
     pub fn checked(self) -> anyhow::Result<Self> {
-        if (1..=MAX_AGENCIES).contains(&self.agencies) && self.vehicles <= MAX_VEHICLES {
-            Ok(self)
-        } else {
-            anyhow::bail!("--agencies must be 1 to {MAX_AGENCIES} and --vehicles at most {MAX_VEHICLES}")
+        if !(1..=MAX_AGENCIES).contains(&self.agencies) || self.vehicles > MAX_VEHICLES {
+            anyhow::bail!("--agencies must be 1 to {MAX_AGENCIES} and --vehicles at most {MAX_VEHICLES}");
         }
+        let most = self.vehicles.saturating_mul(crate::reservations::MAX_PER_VEHICLE);
+        if self.reservations > most {
+            anyhow::bail!(
+                "--reservations must be at most {} per vehicle ({most} for {} vehicles): each vehicle's rentals do not overlap",
+                crate::reservations::MAX_PER_VEHICLE,
+                self.vehicles
+            );
+        }
+        Ok(self)
     }
 }
 
@@ -145,7 +155,7 @@ mod tests {
 
     #[test]
     fn vehicles_spread_evenly_over_agencies_of_every_market_and_have_rates() {
-        let setups = setups(BenchSize { agencies: 14, vehicles: 1234 });
+        let setups = setups(BenchSize { agencies: 14, vehicles: 1234, reservations: 0 });
         assert_eq!(setups.len(), 14);
         let markets: BTreeSet<&str> = setups.iter().map(|s| s.agency.address.country_code.as_str()).collect();
         assert_eq!(markets.len(), 7);
@@ -164,8 +174,12 @@ mod tests {
     #[test]
     fn sizes_are_bounded() {
         assert!(BenchSize::DESIGN.checked().is_ok());
-        assert!(BenchSize { agencies: 0, vehicles: 10 }.checked().is_err());
-        assert!(BenchSize { agencies: MAX_AGENCIES + 1, vehicles: 0 }.checked().is_err());
-        assert!(BenchSize { agencies: 1, vehicles: MAX_VEHICLES + 1 }.checked().is_err());
+        assert!(BenchSize { agencies: 0, vehicles: 10, reservations: 0 }.checked().is_err());
+        assert!(BenchSize { agencies: MAX_AGENCIES + 1, vehicles: 0, reservations: 0 }.checked().is_err());
+        assert!(BenchSize { agencies: 1, vehicles: MAX_VEHICLES + 1, reservations: 0 }.checked().is_err());
+        let per_vehicle = crate::reservations::MAX_PER_VEHICLE;
+        assert!(BenchSize { agencies: 1, vehicles: 10, reservations: 10 * per_vehicle }.checked().is_ok());
+        assert!(BenchSize { agencies: 1, vehicles: 10, reservations: 10 * per_vehicle + 1 }.checked().is_err());
+        assert!(BenchSize { agencies: 1, vehicles: 0, reservations: 1 }.checked().is_err());
     }
 }

@@ -104,14 +104,25 @@ pub async fn reservations(db: impl Executor<'_, Database = MySql>, ids: &[Uuid])
     rows.into_iter().map(Reservation::try_from).collect()
 }
 
-/// Locks reservation `id` until the transaction ends and reads it; `None` when unknown.
+/// Locks reservation `id` until the transaction ends and reads it; `None` when unknown. A
+/// locking read: it sees the latest committed row whatever the transaction read before.
 pub async fn lock_reservation(conn: &mut MySqlConnection, id: Uuid) -> Result<Option<Reservation>, sqlx::Error> {
-    let found =
-        sqlx::query_scalar!(r#"SELECT id AS "id: Uuid" FROM reservations WHERE id = ? FOR UPDATE"#, id).fetch_optional(&mut *conn).await?;
-    if found.is_none() {
-        return Ok(None);
-    }
-    Ok(reservations(&mut *conn, &[id]).await?.pop())
+    let row = sqlx::query_as!(
+        ReservationRow,
+        r#"SELECT r.id AS "id: Uuid", r.reference, r.user_id AS "user_id: Uuid", r.vehicle_id AS "vehicle_id: Uuid", r.category_code,
+                  r.pickup_agency_id AS "pickup_agency_id: Uuid", r.return_agency_id AS "return_agency_id: Uuid",
+                  r.pickup_at AS "pickup_at: DateTime<Utc>", r.return_at AS "return_at: DateTime<Utc>", r.status AS "status: Status",
+                  r.days, r.daily_rate_minor, r.one_way_fee_minor, r.price_minor, r.currency, r.paid_minor, r.refunded_minor,
+                  r.driver_first_name, r.driver_last_name, r.driver_birth_date,
+                  r.hold_expires_at AS "hold_expires_at: DateTime<Utc>", r.cancelled_at AS "cancelled_at: DateTime<Utc>",
+                  r.refund_percent, r.anonymized_at AS "anonymized_at: DateTime<Utc>", r.version,
+                  r.created_at AS "created_at: DateTime<Utc>", r.updated_at AS "updated_at: DateTime<Utc>"
+           FROM reservations r WHERE r.id = ? FOR UPDATE"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await?;
+    row.map(Reservation::try_from).transpose()
 }
 
 async fn insert_history(

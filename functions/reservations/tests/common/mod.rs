@@ -206,6 +206,11 @@ impl World {
         sqlx::query_scalar!(r#"SELECT id AS "id: Uuid" FROM users WHERE email = ?"#, email).fetch_one(&self.app.state.db).await.unwrap()
     }
 
+    /// The id of the account of `email`.
+    pub async fn registered_id(&self, email: &str) -> Uuid {
+        sqlx::query_scalar!(r#"SELECT id AS "id: Uuid" FROM users WHERE email = ?"#, email).fetch_one(&self.app.state.db).await.unwrap()
+    }
+
     /// The queued emails to `to`, oldest first.
     pub async fn emails_to(&self, to: &str) -> Vec<Value> {
         let rows = sqlx::query_scalar!("SELECT payload FROM jobs WHERE kind = 'send_email' ORDER BY created_at, id")
