@@ -34,6 +34,7 @@ pub mod module;
 pub mod queue;
 pub mod rate_limit;
 pub mod runtime;
+pub mod services;
 pub mod sql_enum;
 pub mod state;
 pub mod telemetry;

@@ -15,6 +15,7 @@ use crate::account::{AccountPart, AccountParts};
 use crate::auth::SubjectGuard;
 use crate::config::{ConfigError, SecretKey, Settings};
 use crate::jobs::{JobHandlers, Schedule};
+use crate::services::Services;
 use crate::state::AppState;
 
 /// What a process does with a module.
@@ -115,6 +116,12 @@ pub trait Module: Send + Sync + std::fmt::Debug {
         let _ = state;
         None
     }
+
+    /// What it provides the modules it does not know (see [`Services`]): called for every linked
+    /// module, served or not, once at start.
+    fn provide(&self, state: &AppState, services: &mut Services) {
+        let _ = (state, services);
+    }
 }
 
 /// The modules one binary links, and which of them it serves.
@@ -199,6 +206,19 @@ impl Deployable {
     /// The subject guard of the first linked module that has one.
     pub fn subjects(&self, state: &AppState) -> Option<Arc<dyn SubjectGuard>> {
         self.modules.iter().find_map(|m| m.subjects(state))
+    }
+
+    /// `state` with what every linked module gives the others: account parts, the subject guard
+    /// and the provided [`Services`]. Every process start goes through this.
+    pub fn wire(&self, state: AppState) -> AppState {
+        let state = state.with_account_parts(self.account_parts());
+        let subjects = self.subjects(&state);
+        let state = state.with_subjects(subjects);
+        let mut services = Services::default();
+        for module in &self.modules {
+            module.provide(&state, &mut services);
+        }
+        state.with_services(services)
     }
 
     /// Sets up the served modules for HTTP: their routes merged, and their shutdown hooks.

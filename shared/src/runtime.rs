@@ -64,9 +64,7 @@ pub async fn serve_with_fallback(deployable: Deployable, fallback: Option<Router
     let settings = deployable.settings(Duty::Http).await?;
     telemetry::init(settings.log_format);
     let name = deployable.name();
-    let state = connect(settings).await?.with_account_parts(deployable.account_parts());
-    let subjects = deployable.subjects(&state);
-    let state = state.with_subjects(subjects);
+    let state = deployable.wire(connect(settings).await?);
     let routes = deployable.routes(&state).await?;
     let app = app(state.clone(), routes.api, fallback);
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {

@@ -7,6 +7,7 @@ use sqlx::MySqlPool;
 use crate::account::AccountParts;
 use crate::auth::{JwtKeys, SubjectGuard};
 use crate::config::Settings;
+use crate::services::Services;
 use crate::time::{Clock, SystemClock};
 
 /// Cheap to clone: the pool and the shared pieces are reference-counted. A module with state of
@@ -25,18 +26,34 @@ pub struct AppState {
     pub account_parts: AccountParts,
     /// Whether a signed-in subject may still act (the auth module's guard, in every deployable).
     pub subjects: Option<Arc<dyn SubjectGuard>>,
+    /// What the linked modules provide each other ([`Services`]).
+    pub services: Arc<Services>,
 }
 
 impl AppState {
     /// State over the system clock.
     pub fn new(db: MySqlPool, settings: Settings) -> Self {
         let jwt = JwtKeys::from_settings(&settings).map(Arc::new);
-        Self { db, settings: Arc::new(settings), clock: Arc::new(SystemClock), jwt, account_parts: Arc::new([]), subjects: None }
+        Self {
+            db,
+            settings: Arc::new(settings),
+            clock: Arc::new(SystemClock),
+            jwt,
+            account_parts: Arc::new([]),
+            subjects: None,
+            services: Arc::new(Services::default()),
+        }
     }
 
     /// The same state with a subject guard.
     pub fn with_subjects(mut self, subjects: Option<Arc<dyn SubjectGuard>>) -> Self {
         self.subjects = subjects;
+        self
+    }
+
+    /// The same state with these services.
+    pub fn with_services(mut self, services: Services) -> Self {
+        self.services = Arc::new(services);
         self
     }
 

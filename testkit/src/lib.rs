@@ -150,9 +150,7 @@ impl TestApp {
         let clock = ManualClock::at(test_epoch());
         let settings = test_settings(&url, overrides);
         deployable.check(&settings, Duty::Http).unwrap_or_else(|e| panic!("settings: {e}"));
-        let state = AppState::new(pool, settings).with_clock(Arc::new(clock.clone())).with_account_parts(deployable.account_parts());
-        let subjects = deployable.subjects(&state);
-        let state = state.with_subjects(subjects);
+        let state = deployable.wire(AppState::new(pool, settings).with_clock(Arc::new(clock.clone())));
         let routes = deployable.routes(&state).await.unwrap_or_else(|e| panic!("module set-up: {e:#}"));
         let work = deployable.work(&state).await.unwrap_or_else(|e| panic!("module worker set-up: {e:#}"));
         let router = ycyw_shared::runtime::app(state.clone(), routes.api, site)

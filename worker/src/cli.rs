@@ -235,7 +235,7 @@ async fn run(modules: Deployable, settings: Settings) -> anyhow::Result<()> {
     }
     let grace = settings.shutdown_grace;
     let health_port = settings.health_port;
-    let state = runtime::connect(settings).await?.with_account_parts(modules.account_parts());
+    let state = modules.wire(runtime::connect(settings).await?);
     let work = modules.work(&state).await?;
     tracing::info!(kinds = ?work.jobs.kinds(), schedules = work.schedules.len(), "modules set up");
     let worker_id = format!("{}-{}", hostname(), std::process::id());

@@ -16,6 +16,14 @@ pub enum CatalogError {
     /// Authenticated but lacking the right (403).
     #[error("{0}")]
     Forbidden(String),
+    /// The change conflicts with the resource's state (409, e.g. `vehicle_has_reservations`).
+    #[error("{detail}")]
+    Conflict {
+        /// Stable code.
+        code: &'static str,
+        /// Explanation.
+        detail: String,
+    },
     /// The database failed (500).
     #[error(transparent)]
     Database(#[from] sqlx::Error),
@@ -37,6 +45,7 @@ impl From<CatalogError> for ApiError {
             CatalogError::NotFound => ApiError::NotFound,
             CatalogError::Invalid(errors) => ApiError::Unprocessable(errors),
             CatalogError::Forbidden(detail) => ApiError::Forbidden { code: "forbidden", detail },
+            CatalogError::Conflict { code, detail } => ApiError::Conflict { code, detail },
             CatalogError::Database(e) => ApiError::from(e),
             CatalogError::Corrupt(what) => ApiError::Internal(anyhow::anyhow!("corrupt catalog row: {what}")),
         }

@@ -16,6 +16,7 @@
 mod account;
 pub(crate) mod acriss;
 pub(crate) mod error;
+pub mod fleet_guard;
 pub(crate) mod handlers;
 pub(crate) mod model;
 mod reference;
@@ -38,6 +39,7 @@ use ycyw_shared::module::{Duty, Module, Routes};
 
 pub use acriss::{AcrissDecoded, AcrissError};
 pub use error::CatalogError;
+pub use fleet_guard::{FleetConflict, FleetGuard};
 pub use model::{
     AcrissCode, Address, Agency, AgencyCode, AgencySetup, BatchReport, CurrencyCode, IanaTimeZone, Market, MinuteOfDay, Money, MoneyInput,
     NewAgency, NewVehicle, OpeningHours, OpeningPeriod, OpeningPeriodInput, Plate, PostalAddressInput, Quote, Rate, RateInput, SetupReport,
@@ -203,6 +205,17 @@ impl Catalog {
     /// The active vehicles of `category` at an agency, by plate.
     pub async fn vehicles(&self, agency_id: Uuid, category: &AcrissCode) -> Result<Vec<Vehicle>, CatalogError> {
         repo::active_vehicles(&self.db, agency_id, category).await
+    }
+
+    /// The active vehicles of `category` at an agency, read through the caller's connection: for
+    /// a caller inside a transaction, which must not wait for a second connection of the pool
+    /// while it holds locks.
+    pub async fn vehicles_through(
+        conn: &mut sqlx::MySqlConnection,
+        agency_id: Uuid,
+        category: &AcrissCode,
+    ) -> Result<Vec<Vehicle>, CatalogError> {
+        repo::active_vehicles(conn, agency_id, category).await
     }
 
     /// How many active vehicles each of the agencies `ids` has per category, in one query.

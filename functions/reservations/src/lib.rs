@@ -13,6 +13,7 @@
 mod account;
 pub mod bulk;
 pub(crate) mod error;
+mod fleet;
 pub(crate) mod handlers;
 pub mod jobs;
 pub(crate) mod model;
@@ -33,6 +34,7 @@ use ycyw_shared::domain::Money;
 use ycyw_shared::jobs::{Handle, JobError, JobHandlers, JobSpec as _, Schedule};
 use ycyw_shared::module::{Duty, Module, Routes, Work};
 use ycyw_shared::queue::{Job, NewJob};
+use ycyw_shared::services::Services;
 
 pub use error::ReservationsError;
 pub use model::{
@@ -92,6 +94,10 @@ impl Module for ReservationsModule {
 
     fn account(&self) -> Option<Arc<dyn AccountPart>> {
         Some(Arc::new(account::ReservationsAccount))
+    }
+
+    fn provide(&self, _state: &AppState, services: &mut Services) {
+        services.provide::<Arc<dyn ycyw_catalog::FleetGuard>>(Arc::new(fleet::ReservationsFleetGuard));
     }
 }
 

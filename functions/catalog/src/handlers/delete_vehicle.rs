@@ -21,9 +21,11 @@ use crate::service;
         (status = 401, description = "No or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an agent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown vehicle, or another agency's", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "vehicle_has_reservations: its future reservations cannot move to another free vehicle", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn delete_vehicle(State(state): State<AppState>, agent: AgentUser, ResourceId(id): ResourceId) -> Result<StatusCode, ApiError> {
-    service::fleet::deactivate_vehicle(&state.db, agent.agency_id, id, state.clock.now()).await?;
+    let guard = crate::fleet_guard::from_state(&state);
+    service::fleet::deactivate_vehicle(&state.db, guard.as_deref(), agent.agency_id, id, state.clock.now()).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -23,6 +23,7 @@ use crate::service;
         (status = 401, description = "No or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an agent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown agency, or another agency's", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "agency_has_reservations: a time-zone change or deactivation while reservations to come pick up or return there", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -34,5 +35,6 @@ pub async fn update_agency(
 ) -> Result<Json<Agency>, ApiError> {
     service::ensure_own_agency(agent.agency_id, id)?;
     let ValidJson(patch) = body?;
-    Ok(Json(service::agencies::update_agency(&state.db, agent.agency_id, id, &patch, state.clock.now()).await?))
+    let guard = crate::fleet_guard::from_state(&state);
+    Ok(Json(service::agencies::update_agency(&state.db, guard.as_deref(), agent.agency_id, id, &patch, state.clock.now()).await?))
 }

@@ -23,6 +23,7 @@ use crate::service;
         (status = 401, description = "No or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not an agent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "Unknown vehicle, or another agency's", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "vehicle_has_reservations: deactivating it or changing its category, when its future reservations cannot move to another free vehicle", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Invalid fields", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -41,5 +42,6 @@ pub async fn update_vehicle(
             return Err(rejection);
         }
     };
-    Ok(Json(service::fleet::update_vehicle(&state.db, agent.agency_id, id, &patch, state.clock.now()).await?))
+    let guard = crate::fleet_guard::from_state(&state);
+    Ok(Json(service::fleet::update_vehicle(&state.db, guard.as_deref(), agent.agency_id, id, &patch, state.clock.now()).await?))
 }

@@ -165,9 +165,12 @@ pub async fn create_agency(db: &MySqlPool, input: &NewAgency, now: DateTime<Utc>
     Ok(agency)
 }
 
-/// `PATCH /agencies/{id}` by an agent of that agency.
+/// `PATCH /agencies/{id}` by an agent of that agency. Changing its time zone or deactivating it
+/// first asks the fleet guard: refused with 409 `agency_has_reservations` while reservations to
+/// come pick up or return there.
 pub async fn update_agency(
     db: &MySqlPool,
+    guard: Option<&dyn crate::fleet_guard::FleetGuard>,
     actor_agency: Uuid,
     id: Uuid,
     patch: &AgencyPatch,
@@ -180,6 +183,9 @@ pub async fn update_agency(
     }
     let current = repo::find_agency(&mut *tx, id).await?.ok_or(CatalogError::NotFound)?;
     let next = apply_agency_patch(&current, patch)?;
+    if let Some(guard) = guard.filter(|_| crate::fleet_guard::agency_change_matters(&current, &next)) {
+        guard.agency_changing(&mut tx, &current, &next, now).await.map_err(|e| super::fleet::conflict("agency_has_reservations", e))?;
+    }
     if next != current {
         repo::update_agency(&mut tx, &next, now).await?;
     }

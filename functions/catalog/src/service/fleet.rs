@@ -12,6 +12,7 @@ use ycyw_shared::domain::{FieldErrors, InvalidValue, Pagination, single_line};
 
 use super::{NAME_MAX, ensure_own_agency, own_existing_agency};
 use crate::error::CatalogError;
+use crate::fleet_guard::{self, FleetConflict, FleetGuard};
 use crate::model::{AcrissCode, AcrissError, NewVehicle, Page, PageQuery, Plate, Vehicle, VehicleCategory, VehiclePatch, VehicleQuery};
 use crate::repo::{self, VehicleFilter};
 
@@ -120,9 +121,12 @@ pub async fn create_vehicle(
     Ok(vehicle)
 }
 
-/// `PATCH /vehicles/{id}` by an agent of the vehicle's agency.
+/// `PATCH /vehicles/{id}` by an agent of the vehicle's agency. Deactivating a vehicle or moving
+/// it to another category first asks the fleet guard (its future reservations move to another
+/// vehicle, or the change is refused with 409 `vehicle_has_reservations`).
 pub async fn update_vehicle(
     db: &MySqlPool,
+    guard: Option<&dyn FleetGuard>,
     actor_agency: Uuid,
     id: Uuid,
     patch: &VehiclePatch,
@@ -136,6 +140,9 @@ pub async fn update_vehicle(
     let current = repo::find_vehicle(&mut *tx, id).await?.ok_or(CatalogError::NotFound)?;
     ensure_own_agency(actor_agency, current.agency_id)?;
     let next = apply_vehicle_patch(&current, patch, &known)?;
+    if let Some(guard) = guard.filter(|_| fleet_guard::vehicle_change_matters(&current, &next)) {
+        guard.vehicle_changing(&mut tx, &current, &next, now).await.map_err(|e| conflict("vehicle_has_reservations", e))?;
+    }
     if next != current {
         repo::update_vehicle(&mut *tx, &next, now).await.on_constraint("vehicles_plate_uq", || plate_taken(&next))?;
     }
@@ -150,9 +157,23 @@ pub async fn ensure_vehicle_owner(db: &MySqlPool, actor_agency: Uuid, id: Uuid) 
 }
 
 /// `DELETE /vehicles/{id}`: deactivates (reservations keep referring to it); repeating it is a no-op.
-pub async fn deactivate_vehicle(db: &MySqlPool, actor_agency: Uuid, id: Uuid, now: DateTime<Utc>) -> Result<(), CatalogError> {
+pub async fn deactivate_vehicle(
+    db: &MySqlPool,
+    guard: Option<&dyn FleetGuard>,
+    actor_agency: Uuid,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), CatalogError> {
     let patch = VehiclePatch { active: Some(false), ..VehiclePatch::default() };
-    update_vehicle(db, actor_agency, id, &patch, now).await.map(|_| ())
+    update_vehicle(db, guard, actor_agency, id, &patch, now).await.map(|_| ())
+}
+
+/// A refusal of the fleet guard as a 409 with `code`.
+pub(crate) fn conflict(code: &'static str, refusal: FleetConflict) -> CatalogError {
+    match refusal {
+        FleetConflict::Reservations { .. } => CatalogError::Conflict { code, detail: refusal.to_string() },
+        FleetConflict::Failed(e) => CatalogError::Corrupt(format!("the fleet guard failed: {e:#}")),
+    }
 }
 
 #[cfg(test)]

@@ -173,3 +173,15 @@ pub async fn expire_changes(conn: &mut MySqlConnection, now: DateTime<Utc>) -> R
     .await?;
     Ok(done.rows_affected())
 }
+
+/// References of the reservations whose pending change (hold running at `now`) holds `vehicle`.
+pub async fn changes_holding(conn: &mut MySqlConnection, vehicle: Uuid, now: DateTime<Utc>) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT r.reference FROM reservation_changes c JOIN reservations r ON r.id = c.reservation_id
+           WHERE c.vehicle_id = ? AND c.status = 'pending' AND c.hold_expires_at > ?"#,
+        vehicle,
+        now
+    )
+    .fetch_all(conn)
+    .await
+}

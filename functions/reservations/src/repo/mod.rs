@@ -9,10 +9,13 @@ mod changes;
 mod reservations;
 
 pub use self::availability::{busy_counts, busy_vehicles, lock_fleet};
-pub use self::changes::{change_by_id, expire_changes, insert_change, pending_changes, set_change_status, supersede_pending_change};
+pub use self::changes::{
+    change_by_id, changes_holding, expire_changes, insert_change, pending_changes, set_change_status, supersede_pending_change,
+};
 pub use self::reservations::{
-    DayEntry, agency_day, anonymize_drivers, due_reminders, expire_holds, future_open_of_user, history, ids_of_user, insert_reservation,
-    lock_reservation, mark_reminded, reservations, reservations_of_user, update_reservation,
+    DayEntry, agency_day, anonymize_drivers, due_reminders, expire_holds, future_at_agency, future_on_vehicle, future_open_of_user,
+    history, ids_of_user, insert_reservation, lock_reservation, mark_reminded, move_to_vehicle, reservations, reservations_of_user,
+    update_reservation,
 };
 
 use ycyw_shared::db::json_ids;

@@ -433,3 +433,50 @@ pub async fn mark_reminded(conn: &mut MySqlConnection, id: Uuid, now: DateTime<U
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+/// The reservations still to come or under way on `vehicle` at `now` (held, confirmed or picked
+/// up, not over), by pickup, locked until the transaction ends.
+pub async fn future_on_vehicle(conn: &mut MySqlConnection, vehicle: Uuid, now: DateTime<Utc>) -> Result<Vec<Uuid>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT id AS "id: Uuid" FROM reservations
+           WHERE vehicle_id = ? AND return_at > ?
+             AND (status IN ('confirmed', 'picked_up') OR (status = 'pending_payment' AND hold_expires_at > ?))
+           ORDER BY pickup_at FOR UPDATE"#,
+        vehicle,
+        now,
+        now
+    )
+    .fetch_all(conn)
+    .await
+}
+
+/// Puts reservation `id` on another vehicle (same agency and category).
+pub async fn move_to_vehicle(conn: &mut MySqlConnection, id: Uuid, vehicle: Uuid, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE reservations SET vehicle_id = ?, version = version + 1, updated_at = ? WHERE id = ?", vehicle, now, id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// References of up to `limit` reservations to come or under way that pick up or return at
+/// `agency` (held, confirmed or picked up, not over at `now`).
+pub async fn future_at_agency(
+    conn: &mut MySqlConnection,
+    agency: Uuid,
+    now: DateTime<Utc>,
+    limit: u32,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT reference FROM reservations
+           WHERE (pickup_agency_id = ? OR return_agency_id = ?) AND return_at > ?
+             AND (status IN ('confirmed', 'picked_up') OR (status = 'pending_payment' AND hold_expires_at > ?))
+           ORDER BY pickup_at LIMIT ?"#,
+        agency,
+        agency,
+        now,
+        now,
+        limit
+    )
+    .fetch_all(conn)
+    .await
+}

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use sqlx::MySqlConnection;
 use uuid::Uuid;
 use ycyw_auth::AccountProfile;
-use ycyw_catalog::AcrissCode;
+use ycyw_catalog::{AcrissCode, Catalog};
 use ycyw_shared::db;
 use ycyw_shared::domain::InvalidValue;
 use ycyw_shared::idempotency::{IdempotentJson, SavedResponse};
@@ -47,15 +47,16 @@ pub async fn driver(ctx: &Ctx, user: Uuid, target: &Target) -> Result<(AccountPr
     Ok((profile, driver))
 }
 
-/// Locks the fleet of `category` at `agency` for the transaction and picks a vehicle free for
-/// `[pickup_at, return_at)` at `now` among `vehicles` (active ones, from the catalog), leaving
-/// out what `except` holds itself; `preferred` first when free. `unavailable` when none is.
+/// Locks the fleet of `category` at `agency` for the transaction and picks one of its active
+/// vehicles free for `[pickup_at, return_at)` at `now`, leaving out what `except` holds itself;
+/// `preferred` first when free. `unavailable` when none is. The fleet is read from the catalog
+/// after the lock is granted, so a vehicle deactivated meanwhile (the catalog's change takes
+/// the same lock through the fleet guard) is never picked.
 #[allow(clippy::too_many_arguments)]
 pub async fn take_vehicle(
     conn: &mut MySqlConnection,
     agency: Uuid,
     category: &AcrissCode,
-    vehicles: &[Uuid],
     pickup_at: DateTime<Utc>,
     return_at: DateTime<Utc>,
     now: DateTime<Utc>,
@@ -63,17 +64,13 @@ pub async fn take_vehicle(
     preferred: Option<Uuid>,
 ) -> Result<Uuid, ReservationsError> {
     repo::lock_fleet(&mut *conn, agency, category, now).await?;
+    let vehicles: Vec<Uuid> = Catalog::vehicles_through(&mut *conn, agency, category).await?.into_iter().map(|v| v.id).collect();
     let busy = repo::busy_vehicles(&mut *conn, agency, category, pickup_at, return_at, now, except).await?;
     let free = |v: &Uuid| !busy.contains(v);
     preferred
         .filter(|p| vehicles.contains(p) && free(p))
         .or_else(|| vehicles.iter().copied().find(free))
         .ok_or_else(ReservationsError::unavailable)
-}
-
-/// The active vehicles of the target's category at its pickup agency.
-pub async fn fleet(ctx: &Ctx, agency: Uuid, category: &AcrissCode) -> Result<Vec<Uuid>, ReservationsError> {
-    Ok(ctx.catalog.vehicles(agency, category).await?.into_iter().map(|v| v.id).collect())
 }
 
 /// Books for client `user`: 201 with the reservation, `pending_payment` and holding its
@@ -95,20 +92,10 @@ pub async fn book(ctx: &Ctx, user: Uuid, request: &IdempotentJson<NewReservation
     let lookup = views::Lookup::load(ctx, [target.pickup_agency.id, target.return_agency.id]).await?;
     db::retry_transient(
         || async {
-            let vehicles = fleet(ctx, target.pickup_agency.id, &target.category).await?;
             let mut tx = ctx.state.db.begin().await?;
-            let vehicle = take_vehicle(
-                &mut tx,
-                target.pickup_agency.id,
-                &target.category,
-                &vehicles,
-                target.pickup_at,
-                target.return_at,
-                now,
-                None,
-                None,
-            )
-            .await?;
+            let vehicle =
+                take_vehicle(&mut tx, target.pickup_agency.id, &target.category, target.pickup_at, target.return_at, now, None, None)
+                    .await?;
             let mut reservation = Reservation {
                 id: Uuid::now_v7(),
                 reference: Reference::generate(&mut rand::rng()),

@@ -82,6 +82,9 @@ fn decode_key(key: &str) -> Result<DayEntry, InvalidValue> {
 /// agency's agents hand over and record no-shows, the return agency's take cars back.
 pub async fn act(ctx: &Ctx, agent_agency: Uuid, id: Uuid, action: CounterAction) -> Result<ReservationView, ReservationsError> {
     let now = ctx.now();
+    let current = super::manage::find(ctx, Viewer::Agent(agent_agency), id).await?;
+    let pickup_agency = ctx.catalog.agency(current.slot.pickup_agency_id).await?.ok_or(ReservationsError::NotFound)?;
+    let start = day_start(&pickup_agency, pickup_agency.local_date(current.slot.pickup_at));
     let mut tx = ctx.state.db.begin().await?;
     let r =
         repo::lock_reservation(&mut tx, id).await?.filter(|r| Viewer::Agent(agent_agency).sees(r)).ok_or(ReservationsError::NotFound)?;
@@ -96,8 +99,9 @@ pub async fn act(ctx: &Ctx, agent_agency: Uuid, id: Uuid, action: CounterAction)
         };
         return Err(ReservationsError::conflict("invalid_transition", detail));
     }
-    let pickup_agency = ctx.catalog.agency(r.slot.pickup_agency_id).await?.ok_or(ReservationsError::NotFound)?;
-    let start = day_start(&pickup_agency, pickup_agency.local_date(r.slot.pickup_at));
+    if r.version != current.version {
+        return Err(ReservationsError::conflict("reservation_changed", "the reservation changed meanwhile; reload it and try again"));
+    }
     let status = rules::counter_transition(action, r.status_at(now), now, r.slot.pickup_at, r.slot.return_at, start)
         .map_err(|e| ReservationsError::conflict("invalid_transition", e.0))?;
     let mut after = r.clone();

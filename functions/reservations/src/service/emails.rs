@@ -51,18 +51,25 @@ pub enum Email {
     Reminder,
 }
 
-/// Queues `email` about `r` to its client through `conn`; nothing when the account has no
-/// address any more (deleted).
+/// The client `user` as a recipient: read before the transaction that queues the email, so it
+/// never waits for a second connection while holding locks.
+pub async fn recipient(ctx: &Ctx, user: uuid::Uuid) -> Result<Option<AccountProfile>, ReservationsError> {
+    Ok(ctx.accounts.profile(user).await?)
+}
+
+/// Queues `email` about `r` to `recipient` (its client, from [`recipient`]) through `conn`;
+/// nothing when the account has no address any more (deleted).
 pub async fn queue(
     conn: &mut MySqlConnection,
     ctx: &Ctx,
     lookup: &Lookup,
     r: &Reservation,
+    recipient: Option<&AccountProfile>,
     email: Email,
     now: DateTime<Utc>,
 ) -> Result<(), ReservationsError> {
-    let Some(profile) = ctx.accounts.profile(r.user_id).await? else { return Ok(()) };
-    let Some(job) = compose(ctx, lookup, r, &profile, email)? else { return Ok(()) };
+    let Some(profile) = recipient.filter(|p| p.id == r.user_id) else { return Ok(()) };
+    let Some(job) = compose(ctx, lookup, r, profile, email)? else { return Ok(()) };
     mail::enqueue(conn, &job, now).await?;
     Ok(())
 }

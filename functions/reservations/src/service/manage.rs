@@ -150,12 +150,15 @@ pub async fn cancel_locked(
 /// `POST /reservations/{id}/cancellation`.
 pub async fn cancel(ctx: &Ctx, user: Uuid, id: Uuid) -> Result<Cancellation, ReservationsError> {
     let now = ctx.now();
+    let current = find(ctx, Viewer::Client(user), id).await?;
+    let lookup = views::Lookup::load(ctx, [current.slot.pickup_agency_id, current.slot.return_agency_id]).await?;
+    let recipient = emails::recipient(ctx, user).await?;
     let mut tx = ctx.state.db.begin().await?;
     let r = repo::lock_reservation(&mut tx, id).await?.filter(|r| r.user_id == user).ok_or(ReservationsError::NotFound)?;
     let paid = r.net_paid();
     let (after, refund) = cancel_locked(&mut tx, &r, now, Actor::Client).await?;
-    let lookup = views::Lookup::load(ctx, [after.slot.pickup_agency_id, after.slot.return_agency_id]).await?;
-    emails::queue(&mut tx, ctx, &lookup, &after, Email::Cancelled { refund: refund.amount, percent: refund.percent, paid }, now).await?;
+    let email = Email::Cancelled { refund: refund.amount, percent: refund.percent, paid };
+    emails::queue(&mut tx, ctx, &lookup, &after, recipient.as_ref(), email, now).await?;
     tx.commit().await?;
     let reservation = views::view_one(ctx, after, now).await?;
     Ok(Cancellation { reservation, refund })
@@ -198,9 +201,9 @@ pub async fn modify(ctx: &Ctx, user: Uuid, id: Uuid, patch: &ReservationPatch) -
         [current.slot.pickup_agency_id, current.slot.return_agency_id, target.pickup_agency.id, target.return_agency.id],
     )
     .await?;
+    let recipient = emails::recipient(ctx, user).await?;
     ycyw_shared::db::retry_transient(
         || async {
-            let vehicles = booking::fleet(ctx, target.pickup_agency.id, &target.category).await?;
             let mut tx = ctx.state.db.begin().await?;
             // Fleet lock first (as bookings take it), then the reservation.
             let same_fleet = target.pickup_agency.id == current.slot.pickup_agency_id && target.category == current.slot.category;
@@ -208,7 +211,6 @@ pub async fn modify(ctx: &Ctx, user: Uuid, id: Uuid, patch: &ReservationPatch) -
                 &mut tx,
                 target.pickup_agency.id,
                 &target.category,
-                &vehicles,
                 target.pickup_at,
                 target.return_at,
                 now,
@@ -279,7 +281,8 @@ pub async fn modify(ctx: &Ctx, user: Uuid, id: Uuid, patch: &ReservationPatch) -
                     };
                     job.enqueue(&mut tx, now).await?;
                 }
-                emails::queue(&mut tx, ctx, &lookup, &after, Email::Modified { refund: refunded, paid: None }, now).await?;
+                let email = Email::Modified { refund: refunded, paid: None };
+                emails::queue(&mut tx, ctx, &lookup, &after, recipient.as_ref(), email, now).await?;
                 tx.commit().await?;
                 (if refunded.is_some() { ModificationOutcome::RefundPending } else { ModificationOutcome::Applied }, after)
             };

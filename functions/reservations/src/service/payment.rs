@@ -58,16 +58,15 @@ pub async fn received(
         [current.slot.pickup_agency_id, current.slot.return_agency_id, slot.pickup_agency_id, slot.return_agency_id],
     )
     .await?;
+    let recipient = emails::recipient(ctx, current.user_id).await?;
     db::retry_transient(
         || async {
-            let vehicles = booking::fleet(ctx, slot.pickup_agency_id, &slot.category).await?;
             let mut tx = ctx.state.db.begin().await?;
             // A late payment needs a vehicle still free: the fleet lock first, as bookings take it.
             let vehicle = booking::take_vehicle(
                 &mut tx,
                 slot.pickup_agency_id,
                 &slot.category,
-                &vehicles,
                 slot.pickup_at,
                 slot.return_at,
                 now,
@@ -134,9 +133,12 @@ pub async fn received(
                     refund.enqueue(&mut tx, now).await?;
                     tracing::warn!(reservation = %id, "payment arrived too late; refunding it");
                 }
-                PaymentApplied::Confirmed => emails::queue(&mut tx, ctx, &lookup, &after, Email::Confirmed, now).await?,
+                PaymentApplied::Confirmed => {
+                    emails::queue(&mut tx, ctx, &lookup, &after, recipient.as_ref(), Email::Confirmed, now).await?
+                }
                 PaymentApplied::ChangeApplied => {
-                    emails::queue(&mut tx, ctx, &lookup, &after, Email::Modified { refund: None, paid: Some(amount) }, now).await?
+                    let email = Email::Modified { refund: None, paid: Some(amount) };
+                    emails::queue(&mut tx, ctx, &lookup, &after, recipient.as_ref(), email, now).await?
                 }
             }
             repo::update_reservation(&mut tx, r.status, &after, Actor::System).await?;

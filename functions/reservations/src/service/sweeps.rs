@@ -49,9 +49,10 @@ pub async fn remind(ctx: &Ctx, now: DateTime<Utc>) -> Result<usize, Reservations
             .await?;
     let mut sent = 0;
     for r in &reservations {
+        let recipient = emails::recipient(ctx, r.user_id).await?;
         let mut tx = ctx.state.db.begin().await?;
         if repo::mark_reminded(&mut tx, r.id, now).await? {
-            emails::queue(&mut tx, ctx, &lookup, r, Email::Reminder, now).await?;
+            emails::queue(&mut tx, ctx, &lookup, r, recipient.as_ref(), Email::Reminder, now).await?;
             sent += 1;
         }
         tx.commit().await?;
