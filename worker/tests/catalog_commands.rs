@@ -182,3 +182,23 @@ async fn catalog_seed_demo_covers_every_market_with_real_time_zones(pool: MySqlP
         assert!(count > 0, "no {code} in the demo fleet");
     }
 }
+
+/// Reservations issue: the demo is bookable — a search from any demo city for next week
+/// (Tuesday 10:00 to Friday 10:00, agency-local) finds offers.
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn catalog_seed_demo_is_bookable_from_every_city_next_week(pool: MySqlPool) {
+    let catalog = Catalog::new(pool.clone());
+    seed_demo(&catalog, test_epoch()).await.unwrap();
+    let app = ycyw_testkit::TestApp::of(pool.clone(), ycyw_api::deployable("reservations").unwrap(), &[], None).await;
+    // The tests' epoch is Wednesday 11 March 2026: next week's Tuesday is the 17th.
+    let cities: BTreeSet<String> = demo_setups().unwrap().into_iter().map(|s| s.agency.address.city).collect();
+    assert!(cities.len() >= 7, "{cities:?}");
+    for city in &cities {
+        let city_param: String = url::form_urlencoded::byte_serialize(city.as_bytes()).collect();
+        let path = format!("/api/v1/offers?pickupCity={city_param}&pickupAt=2026-03-17T10:00&returnAt=2026-03-20T10:00");
+        let response = app.get(&path).await;
+        assert_eq!(response.status, 200, "{city}: {}", String::from_utf8_lossy(&response.body));
+        let offers = response.json()["items"].as_array().unwrap().len();
+        assert!(offers >= 3, "{city}: only {offers} offers next week");
+    }
+}
