@@ -100,6 +100,33 @@ async fn modifications_close_48_hours_before_pickup_across_a_dst_change(pool: My
     let (id, _, ben) = confirmed_then_at(&w, "ben@example.com", w.booking(&w.paris, "CDMR", pickup, 1), edge + Duration::seconds(1)).await;
     patch(&w, &ben, id, moved).await.assert_problem(StatusCode::CONFLICT, "modification_window_closed");
 
+    // Paris, autumn: pickup Monday 26 October 10:00 (winter time since the 25th); 48 h before is
+    // Saturday 24 October 11:00, summer time.
+    for (zone, agency, category, local, edge_local) in [
+        (Paris, &w.paris, "CDMR", "2026-10-26T10:00", "24 11:00"),
+        // Toronto, spring 2027: clocks go forward on 14 March; 48 h before Monday 15 March 10:00
+        // is Saturday 13 March 09:00.
+        (Toronto, &w.toronto, "CCAR", "2027-03-15T10:00", "13 09:00"),
+    ] {
+        let pickup = instant(zone, local);
+        let edge = pickup - Duration::hours(48);
+        assert_eq!(edge.with_timezone(&zone).format("%d %H:%M").to_string(), edge_local);
+        let later = |at: DateTime<Utc>| common::local(zone, at + Duration::hours(1));
+        let moved = json!({ "pickupAt": later(pickup), "returnAt": later(pickup + Duration::days(1)) });
+        for (n, at, open) in [(0, edge, true), (1, edge + Duration::seconds(1), false)] {
+            // Booked a few months before (bookings open 12 months ahead).
+            w.app.clock.set(pickup - Duration::days(60));
+            let email = format!("{}-{n}@example.com", agency.code.as_str().to_lowercase());
+            let (id, _, auth) = confirmed_then_at(&w, &email, w.booking(agency, category, pickup, 1), at).await;
+            let answer = patch(&w, &auth, id, moved.clone()).await;
+            if open {
+                assert_eq!(answer.json()["outcome"], "applied", "{zone} at the edge");
+            } else {
+                answer.assert_problem(StatusCode::CONFLICT, "modification_window_closed");
+            }
+        }
+    }
+
     // Toronto: pickup Monday 2 November 10:00 (winter time since the 1st).
     let pickup = instant(Toronto, "2026-11-02T10:00");
     let edge = pickup - Duration::hours(48);
@@ -260,6 +287,7 @@ async fn the_seven_day_edge_holds_in_toronto_and_london_across_their_changes(poo
     for (agency, category, zone, local, until) in [
         (&w.toronto, "CCAR", Toronto, "2026-11-05T09:30", "2026-10-29T10:30:00-04:00"),
         (&w.london, "CDMR", London, "2026-10-29T09:30", "2026-10-22T10:30:00+01:00"),
+        (&w.paris, "CDMR", Paris, "2026-10-29T09:30", "2026-10-22T10:30:00+02:00"),
     ] {
         w.app.clock.set(ycyw_testkit::test_epoch());
         let pickup = instant(zone, local);
@@ -290,4 +318,38 @@ async fn cancelling_an_unpaid_hold_refunds_nothing_and_strangers_get_404(pool: M
     assert_eq!(body["refund"], json!({ "amount": { "amountMinor": 0, "currency": "EUR" }, "percent": 100, "status": "succeeded" }));
     assert!(w.refunds().await.is_empty());
     w.booked(&ben, &w.booking(&w.orly, "CDMR", instant(Paris, "2026-03-20T10:00"), 1)).await;
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn every_client_route_wants_its_client_and_every_counter_route_its_agent(pool: MySqlPool) {
+    let w = world(pool).await;
+    let (_, ana) = w.client("ana@example.com").await;
+    let (_, ben) = w.client("ben@example.com").await;
+    let id = w.confirmed(&ana, &w.booking(&w.paris, "CDMR", instant(Paris, "2026-03-20T10:00"), 1)).await;
+    let agent = w.agent(w.paris.id).await;
+    let client_routes = [
+        (Method::GET, path(id, ""), None),
+        (Method::PATCH, path(id, ""), Some(json!({ "category": "EDMR" }))),
+        (Method::GET, path(id, "/cancellation-quote"), None),
+        (Method::POST, path(id, "/cancellation"), None),
+    ];
+    for (method, route, body) in &client_routes {
+        w.send("", method.clone(), route, body.as_ref()).await.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+        w.send("Bearer not-a-token", method.clone(), route, body.as_ref()).await.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+        w.send(&ben, method.clone(), route, body.as_ref()).await.assert_problem(StatusCode::NOT_FOUND, "not_found");
+        if *method != Method::GET || route.ends_with("quote") {
+            w.send(&agent, method.clone(), route, body.as_ref()).await.assert_problem(StatusCode::FORBIDDEN, "forbidden");
+        }
+    }
+    let unknown = Uuid::now_v7();
+    for what in ["pickup", "return", "no-show"] {
+        let route = path(id, &format!("/{what}"));
+        w.send("", Method::POST, &route, None).await.assert_problem(StatusCode::UNAUTHORIZED, "unauthorized");
+        w.send(&ana, Method::POST, &route, None).await.assert_problem(StatusCode::FORBIDDEN, "forbidden");
+        w.send(&w.support().await, Method::POST, &route, None).await.assert_problem(StatusCode::FORBIDDEN, "forbidden");
+        w.send(&w.agent(w.lyon.id).await, Method::POST, &route, None).await.assert_problem(StatusCode::NOT_FOUND, "not_found");
+        w.send(&agent, Method::POST, &path(unknown, &format!("/{what}")), None).await.assert_problem(StatusCode::NOT_FOUND, "not_found");
+    }
+    // Nothing of the above changed the reservation.
+    assert_eq!(w.get(&ana, &path(id, "")).await.json()["status"], "confirmed");
 }
