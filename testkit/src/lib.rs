@@ -116,6 +116,11 @@ impl TestResponse {
         self.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("")
     }
 
+    /// The field errors of a problem answer, as `(field, code)`.
+    pub fn field_errors(&self) -> Vec<(String, String)> {
+        field_errors(&self.json())
+    }
+
     /// Asserts a problem+json answer with `status` and `code`, and returns its body.
     #[track_caller]
     pub fn assert_problem(&self, status: StatusCode, code: &str) -> Value {
@@ -221,6 +226,16 @@ impl TestApp {
     pub async fn get(&self, path: &str) -> TestResponse {
         self.call(Method::GET, path, None, &[]).await
     }
+}
+
+/// The `errors` of a problem body, as `(field, code)`.
+pub fn field_errors(body: &Value) -> Vec<(String, String)> {
+    body["errors"]
+        .as_array()
+        .map(|errors| {
+            errors.iter().map(|e| (e["field"].as_str().unwrap_or("").to_string(), e["code"].as_str().unwrap_or("").to_string())).collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A short pause between polls.

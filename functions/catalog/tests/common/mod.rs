@@ -57,15 +57,7 @@ pub fn support(app: &TestApp) -> String {
     app.bearer(Uuid::now_v7(), Role::Support, None)
 }
 
-/// The field errors of a 422 answer, as `(field, code)`.
-pub fn field_errors(body: &Value) -> Vec<(String, String)> {
-    body["errors"]
-        .as_array()
-        .map(|errors| {
-            errors.iter().map(|e| (e["field"].as_str().unwrap_or("").to_string(), e["code"].as_str().unwrap_or("").to_string())).collect()
-        })
-        .unwrap_or_default()
-}
+pub use ycyw_testkit::field_errors;
 
 /// Whether the field errors contain `(field, code)`.
 pub fn has_error(body: &Value, field: &str, code: &str) -> bool {

@@ -3,11 +3,9 @@
 use chrono::{DateTime, Utc};
 use sqlx::{Executor, MySql, MySqlConnection};
 use uuid::Uuid;
-use ycyw_catalog::AcrissCode;
-use ycyw_shared::domain::{CurrencyCode, Money};
 
-use super::{corrupt, ids_json};
-use crate::model::{Change, ChangeStatus, Price, Slot};
+use super::{SlotColumns, corrupt, ids_json};
+use crate::model::{Change, ChangeStatus};
 
 #[derive(Debug)]
 struct ChangeRow {
@@ -34,25 +32,25 @@ impl TryFrom<ChangeRow> for Change {
     type Error = sqlx::Error;
 
     fn try_from(row: ChangeRow) -> Result<Self, Self::Error> {
-        let what = || corrupt(format!("change {}", row.id));
-        let currency: CurrencyCode = row.currency.parse().map_err(|_| what())?;
+        let columns = SlotColumns {
+            vehicle_id: row.vehicle_id,
+            category_code: &row.category_code,
+            pickup_agency_id: row.pickup_agency_id,
+            return_agency_id: row.return_agency_id,
+            pickup_at: row.pickup_at,
+            return_at: row.return_at,
+            days: row.days,
+            daily_rate_minor: row.daily_rate_minor,
+            one_way_fee_minor: row.one_way_fee_minor,
+            price_minor: row.price_minor,
+            currency: &row.currency,
+        };
+        let (slot, price) = columns.parse().ok_or_else(|| corrupt(format!("change {}", row.id)))?;
         Ok(Change {
             id: row.id,
             reservation_id: row.reservation_id,
-            slot: Slot {
-                vehicle_id: row.vehicle_id,
-                category: AcrissCode::parse(&row.category_code).map_err(|_| what())?,
-                pickup_agency_id: row.pickup_agency_id,
-                return_agency_id: row.return_agency_id,
-                pickup_at: row.pickup_at,
-                return_at: row.return_at,
-            },
-            price: Price {
-                days: u32::from(row.days),
-                daily_rate: Money::new(row.daily_rate_minor, currency),
-                one_way_fee: Money::new(row.one_way_fee_minor, currency),
-                total: Money::new(row.price_minor, currency),
-            },
+            slot,
+            price,
             difference_minor: row.difference_minor,
             status: row.status,
             hold_expires_at: row.hold_expires_at,

@@ -27,3 +27,41 @@ fn corrupt(what: impl std::fmt::Display) -> sqlx::Error {
 fn ids_json(ids: &[uuid::Uuid]) -> String {
     json_ids(ids)
 }
+
+/// The columns a reservation and a pending change share: where, when, which car, what price.
+struct SlotColumns<'a> {
+    vehicle_id: uuid::Uuid,
+    category_code: &'a str,
+    pickup_agency_id: uuid::Uuid,
+    return_agency_id: uuid::Uuid,
+    pickup_at: chrono::DateTime<chrono::Utc>,
+    return_at: chrono::DateTime<chrono::Utc>,
+    days: u16,
+    daily_rate_minor: i64,
+    one_way_fee_minor: i64,
+    price_minor: i64,
+    currency: &'a str,
+}
+
+impl SlotColumns<'_> {
+    /// The slot and price they hold; `None` when a code no longer parses.
+    fn parse(&self) -> Option<(crate::model::Slot, crate::model::Price)> {
+        let currency: ycyw_shared::domain::CurrencyCode = self.currency.parse().ok()?;
+        let money = |minor| ycyw_shared::domain::Money::new(minor, currency);
+        let slot = crate::model::Slot {
+            vehicle_id: self.vehicle_id,
+            category: ycyw_catalog::AcrissCode::parse(self.category_code).ok()?,
+            pickup_agency_id: self.pickup_agency_id,
+            return_agency_id: self.return_agency_id,
+            pickup_at: self.pickup_at,
+            return_at: self.return_at,
+        };
+        let price = crate::model::Price {
+            days: u32::from(self.days),
+            daily_rate: money(self.daily_rate_minor),
+            one_way_fee: money(self.one_way_fee_minor),
+            total: money(self.price_minor),
+        };
+        Some((slot, price))
+    }
+}

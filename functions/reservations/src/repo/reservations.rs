@@ -3,11 +3,9 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{Executor, MySql, MySqlConnection};
 use uuid::Uuid;
-use ycyw_catalog::AcrissCode;
-use ycyw_shared::domain::{CurrencyCode, Money};
 
-use super::{corrupt, ids_json};
-use crate::model::{Actor, Driver, Price, Reference, Reservation, Scope, Slot, Status, StatusChange};
+use super::{SlotColumns, corrupt, ids_json};
+use crate::model::{Actor, Driver, Reference, Reservation, Scope, Status, StatusChange};
 
 #[derive(Debug)]
 struct ReservationRow {
@@ -45,26 +43,27 @@ impl TryFrom<ReservationRow> for Reservation {
 
     fn try_from(row: ReservationRow) -> Result<Self, Self::Error> {
         let what = || corrupt(format!("reservation {}", row.id));
-        let currency: CurrencyCode = row.currency.parse().map_err(|_| what())?;
+        let columns = SlotColumns {
+            vehicle_id: row.vehicle_id,
+            category_code: &row.category_code,
+            pickup_agency_id: row.pickup_agency_id,
+            return_agency_id: row.return_agency_id,
+            pickup_at: row.pickup_at,
+            return_at: row.return_at,
+            days: row.days,
+            daily_rate_minor: row.daily_rate_minor,
+            one_way_fee_minor: row.one_way_fee_minor,
+            price_minor: row.price_minor,
+            currency: &row.currency,
+        };
+        let (slot, price) = columns.parse().ok_or_else(what)?;
         Ok(Reservation {
             id: row.id,
             reference: row.reference.parse::<Reference>().map_err(|_| what())?,
             user_id: row.user_id,
-            slot: Slot {
-                vehicle_id: row.vehicle_id,
-                category: AcrissCode::parse(&row.category_code).map_err(|_| what())?,
-                pickup_agency_id: row.pickup_agency_id,
-                return_agency_id: row.return_agency_id,
-                pickup_at: row.pickup_at,
-                return_at: row.return_at,
-            },
+            slot,
             status: row.status,
-            price: Price {
-                days: u32::from(row.days),
-                daily_rate: Money::new(row.daily_rate_minor, currency),
-                one_way_fee: Money::new(row.one_way_fee_minor, currency),
-                total: Money::new(row.price_minor, currency),
-            },
+            price,
             paid_minor: row.paid_minor,
             refunded_minor: row.refunded_minor,
             driver: Driver { first_name: row.driver_first_name, last_name: row.driver_last_name, birth_date: row.driver_birth_date },

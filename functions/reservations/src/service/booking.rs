@@ -18,7 +18,7 @@ use ycyw_shared::idempotency::{IdempotentJson, SavedResponse};
 use super::places::{self, Asked, Target, When};
 use super::{Ctx, rules, views};
 use crate::error::ReservationsError;
-use crate::model::{Actor, Driver, NewReservation, Reference, Reservation, ReservationView, Slot, Status};
+use crate::model::{Actor, Driver, NewReservation, Reference, Reservation, ReservationView, Status};
 use crate::repo;
 
 /// The youngest driver, in whole years on the pickup's local date.
@@ -100,14 +100,7 @@ pub async fn book(ctx: &Ctx, user: Uuid, request: &IdempotentJson<NewReservation
                 id: Uuid::now_v7(),
                 reference: Reference::generate(&mut rand::rng()),
                 user_id: user,
-                slot: Slot {
-                    vehicle_id: vehicle,
-                    category: target.category,
-                    pickup_agency_id: target.pickup_agency.id,
-                    return_agency_id: target.return_agency.id,
-                    pickup_at: target.pickup_at,
-                    return_at: target.return_at,
-                },
+                slot: target.slot(vehicle),
                 status: Status::PendingPayment,
                 price,
                 paid_minor: 0,

@@ -13,7 +13,7 @@ use crate::error::ReservationsError;
 use crate::jobs::{IssueRefund, RefundReason};
 use crate::model::{
     Actor, Cancellation, CancellationQuote, Change, ChangeStatus, ListQuery, Modification, ModificationOutcome, RefundStatus, RefundView,
-    Reservation, ReservationPatch, ReservationView, Scope, Slot, Status,
+    Reservation, ReservationPatch, ReservationView, Scope, Status,
 };
 use crate::repo;
 
@@ -225,14 +225,7 @@ pub async fn modify(ctx: &Ctx, user: Uuid, id: Uuid, patch: &ReservationPatch) -
                     "the reservation changed meanwhile; reload it and try again",
                 ));
             }
-            let slot = Slot {
-                vehicle_id: vehicle,
-                category: target.category,
-                pickup_agency_id: target.pickup_agency.id,
-                return_agency_id: target.return_agency.id,
-                pickup_at: target.pickup_at,
-                return_at: target.return_at,
-            };
+            let slot = target.slot(vehicle);
             let difference_minor = price.total.amount_minor - r.net_paid_minor();
             repo::supersede_pending_change(&mut tx, r.id, ChangeStatus::Superseded, now).await?;
             let outcome = if difference_minor > 0 {

@@ -117,6 +117,20 @@ pub struct Target {
     pub category: AcrissCode,
 }
 
+impl Target {
+    /// The slot of this target on `vehicle`.
+    pub fn slot(&self, vehicle: Uuid) -> crate::model::Slot {
+        crate::model::Slot {
+            vehicle_id: vehicle,
+            category: self.category,
+            pickup_agency_id: self.pickup_agency.id,
+            return_agency_id: self.return_agency.id,
+            pickup_at: self.pickup_at,
+            return_at: self.return_at,
+        }
+    }
+}
+
 /// A time as a request gives it, or as kept from before.
 #[derive(Debug, Clone)]
 pub enum When<'a> {

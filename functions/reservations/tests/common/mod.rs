@@ -312,15 +312,7 @@ impl World {
     }
 }
 
-/// The field errors of a 422, as `(field, code)`.
-pub fn field_errors(body: &Value) -> Vec<(String, String)> {
-    body["errors"]
-        .as_array()
-        .map(|errors| {
-            errors.iter().map(|e| (e["field"].as_str().unwrap_or("").to_string(), e["code"].as_str().unwrap_or("").to_string())).collect()
-        })
-        .unwrap_or_default()
-}
+pub use ycyw_testkit::field_errors;
 
 /// Asserts a 422 carrying `(field, code)`.
 #[track_caller]
