@@ -52,6 +52,8 @@ pub enum SecretKey {
     StripeSecretKey,
     /// Stripe webhook endpoint signing secret.
     StripeWebhookSecret,
+    /// The webhook secret `StripeWebhookSecret` replaced, still accepted during a rotation.
+    StripeWebhookSecretPrevious,
     /// Password of the SMTP account.
     SmtpPassword,
     /// Password of the database user.
@@ -65,11 +67,12 @@ pub enum SecretKey {
 
 impl SecretKey {
     /// Every key, in the order of DESIGN §3 (the rotation's previous JWT key after the current).
-    pub const ALL: [SecretKey; 8] = [
+    pub const ALL: [SecretKey; 9] = [
         SecretKey::JwtSigningKey,
         SecretKey::JwtSigningKeyPrevious,
         SecretKey::StripeSecretKey,
         SecretKey::StripeWebhookSecret,
+        SecretKey::StripeWebhookSecretPrevious,
         SecretKey::SmtpPassword,
         SecretKey::DatabasePassword,
         SecretKey::TurnSharedSecret,
@@ -83,6 +86,7 @@ impl SecretKey {
             SecretKey::JwtSigningKeyPrevious => "JWT_SIGNING_KEY_PREVIOUS",
             SecretKey::StripeSecretKey => "STRIPE_SECRET_KEY",
             SecretKey::StripeWebhookSecret => "STRIPE_WEBHOOK_SECRET",
+            SecretKey::StripeWebhookSecretPrevious => "STRIPE_WEBHOOK_SECRET_PREVIOUS",
             SecretKey::SmtpPassword => "SMTP_PASSWORD",
             SecretKey::DatabasePassword => "DATABASE_PASSWORD",
             SecretKey::TurnSharedSecret => "TURN_SHARED_SECRET",

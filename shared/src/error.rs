@@ -105,6 +105,14 @@ pub enum ApiError {
         /// When the client may try again.
         retry_after: Duration,
     },
+    /// 502: an upstream provider (Stripe) failed after our retries; nothing was written.
+    #[error("{detail}")]
+    BadGateway {
+        /// Stable code (`payment_provider_unavailable`).
+        code: &'static str,
+        /// Explanation.
+        detail: String,
+    },
     /// 503: a dependency is down.
     #[error("service unavailable: {0}")]
     Unavailable(String),
@@ -140,6 +148,7 @@ impl ApiError {
             ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::BadGateway { .. } => StatusCode::BAD_GATEWAY,
             ApiError::Unavailable(_) | ApiError::Overloaded { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -151,6 +160,7 @@ impl ApiError {
             ApiError::BadRequest { code, .. }
             | ApiError::Forbidden { code, .. }
             | ApiError::Conflict { code, .. }
+            | ApiError::BadGateway { code, .. }
             | ApiError::TooManyRequests { code, .. } => code,
             ApiError::Unauthorized => "unauthorized",
             ApiError::NotFound => "not_found",

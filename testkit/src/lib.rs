@@ -76,6 +76,12 @@ pub fn test_settings(database_url: &str, overrides: &[(&str, &str)]) -> Settings
     let mut secrets = Secrets::default();
     secrets.insert(SecretKey::JwtSigningKey, SecretString::from(TEST_JWT_KEY));
     secrets.insert(SecretKey::RateLimitKey, SecretString::from("test-rate-limit-key"));
+    // An override named like a secret (`STRIPE_SECRET_KEY`, …) is that secret.
+    for key in SecretKey::ALL {
+        if let Some((_, value)) = overrides.iter().rev().find(|(name, _)| *name == key.name()) {
+            secrets.insert(key, SecretString::from(value.to_string()));
+        }
+    }
     match Settings::from_lookup(lookup, secrets) {
         Ok(settings) => settings,
         Err(e) => panic!("test settings: {e}"),

@@ -87,7 +87,15 @@ async fn worker_in_production(pool: &MySqlPool, env: &[(&str, &str)]) -> String 
 async fn the_worker_in_production_stops_without_what_its_modules_declare(pool: MySqlPool) {
     let err = worker_in_production(&pool, &[("SMTP_URL", "smtps://mailer@smtp.example.com:465")]).await;
     assert!(err.contains("SMTP_PASSWORD"), "{err}");
-    let err = worker_in_production(&pool, &[("SMTP_PASSWORD", "not-printed-smtp"), ("STRIPE_SECRET_KEY", "sk_test_not_printed")]).await;
+    let err = worker_in_production(
+        &pool,
+        &[
+            ("SMTP_PASSWORD", "not-printed-smtp"),
+            ("STRIPE_SECRET_KEY", "sk_test_not_printed"),
+            ("STRIPE_WEBHOOK_SECRET", "whsec_not_printed"),
+        ],
+    )
+    .await;
     assert!(err.contains("SMTP_URL"), "{err}");
     let err =
         worker_in_production(&pool, &[("SMTP_URL", "smtps://mailer@smtp.example.com:465"), ("SMTP_PASSWORD", "not-printed-smtp")]).await;
@@ -99,7 +107,7 @@ async fn the_worker_in_production_stops_without_what_its_modules_declare(pool: M
 fn the_worker_needs_the_secrets_of_every_modules_jobs_and_no_other() {
     let worker = Deployable::new("worker", ycyw_api::modules());
     let names: Vec<&str> = worker.secrets(Duty::Work).into_iter().map(|k| k.name()).collect();
-    assert_eq!(names, vec!["SMTP_PASSWORD", "STRIPE_SECRET_KEY"]);
+    assert_eq!(names, vec!["SMTP_PASSWORD", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"]);
 }
 
 /// Issue 11, defect 6: a mail dead for longer than the retry window loses its payload (address,

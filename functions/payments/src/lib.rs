@@ -1,16 +1,49 @@
-//! Payments: Stripe Checkout, refunds and the webhook endpoint.
+//! Payments with Stripe (DESIGN §1, §5, §7, §8; API.md "Payments"): Checkout Sessions for what a
+//! reservation owes, the signed webhook endpoint (events stored once and processed by the
+//! worker), refunds, and a reservation's payment history. Built on the reservations module's
+//! facade; card data never reaches us.
 //!
-//! [`PaymentsModule`] is the module's description. It has no endpoints yet, but it already
-//! declares what it cannot run without: the Stripe API key (Checkout Sessions over HTTP,
-//! refunds in the worker) and the webhook signing secret.
+//! - [`PaymentsModule`]: routes, secrets, the worker's handlers (`process_stripe_event`,
+//!   `issue_refund`), account part.
+//! - The Stripe client is async-stripe's ([`stripe`]); `STRIPE_API_BASE` points it at the local
+//!   simulator (`tools/stripe-sim`) in dev and tests.
 
+mod account;
+pub mod error;
+pub(crate) mod handlers;
+pub mod jobs;
+pub(crate) mod model;
+pub(crate) mod repo;
+pub mod service;
+pub mod stripe;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use axum::extract::FromRef;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use ycyw_shared::AppState;
+use ycyw_shared::account::AccountPart;
 use ycyw_shared::config::SecretKey;
-use ycyw_shared::module::{Duty, Module};
+use ycyw_shared::jobs::JobHandlers;
+use ycyw_shared::module::{Duty, Module, Routes, Work};
+
+pub use error::PaymentsError;
+pub use model::{CheckoutSessionView, Kind, PaymentList, PaymentStatus, PaymentView};
+use service::Ctx;
 
 /// The payments module.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PaymentsModule;
 
+impl FromRef<Ctx> for AppState {
+    fn from_ref(ctx: &Ctx) -> Self {
+        ctx.state.clone()
+    }
+}
+
+#[async_trait]
 impl Module for PaymentsModule {
     fn name(&self) -> &'static str {
         "payments"
@@ -19,7 +52,31 @@ impl Module for PaymentsModule {
     fn secrets(&self, duty: Duty) -> &'static [SecretKey] {
         match duty {
             Duty::Http => &[SecretKey::JwtSigningKey, SecretKey::StripeSecretKey, SecretKey::StripeWebhookSecret],
-            Duty::Work => &[SecretKey::StripeSecretKey],
+            // The worker verifies stored events again before acting on them.
+            Duty::Work => &[SecretKey::StripeSecretKey, SecretKey::StripeWebhookSecret],
         }
+    }
+
+    async fn routes(&self, state: &AppState) -> anyhow::Result<Routes> {
+        use handlers::*;
+        let ctx = Ctx::new(state)?;
+        let api = OpenApiRouter::new()
+            .routes(routes!(create_checkout_session::create_checkout_session))
+            .routes(routes!(list_payments::list_payments))
+            .routes(routes!(stripe_webhook::stripe_webhook))
+            .with_state(ctx);
+        Ok(Routes::new(api))
+    }
+
+    async fn work(&self, state: &AppState) -> anyhow::Result<Work> {
+        let ctx = Ctx::new(state)?;
+        let jobs = JobHandlers::default()
+            .on::<jobs::ProcessStripeEvent>(jobs::Worker(ctx.clone()))
+            .on::<ycyw_reservations::jobs::IssueRefund>(jobs::Worker(ctx));
+        Ok(Work { jobs, schedules: Vec::new() })
+    }
+
+    fn account(&self) -> Option<Arc<dyn AccountPart>> {
+        Some(Arc::new(account::PaymentsAccount))
     }
 }

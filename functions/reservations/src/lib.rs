@@ -42,7 +42,7 @@ pub use model::{
     ReservationView, Status,
 };
 use service::Ctx;
-pub use service::payment::PaymentApplied;
+pub use service::payment::{CheckoutTarget, PaymentApplied};
 pub use service::rules;
 
 /// The reservations module.
@@ -169,6 +169,24 @@ impl Reservations {
     /// is released.
     pub async fn checkout_closed(&self, id: Uuid, change: Option<Uuid>, at: DateTime<Utc>) -> Result<(), ReservationsError> {
         service::payment::checkout_closed(&self.ctx, id, change, ycyw_shared::time::to_db_precision(at)).await
+    }
+
+    /// What client `user` can pay now for reservation `id` (404 someone else's, 409
+    /// `nothing_to_pay`).
+    pub async fn checkout_target(&self, user: Uuid, id: Uuid) -> Result<CheckoutTarget, ReservationsError> {
+        service::payment::checkout_target(&self.ctx, user, id, self.ctx.now()).await
+    }
+
+    /// Keeps the car of reservation `id` (of its change `change`) held until `until`, when its
+    /// hold still runs (a checkout session lasts at least 30 minutes).
+    pub async fn extend_hold(&self, id: Uuid, change: Option<Uuid>, until: DateTime<Utc>) -> Result<(), ReservationsError> {
+        service::payment::extend_hold(&self.ctx, id, change, ycyw_shared::time::to_db_precision(until), self.ctx.now()).await
+    }
+
+    /// The ids of every reservation of `user`, read through `conn` (another module's account
+    /// part, inside the export or the deletion transaction).
+    pub async fn ids_of_user(conn: &mut sqlx::MySqlConnection, user: Uuid) -> Result<Vec<Uuid>, ReservationsError> {
+        Ok(repo::ids_of_user(conn, user).await?)
     }
 
     /// Marks ended holds expired now (what the `expire_holds` job does).

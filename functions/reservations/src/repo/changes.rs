@@ -183,3 +183,22 @@ pub async fn changes_holding(conn: &mut MySqlConnection, vehicle: Uuid, now: Dat
     .fetch_all(conn)
     .await
 }
+
+/// Lengthens the hold of pending change `id` to `until` when it still runs at `now`; whether it did.
+pub async fn extend_change_hold(
+    conn: &mut MySqlConnection,
+    id: Uuid,
+    until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query!(
+        "UPDATE reservation_changes SET hold_expires_at = ? WHERE id = ? AND status = 'pending' AND hold_expires_at > ? AND hold_expires_at < ?",
+        until,
+        id,
+        now,
+        until
+    )
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

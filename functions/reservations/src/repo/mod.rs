@@ -10,7 +10,8 @@ mod reservations;
 
 pub use self::availability::{busy_counts, busy_vehicles, lock_fleet};
 pub use self::changes::{
-    change_by_id, changes_holding, expire_changes, insert_change, pending_changes, set_change_status, supersede_pending_change,
+    change_by_id, changes_holding, expire_changes, extend_change_hold, insert_change, pending_changes, set_change_status,
+    supersede_pending_change,
 };
 pub use self::reservations::{
     DayEntry, agency_day, anonymize_drivers, due_reminders, expire_holds, future_at_agency, future_on_vehicle, future_open_of_user,

@@ -172,3 +172,99 @@ pub async fn checkout_closed(ctx: &Ctx, id: Uuid, change: Option<Uuid>, now: Dat
     tx.commit().await?;
     Ok(())
 }
+
+/// What a client can pay now for a reservation: the booking itself while its hold lasts, or the
+/// difference of a pending change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckoutTarget {
+    /// The reservation.
+    pub reservation_id: Uuid,
+    /// Its human reference.
+    pub reference: String,
+    /// The pending change paid for, if it is a difference.
+    pub change_id: Option<Uuid>,
+    /// How much.
+    pub amount: Money,
+    /// Until when the car is held for this payment.
+    pub hold_expires_at: DateTime<Utc>,
+    /// A line a customer recognises on the payment page: reference, category, agencies, local dates.
+    pub description: String,
+    /// The client's address, for the payment page's receipt.
+    pub customer_email: Option<String>,
+}
+
+/// What client `user` can pay now for reservation `id`: 404 for someone else's, 409
+/// `nothing_to_pay` when neither the booking nor a change awaits payment.
+pub async fn checkout_target(ctx: &Ctx, user: Uuid, id: Uuid, now: DateTime<Utc>) -> Result<CheckoutTarget, ReservationsError> {
+    let r = super::manage::find(ctx, super::manage::Viewer::Client(user), id).await?;
+    let change = repo::pending_changes(&ctx.state.db, &[id]).await?.into_iter().find(|c| c.is_pending_at(now));
+    let (change_id, amount, hold_end, slot) = match (r.status_at(now), &change) {
+        (Status::PendingPayment, _) => {
+            let end = r.hold_expires_at.ok_or_else(|| ReservationsError::Internal(anyhow::anyhow!("a hold without an end")))?;
+            (None, Money::new(r.price.total.amount_minor - r.net_paid_minor(), r.price.total.currency), end, r.slot.clone())
+        }
+        (Status::Confirmed, Some(c)) => (Some(c.id), c.difference(), c.hold_expires_at, c.slot.clone()),
+        _ => {
+            return Err(ReservationsError::conflict(
+                "nothing_to_pay",
+                "this reservation has nothing to pay: it is paid, over, or its hold has ended",
+            ));
+        }
+    };
+    let lookup = views::Lookup::load(ctx, [slot.pickup_agency_id, slot.return_agency_id]).await?;
+    let (pickup, back) = (lookup.agency(slot.pickup_agency_id)?, lookup.agency(slot.return_agency_id)?);
+    let category = lookup.category(slot.category.as_str())?;
+    let when = |agency: &ycyw_catalog::Agency, at| ycyw_catalog::Catalog::utc_to_local(agency, at).format("%d %b %Y %H:%M");
+    let description = format!(
+        "{} · {} {} · {} {} → {} {}{}",
+        r.reference,
+        category.category,
+        category.code,
+        pickup.name,
+        when(pickup, slot.pickup_at),
+        back.name,
+        when(back, slot.return_at),
+        if change_id.is_some() { " · change" } else { "" }
+    );
+    let customer_email = ctx.accounts.profile(user).await?.and_then(|p| p.email);
+    Ok(CheckoutTarget {
+        reservation_id: id,
+        reference: r.reference.to_string(),
+        change_id,
+        amount,
+        hold_expires_at: hold_end,
+        description,
+        customer_email,
+    })
+}
+
+/// Keeps the car of reservation `id` (of its change `change`) held until `until` — a checkout
+/// session cannot end sooner than 30 minutes after it opens (Stripe's minimum) — when the hold
+/// still runs at `now`. A hold is only ever lengthened.
+pub async fn extend_hold(
+    ctx: &Ctx,
+    id: Uuid,
+    change: Option<Uuid>,
+    until: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<(), ReservationsError> {
+    let mut tx = ctx.state.db.begin().await?;
+    let r = repo::lock_reservation(&mut tx, id).await?.ok_or(ReservationsError::NotFound)?;
+    let extended = match change {
+        Some(change) => repo::extend_change_hold(&mut tx, change, until, now).await?,
+        None if r.status_at(now) == Status::PendingPayment && r.hold_expires_at.is_some_and(|end| end < until) => {
+            let mut after = r.clone();
+            after.hold_expires_at = Some(until);
+            after.version += 1;
+            after.updated_at = now;
+            repo::update_reservation(&mut tx, r.status, &after, Actor::System).await?;
+            true
+        }
+        None => false,
+    };
+    tx.commit().await?;
+    if extended {
+        tracing::info!(reservation = %id, "hold lengthened to the checkout session's end");
+    }
+    Ok(())
+}
