@@ -13,7 +13,8 @@ use ycyw_testkit::{Binary, TestApp, database_url_of};
 const PASSWORD: &str = "violet-tractor-harbour-42";
 
 /// Every section an export must have today: auth's own, then one per module with an account part.
-const SECTIONS: [&str; 8] = ["account", "accountHistory", "signIn", "sessions", "auditEvents", "emails", "idempotencyKeys", "reservations"];
+const SECTIONS: [&str; 9] =
+    ["account", "accountHistory", "signIn", "sessions", "auditEvents", "emails", "idempotencyKeys", "reservations", "payments"];
 
 async fn mails_to(pool: &MySqlPool, to: &str) -> Vec<Value> {
     let rows =

@@ -25,7 +25,7 @@ async fn app(pool: MySqlPool) -> TestApp {
 
 /// A `checkout.session.completed` event made from Stripe's own example session.
 fn event(id: &str, created: i64) -> String {
-    let fixtures: Value = serde_json::from_str(include_str!("data/stripe-fixtures.json")).unwrap();
+    let fixtures: Value = serde_json::from_str(include_str!("../../../tools/stripe-sim/fixtures/stripe-objects.json")).unwrap();
     json!({
         "id": id, "object": "event", "api_version": "2025-03-31.basil", "created": created, "livemode": false,
         "pending_webhooks": 1, "request": { "id": null, "idempotency_key": null }, "type": "checkout.session.completed",

@@ -3,7 +3,7 @@
 //! charges, newest first (a refund larger than one charge is split). Each part is a row written
 //! before Stripe is called and refunded under its own idempotency key (`refund-<row id>`), so a
 //! worker killed between Stripe's answer and our commit refunds once when the job runs again.
-//! The final state comes from the webhook (`charge.refunded`, `refund.updated`).
+//! Stripe's answer gives a first state; the webhook (`charge.refunded`, `refund.updated`) the final one.
 
 use std::collections::HashMap;
 
@@ -47,10 +47,11 @@ pub async fn issue(ctx: &Ctx, job: &IssueRefund) -> Result<(), JobError> {
         let mut tx = ctx.state.db.begin().await.map_err(retry)?;
         let mut done = part.clone();
         done.stripe_refund_id = Some(created.id);
+        // Stripe's answer is a state too; the webhook confirms it, or moves a pending one on.
         done.status = match created.status.as_str() {
+            "succeeded" => PaymentStatus::Succeeded,
             "failed" => PaymentStatus::Failed,
             "canceled" => PaymentStatus::Canceled,
-            // Succeeded or pending: the webhook says when it is final.
             _ => PaymentStatus::Pending,
         };
         repo::update(&mut tx, &done, None, now).await.map_err(retry)?;

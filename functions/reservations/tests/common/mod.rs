@@ -95,7 +95,14 @@ pub fn deployable() -> Deployable {
 
 /// The world over `pool`, its clock at `now`.
 pub async fn world_at(pool: MySqlPool, now: DateTime<Utc>) -> World {
-    let app = TestApp::of(pool, deployable(), &[("RATE_LIMIT_PER_MINUTE", "100000")], None).await;
+    world_of(pool, deployable(), &[], now).await
+}
+
+/// The world of `deployable` (the payments tests add their module) with `overrides`.
+pub async fn world_of(pool: MySqlPool, deployable: Deployable, overrides: &[(&str, &str)], now: DateTime<Utc>) -> World {
+    let mut settings = vec![("RATE_LIMIT_PER_MINUTE", "100000")];
+    settings.extend_from_slice(overrides);
+    let app = TestApp::of(pool, deployable, &settings, None).await;
     app.clock.set(now);
     let catalog = Catalog::new(app.state.db.clone());
     let at = app.clock.now_db();
