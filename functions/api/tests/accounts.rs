@@ -3,6 +3,8 @@
 //! shape — through `ycyw-auth` running alone as in AWS (one service per function), and through
 //! `ycyw-api` — because each binary registers the account parts of every module it links.
 
+mod common;
+
 use serde_json::{Value, json};
 use sqlx::MySqlPool;
 use ycyw_shared::auth::Role;
@@ -42,31 +44,11 @@ async fn signed_in_client(base: &str, pool: &MySqlPool, email: &str) -> String {
     session.json::<Value>().await.unwrap()["accessToken"].as_str().unwrap().to_string()
 }
 
-/// An agency open around the clock with two CDMR at 45.00 €/day, made through the catalog.
-async fn agency(pool: &MySqlPool) -> uuid::Uuid {
-    let hours: Vec<Value> = (1..=7).map(|d| json!({ "weekday": d, "opens": "00:00", "closes": "24:00" })).collect();
-    let setup: ycyw_catalog::AgencySetup = serde_json::from_value(json!({
-        "agency": {
-            "code": "PAR-GDL", "name": "Paris Gare de Lyon",
-            "address": { "line1": "20 boulevard Diderot", "postalCode": "75012", "city": "Paris", "countryCode": "FR" },
-            "timeZone": "Europe/Paris", "phone": "+33 1 99 00 12 34", "email": "par-gdl@example.com", "openingHours": hours
-        },
-        "vehicles": [
-            { "category": "CDMR", "plate": "AA-001-AA", "model": "Peugeot 308" },
-            { "category": "CDMR", "plate": "AA-002-AA", "model": "Peugeot 308" }
-        ],
-        "rates": [{ "category": "CDMR", "dailyRate": { "amountMinor": 4500, "currency": "EUR" },
-                    "oneWayFee": { "amountMinor": 6500, "currency": "EUR" }, "validFrom": "2026-01-01", "validTo": null }]
-    }))
-    .unwrap();
-    ycyw_catalog::Catalog::new(pool.clone()).upsert_agency_setup(&setup, chrono::Utc::now()).await.unwrap().agency.id
-}
-
 /// Books for the user of `email` through the reservations module (in-process, on the real
 /// clock, as the binary under test runs): one paid pickup in 10 days (refunded in full on
 /// deletion), one paid in 3 days (a quarter), one held unpaid (nothing to refund). Returns them.
 async fn reservations_of(pool: &MySqlPool, email: &str) -> [uuid::Uuid; 3] {
-    let agency = agency(pool).await;
+    let agency = common::agency(pool, 2).await;
     let app = TestApp::of(pool.clone(), ycyw_api::deployable("reservations").unwrap(), &[], None).await;
     app.clock.set(chrono::Utc::now());
     let user = sqlx::query_scalar!(r#"SELECT id AS "id: uuid::Uuid" FROM users WHERE email = ?"#, email).fetch_one(pool).await.unwrap();

@@ -4,6 +4,8 @@
 //! database: exactly as many succeed as there are cars, the others are 409 `unavailable`, and an
 //! SQL check finds no two overlapping active reservations on any vehicle.
 
+mod common;
+
 use axum::http::Method;
 use serde_json::{Value, json};
 use sqlx::MySqlPool;
@@ -11,25 +13,6 @@ use tokio::task::JoinSet;
 use uuid::Uuid;
 use ycyw_shared::auth::Role;
 use ycyw_testkit::{Binary, TEST_JWT_KEY, TestApp, database_url_of};
-
-/// An agency open around the clock with `cars` CDMR.
-async fn agency(pool: &MySqlPool, cars: usize) -> Uuid {
-    let hours: Vec<Value> = (1..=7).map(|d| json!({ "weekday": d, "opens": "00:00", "closes": "24:00" })).collect();
-    let vehicles: Vec<Value> =
-        (0..cars).map(|n| json!({ "category": "CDMR", "plate": format!("AB-{n:03}-CD"), "model": "Peugeot 308" })).collect();
-    let setup: ycyw_catalog::AgencySetup = serde_json::from_value(json!({
-        "agency": {
-            "code": "PAR-GDL", "name": "Paris Gare de Lyon",
-            "address": { "line1": "20 boulevard Diderot", "postalCode": "75012", "city": "Paris", "countryCode": "FR" },
-            "timeZone": "Europe/Paris", "phone": "+33 1 99 00 12 34", "email": "par-gdl@example.com", "openingHours": hours
-        },
-        "vehicles": vehicles,
-        "rates": [{ "category": "CDMR", "dailyRate": { "amountMinor": 4500, "currency": "EUR" },
-                    "oneWayFee": { "amountMinor": 6500, "currency": "EUR" }, "validFrom": "2026-01-01", "validTo": null }]
-    }))
-    .unwrap();
-    ycyw_catalog::Catalog::new(pool.clone()).upsert_agency_setup(&setup, chrono::Utc::now()).await.unwrap().agency.id
-}
 
 /// `count` verified clients registered through the auth module; their access tokens, issued
 /// with the key the processes under test verify.
@@ -72,7 +55,7 @@ async fn overlapping_pairs(pool: &MySqlPool) -> i64 {
 
 /// Fifty attempts at `cars` cars through two processes; returns (201s, 409 unavailable).
 async fn race(pool: &MySqlPool, cars: usize) -> (usize, usize) {
-    let agency = agency(pool, cars).await;
+    let agency = common::agency(pool, cars).await;
     let tokens = clients(pool, 10).await;
     let url = database_url_of(pool).await.unwrap();
     let env = [("DATABASE_URL", url), ("JWT_SIGNING_KEY", TEST_JWT_KEY.to_string())];

@@ -6,6 +6,8 @@
 //! full refund confirmed by Stripe's `charge.refunded`. The other flows (hold expiry, 25 %,
 //! modifications both ways, hostile orders) run in-process in functions/payments/tests/flows.rs.
 
+mod common;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -24,26 +26,10 @@ fn worker_binary() -> String {
     worker.display().to_string()
 }
 
-async fn agency(pool: &MySqlPool) -> uuid::Uuid {
-    let hours: Vec<Value> = (1..=7).map(|d| json!({ "weekday": d, "opens": "00:00", "closes": "24:00" })).collect();
-    let setup: ycyw_catalog::AgencySetup = serde_json::from_value(json!({
-        "agency": {
-            "code": "PAR-GDL", "name": "Paris Gare de Lyon",
-            "address": { "line1": "20 boulevard Diderot", "postalCode": "75012", "city": "Paris", "countryCode": "FR" },
-            "timeZone": "Europe/Paris", "phone": "+33 1 99 00 12 34", "email": "par-gdl@example.com", "openingHours": hours
-        },
-        "vehicles": [{ "category": "CDMR", "plate": "AA-001-AA", "model": "Peugeot 308" }],
-        "rates": [{ "category": "CDMR", "dailyRate": { "amountMinor": 4500, "currency": "EUR" },
-                    "oneWayFee": { "amountMinor": 6500, "currency": "EUR" }, "validFrom": "2026-01-01", "validTo": null }]
-    }))
-    .unwrap();
-    ycyw_catalog::Catalog::new(pool.clone()).upsert_agency_setup(&setup, chrono::Utc::now()).await.unwrap().agency.id
-}
-
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn book_pay_confirm_and_cancel_through_the_api_binary_the_worker_and_the_simulator(pool: MySqlPool) {
     let url = database_url_of(&pool).await.unwrap();
-    let agency = agency(&pool).await;
+    let agency = common::agency(&pool, 1).await;
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let sim = Simulator::start(SimulatorConfig {

@@ -17,7 +17,6 @@ use serde_json::{Value, json};
 use sqlx::MySqlPool;
 use stripe_sim::{Fault, RunningSimulator, Simulator, SimulatorConfig};
 use uuid::Uuid;
-use ycyw_shared::module::{Deployable, Module};
 
 const KEY: &str = "sk_test_flows_0123456789";
 const SECRET: &str = "whsec_flows_0123456789";
@@ -40,15 +39,7 @@ async fn stack(pool: MySqlPool) -> Stack {
         ..SimulatorConfig::default()
     };
     let sim = Simulator::start(config).await.unwrap();
-    let modules: Vec<Arc<dyn Module>> = vec![
-        Arc::new(ycyw_shared::mail::MailModule),
-        Arc::new(ycyw_shared::idempotency::IdempotencyModule),
-        Arc::new(ycyw_auth::AuthModule),
-        Arc::new(ycyw_catalog::CatalogModule),
-        Arc::new(ycyw_reservations::ReservationsModule),
-        Arc::new(ycyw_payments::PaymentsModule),
-    ];
-    let deployable = Deployable::new("payments-test", modules).serving(&["auth", "catalog", "reservations", "payments"]).unwrap();
+    let deployable = common::deployable_with(vec![Arc::new(ycyw_payments::PaymentsModule)], &["payments"]);
     let base = sim.base_url().to_string();
     let overrides = [("STRIPE_SECRET_KEY", KEY), ("STRIPE_WEBHOOK_SECRET", SECRET), ("STRIPE_API_BASE", base.as_str())];
     let w = common::world_of(pool, deployable, &overrides, Utc::now()).await;

@@ -83,14 +83,22 @@ fn always_open() -> Value {
 /// The modules a reservations test needs: auth (accounts), catalog, reservations, and the
 /// platform's mail and idempotency.
 pub fn deployable() -> Deployable {
-    let modules: Vec<Arc<dyn Module>> = vec![
+    deployable_with(Vec::new(), &[])
+}
+
+/// [`deployable`] with more modules, served too (the payments tests add theirs).
+pub fn deployable_with(more: Vec<Arc<dyn Module>>, serving: &[&'static str]) -> Deployable {
+    let mut modules: Vec<Arc<dyn Module>> = vec![
         Arc::new(ycyw_shared::mail::MailModule),
         Arc::new(ycyw_shared::idempotency::IdempotencyModule),
         Arc::new(ycyw_auth::AuthModule),
         Arc::new(ycyw_catalog::CatalogModule),
         Arc::new(ycyw_reservations::ReservationsModule),
     ];
-    Deployable::new("reservations-test", modules).serving(&["auth", "catalog", "reservations"]).unwrap()
+    modules.extend(more);
+    let mut served = vec!["auth", "catalog", "reservations"];
+    served.extend_from_slice(serving);
+    Deployable::new("reservations-test", modules).serving(&served).unwrap()
 }
 
 /// The world over `pool`, its clock at `now`.
