@@ -2,9 +2,11 @@
 //! Payments issue, acceptance 3, through the real processes: the `ycyw-api` binary, the
 //! `ycyw-worker` binary, the local Stripe simulator and a real SMTP server. A client registers
 //! (the verification link read from the mail), books, pays on the simulator's page, sees the
-//! reservation confirmed and receives the confirmation; then cancels ten days ahead and gets a
-//! full refund confirmed by Stripe's `charge.refunded`. The other flows (hold expiry, 25 %,
-//! modifications both ways, hostile orders) run in-process in functions/payments/tests/flows.rs.
+//! reservation confirmed and receives the confirmation; cancels ten days ahead and gets a full
+//! refund confirmed by Stripe's `charge.refunded`; three days ahead, a quarter; lets a checkout
+//! expire and sees the car free again; changes a booking to a dearer one and pays the
+//! difference, then to a cheaper one and gets the difference back. Hostile orders of events run
+//! in-process in functions/payments/tests/flows.rs.
 
 mod common;
 
@@ -27,7 +29,7 @@ fn worker_binary() -> String {
 }
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
-async fn book_pay_confirm_and_cancel_through_the_api_binary_the_worker_and_the_simulator(pool: MySqlPool) {
+async fn every_payment_flow_through_the_api_binary_the_worker_and_the_simulator(pool: MySqlPool) {
     let url = database_url_of(&pool).await.unwrap();
     let agency = common::agency(&pool, 1).await;
     let port = free_port();
@@ -155,4 +157,114 @@ async fn book_pay_confirm_and_cancel_through_the_api_binary_the_worker_and_the_s
     .await;
     assert!(refunded, "the refund reached Stripe and its webhook came back");
     assert!(sim.events().iter().any(|e| e.event_type == "charge.refunded"));
+
+    let c = Client { http: http.clone(), base: base.clone(), access: access.clone() };
+    // Three days ahead: a quarter back.
+    let near = c.book(agency, 3, 1).await;
+    c.pay(&near).await;
+    assert!(c.until(&near, "confirmed").await);
+    let cancelled = c.post(&format!("/api/v1/reservations/{near}/cancellation"), None).await;
+    assert_eq!((cancelled["refund"]["percent"].as_i64(), cancelled["refund"]["amount"]["amountMinor"].as_i64()), (Some(25), Some(1125)));
+    assert!(c.refund_succeeded(&near, 1125).await);
+    // A checkout that expires: the hold is released, the car free again.
+    let held = c.book(agency, 20, 1).await;
+    let page = c.checkout(&held).await;
+    sim.expire(page.rsplit('/').next().unwrap()).unwrap();
+    assert!(c.until(&held, "expired").await, "the expiry came back through the webhook and the worker");
+    let again = c.book(agency, 20, 1).await;
+    assert_ne!(again, held);
+    // A dearer change paid, then a cheaper one refunded.
+    let changed = c.book(agency, 25, 1).await;
+    c.pay(&changed).await;
+    assert!(c.until(&changed, "confirmed").await);
+    let day = |days: i64| (chrono::Utc::now() + chrono::Duration::days(days)).format("%Y-%m-%d").to_string();
+    let dearer = c.patch(&changed, json!({ "returnAt": format!("{}T18:00", day(26)) })).await;
+    assert_eq!(dearer["outcome"], "payment_required", "{dearer}");
+    c.pay(&changed).await;
+    let paid = wait_until(Duration::from_secs(30), || {
+        let c = c.clone();
+        let changed = changed.clone();
+        async move { c.get(&format!("/api/v1/reservations/{changed}")).await["paid"]["amountMinor"] == 9000 }
+    })
+    .await;
+    assert!(paid, "the difference was paid and the change applied");
+    let cheaper = c.patch(&changed, json!({ "returnAt": format!("{}T18:00", day(25)) })).await;
+    assert_eq!(cheaper["outcome"], "refund_pending", "{cheaper}");
+    assert!(c.refund_succeeded(&changed, 4500).await);
+}
+
+/// A signed-in client of the api binary.
+#[derive(Clone)]
+struct Client {
+    http: reqwest::Client,
+    base: String,
+    access: String,
+}
+
+impl Client {
+    async fn get(&self, path: &str) -> Value {
+        self.http.get(format!("{}{path}", self.base)).bearer_auth(&self.access).send().await.unwrap().json().await.unwrap()
+    }
+
+    async fn post(&self, path: &str, body: Option<&Value>) -> Value {
+        let mut request = self.http.post(format!("{}{path}", self.base)).bearer_auth(&self.access);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.unwrap().json().await.unwrap()
+    }
+
+    async fn patch(&self, id: &str, body: Value) -> Value {
+        self.http
+            .patch(format!("{}/api/v1/reservations/{id}", self.base))
+            .bearer_auth(&self.access)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    /// Books the agency's car `days` ahead for `length` days (10:00 to 18:00 local); its id.
+    async fn book(&self, agency: uuid::Uuid, days: i64, length: i64) -> String {
+        let at = |d: i64| (chrono::Utc::now() + chrono::Duration::days(d)).format("%Y-%m-%d").to_string();
+        let body = json!({ "pickupAgencyId": agency, "returnAgencyId": agency, "pickupAt": format!("{}T10:00", at(days)),
+                           "returnAt": format!("{}T18:00", at(days + length - 1)), "category": "CDMR" });
+        let booked = self.post("/api/v1/reservations", Some(&body)).await;
+        booked["id"].as_str().unwrap_or_else(|| panic!("not booked: {booked}")).to_string()
+    }
+
+    async fn checkout(&self, id: &str) -> String {
+        self.post(&format!("/api/v1/reservations/{id}/checkout-sessions"), None).await["url"].as_str().unwrap().to_string()
+    }
+
+    /// Opens the checkout and presses "Pay" on the simulator's page.
+    async fn pay(&self, id: &str) {
+        let page = self.checkout(id).await;
+        let no_redirect = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        assert_eq!(no_redirect.post(format!("{page}/pay")).send().await.unwrap().status(), 303);
+    }
+
+    async fn until(&self, id: &str, status: &str) -> bool {
+        wait_until(Duration::from_secs(30), || {
+            let (c, id) = (self.clone(), id.to_string());
+            let status = status.to_string();
+            async move { c.get(&format!("/api/v1/reservations/{id}")).await["status"] == status.as_str() }
+        })
+        .await
+    }
+
+    async fn refund_succeeded(&self, id: &str, amount: i64) -> bool {
+        wait_until(Duration::from_secs(30), || {
+            let (c, id) = (self.clone(), id.to_string());
+            async move {
+                c.get(&format!("/api/v1/reservations/{id}/payments")).await["items"].as_array().is_some_and(|items| {
+                    items.iter().any(|p| p["kind"] == "refund" && p["status"] == "succeeded" && p["amount"]["amountMinor"] == amount)
+                })
+            }
+        })
+        .await
+    }
 }

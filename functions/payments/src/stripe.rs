@@ -19,7 +19,7 @@ use ycyw_shared::domain::Money;
 
 /// Attempts of a Checkout Session creation before answering 502.
 const SESSION_ATTEMPTS: u32 = 3;
-/// How long one Stripe call may take.
+/// The longest one Stripe call may take.
 const CALL_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Why a Stripe call failed.
@@ -107,7 +107,10 @@ impl Stripe {
     /// The client of `settings`: the `STRIPE_SECRET_KEY` secret, and `STRIPE_API_BASE` when set.
     pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
         let key = settings.secrets.get(SecretKey::StripeSecretKey).ok_or_else(|| anyhow::anyhow!("STRIPE_SECRET_KEY is not set"))?;
-        let mut builder = ClientBuilder::new(key.expose_secret()).timeout(CALL_TIMEOUT);
+        // Three attempts and their pauses must fit in the request's own timeout
+        // (`REQUEST_TIMEOUT_SECONDS`), so each call gets at most a quarter of it.
+        let timeout = CALL_TIMEOUT.min(settings.request_timeout / 4);
+        let mut builder = ClientBuilder::new(key.expose_secret()).timeout(timeout);
         if let Some(base) = &settings.stripe_api_base {
             builder = builder.url(base.trim_end_matches('/'));
         }

@@ -183,6 +183,15 @@ async fn stripe_failures_are_retried_then_502_with_nothing_written(pool: MySqlPo
     assert!(payments(&s, &ana, other).await.is_empty(), "never a half-written payment");
     assert_eq!(status(&s, other).await, "pending_payment");
     assert_eq!(checkout(&s, &ana, other).await.status, StatusCode::CREATED, "and the client's retry works");
+
+    // Stripe too slow (longer than a call may take: a quarter of the test's 10 s request
+    // timeout) three times: 502 as well, within the request's time.
+    let slow = id_of(&s.w.booked(&ana, &s.w.booking(&s.w.paris, "CDMR", paris_in(14), 1)).await);
+    s.sim.faults((0..3).map(|_| Fault::delay(Duration::from_secs(4)))).unwrap();
+    let started = std::time::Instant::now();
+    checkout(&s, &ana, slow).await.assert_problem(StatusCode::BAD_GATEWAY, "payment_provider_unavailable");
+    assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+    assert!(payments(&s, &ana, slow).await.is_empty());
 }
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
