@@ -184,6 +184,9 @@ pub struct Settings {
     pub queue: QueueBackend,
     /// `SQS_QUEUE_URL`, required when `QUEUE=sqs`.
     pub sqs_queue_url: Option<String>,
+    /// `SQS_DLQ_URL`: the jobs queue's dead-letter queue, required when `QUEUE=sqs` (dead jobs'
+    /// messages go there with their reason; `jobs list --dead` reads it).
+    pub sqs_dlq_url: Option<String>,
     /// `SMTP_URL`: lettre SMTP URL; unset → mails are written to `DEV_MAILBOX_DIR`.
     pub smtp_url: Option<String>,
     /// `MAIL_FROM`.
@@ -256,8 +259,19 @@ impl Settings {
             Some(other) => return Err(invalid("QUEUE", format!("{other:?} is not db or sqs"))),
         };
         let sqs_queue_url = get("SQS_QUEUE_URL");
-        if queue == QueueBackend::Sqs && sqs_queue_url.is_none() {
-            return Err(ConfigError::Missing("SQS_QUEUE_URL"));
+        let sqs_dlq_url = get("SQS_DLQ_URL");
+        if queue == QueueBackend::Sqs {
+            for (key, value) in [("SQS_QUEUE_URL", &sqs_queue_url), ("SQS_DLQ_URL", &sqs_dlq_url)] {
+                match value {
+                    None => return Err(ConfigError::Missing(key)),
+                    Some(url) => {
+                        Url::parse(url).map_err(|e| invalid(key, e.to_string()))?;
+                    }
+                }
+            }
+            if sqs_queue_url == sqs_dlq_url {
+                return Err(invalid("SQS_DLQ_URL", "is the jobs queue itself".into()));
+            }
         }
         let log_format = match get("LOG_FORMAT").as_deref() {
             Some("json") => LogFormat::Json,
@@ -280,6 +294,7 @@ impl Settings {
             trust_proxy: parse_bool(&get, "TRUST_PROXY", false)?,
             queue,
             sqs_queue_url,
+            sqs_dlq_url,
             smtp_url: get("SMTP_URL"),
             mail_from: get("MAIL_FROM").unwrap_or_else(|| "Your Car Your Way <no-reply@yourcaryourway.com>".into()),
             dev_mailbox_dir: get("DEV_MAILBOX_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(".dev/mailbox")),
@@ -418,6 +433,30 @@ mod tests {
         assert!(err.to_string().contains("DATABASE_URL"), "{err}");
         let err = Settings::from_lookup(lookup(&[("DATABASE_URL", "mysql://x"), ("QUEUE", "sqs")]), Secrets::default()).unwrap_err();
         assert!(err.to_string().contains("SQS_QUEUE_URL"), "{err}");
+    }
+
+    #[test]
+    fn the_sqs_queue_needs_both_its_queues() {
+        let jobs = "https://sqs.eu-west-3.amazonaws.com/123456789012/jobs";
+        let dlq = "https://sqs.eu-west-3.amazonaws.com/123456789012/jobs-dlq";
+        let settings = |pairs: &[(&str, &str)]| {
+            let mut all = vec![("DATABASE_URL", "mysql://x"), ("QUEUE", "sqs")];
+            all.extend_from_slice(pairs);
+            Settings::from_lookup(lookup(&all), Secrets::default())
+        };
+        let s = settings(&[("SQS_QUEUE_URL", jobs), ("SQS_DLQ_URL", dlq)]).unwrap();
+        assert_eq!((s.queue, s.sqs_queue_url.as_deref(), s.sqs_dlq_url.as_deref()), (QueueBackend::Sqs, Some(jobs), Some(dlq)));
+
+        let err = settings(&[("SQS_QUEUE_URL", jobs)]).unwrap_err();
+        assert_eq!(err.to_string(), "required setting SQS_DLQ_URL is not set");
+        let err = settings(&[("SQS_QUEUE_URL", jobs), ("SQS_DLQ_URL", "jobs-dlq")]).unwrap_err();
+        assert!(err.to_string().starts_with("setting SQS_DLQ_URL is invalid"), "{err}");
+        let err = settings(&[("SQS_QUEUE_URL", jobs), ("SQS_DLQ_URL", jobs)]).unwrap_err();
+        assert!(err.to_string().contains("SQS_DLQ_URL"), "{err}");
+
+        // QUEUE=db reads neither.
+        let db = Settings::from_lookup(lookup(&[("DATABASE_URL", "mysql://x"), ("SQS_DLQ_URL", "x")]), Secrets::default()).unwrap();
+        assert_eq!(db.queue, QueueBackend::Db);
     }
 
     #[test]

@@ -191,7 +191,9 @@ pub struct Execution {
 /// payload erased when the kind asks; retried later; or dead). The worker's loop and the tests
 /// run jobs through this one function.
 pub async fn execute(queue: &dyn Queue, handlers: &JobHandlers, job: &Job) -> Result<Execution, QueueError> {
+    test_pause(PausePoint::BeforeHandler, job).await;
     let result = handlers.run(job).await;
+    test_pause(PausePoint::AfterHandler, job).await;
     let recorded = match &result {
         Ok(()) => queue.complete(job, handlers.erase_when_done(&job.kind)).await.map(|()| Outcome::Completed),
         Err(error) => queue.fail(job, &error.to_string(), error.is_permanent()).await.map(|retry| match retry {
@@ -216,6 +218,69 @@ pub async fn execute(queue: &dyn Queue, handlers: &JobHandlers, job: &Job) -> Re
         }
     }
     Ok(Execution { job_id: job.id, kind: job.kind.clone(), outcome })
+}
+
+/// Where [`execute`] may pause for a crash-safety test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PausePoint {
+    /// The job is claimed (leased), its handler not started.
+    BeforeHandler,
+    /// The handler is done (its effect made), the outcome not recorded in the queue yet.
+    AfterHandler,
+}
+
+/// A pause of [`execute`] at one point for one kind, from `JOB_TEST_PAUSE`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestPause {
+    /// Where.
+    pub point: PausePoint,
+    /// The kind of the jobs paused.
+    pub kind: String,
+    /// How long.
+    pub pause: Duration,
+}
+
+impl TestPause {
+    /// Parses `before_handler|after_handler:<kind>:<milliseconds>`.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let mut parts = raw.trim().splitn(3, ':');
+        let point = match parts.next()? {
+            "before_handler" => PausePoint::BeforeHandler,
+            "after_handler" => PausePoint::AfterHandler,
+            _ => return None,
+        };
+        let kind = parts.next().filter(|k| !k.is_empty())?.to_string();
+        let pause = Duration::from_millis(parts.next()?.parse().ok()?);
+        Some(Self { point, kind, pause })
+    }
+
+    /// The pause the environment asks for: `JOB_TEST_PAUSE`, honoured only when `APP_ENV` is
+    /// `dev` or `test` — a production worker never pauses, whatever its environment says.
+    fn from_env() -> Option<Self> {
+        let env = crate::config::env_lookup("APP_ENV");
+        if !matches!(env.as_deref(), Some("dev" | "test")) {
+            return None;
+        }
+        let raw = crate::config::env_lookup("JOB_TEST_PAUSE")?;
+        let pause = Self::parse(&raw);
+        if pause.is_none() {
+            tracing::warn!("JOB_TEST_PAUSE is not before_handler|after_handler:<kind>:<milliseconds>: ignored");
+        }
+        pause
+    }
+}
+
+/// The crash-safety tests' fault point (`JOB_TEST_PAUSE`): the worker stops for a while at
+/// `point` of jobs of one kind, so that the test can SIGKILL it exactly there.
+async fn test_pause(point: PausePoint, job: &Job) {
+    static PAUSE: std::sync::OnceLock<Option<TestPause>> = std::sync::OnceLock::new();
+    if let Some(pause) = PAUSE.get_or_init(TestPause::from_env)
+        && pause.point == point
+        && pause.kind == job.kind
+    {
+        tracing::warn!(job_id = %job.id, kind = %job.kind, ?point, millis = pause.pause.as_millis() as u64, "JOB_TEST_PAUSE: pausing");
+        tokio::time::sleep(pause.pause).await;
+    }
 }
 
 /// A job a module wants enqueued periodically (expire holds every minute, the daily retention
@@ -289,6 +354,16 @@ mod tests {
         assert_eq!(schedule.job_at(at(0)).dedup_key, schedule.job_at(at(59)).dedup_key);
         assert_ne!(schedule.job_at(at(59)).dedup_key, schedule.job_at(at(59) + chrono::Duration::seconds(1)).dedup_key);
         assert_eq!(schedule.period_start(at(42)), at(0));
+    }
+
+    #[test]
+    fn a_test_pause_names_its_point_kind_and_length() {
+        let pause = TestPause::parse("after_handler:send_email:2500").unwrap();
+        assert_eq!(pause, TestPause { point: PausePoint::AfterHandler, kind: "send_email".into(), pause: Duration::from_millis(2500) });
+        assert_eq!(TestPause::parse("before_handler:issue_refund:0").unwrap().point, PausePoint::BeforeHandler);
+        for bad in ["", "after_handler", "after_handler::10", "during:send_email:10", "after_handler:send_email:soon"] {
+            assert_eq!(TestPause::parse(bad), None, "{bad:?}");
+        }
     }
 
     #[test]

@@ -15,6 +15,8 @@
 //! - [`mail`]: localized templates and the SMTP / dev-mailbox mailer.
 //! - [`telemetry`]: logging with a masking policy for personal data and secrets.
 //! - [`rate_limit`]: per-IP limits shared by every instance.
+//! - [`retention`]: the retention purge's seam (what modules delete or anonymise on schedule)
+//!   and the housekeeping of shared's tables.
 //! - [`runtime`]: [`runtime::serve`] runs a module over HTTP or under AWS Lambda.
 //! - [`time`]: the injectable [`time::Clock`].
 //! - [`sql_enum`]: [`text_enum!`], enums stored as text columns.
@@ -33,6 +35,7 @@ pub mod mail;
 pub mod module;
 pub mod queue;
 pub mod rate_limit;
+pub mod retention;
 pub mod runtime;
 pub mod services;
 pub mod sql_enum;

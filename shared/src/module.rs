@@ -1,8 +1,9 @@
 //! The Module seam (DESIGN §2): each function crate implements [`Module`] once — its name, the
 //! secrets and settings it needs, its routes with their OpenAPI, its job handlers and schedules,
-//! its part in account export and deletion, and what it does at shutdown. A [`Deployable`] is the
-//! list of modules one binary links; [`runtime::serve`](crate::runtime::serve), the `api` binary
-//! and the worker only iterate it, so adding a module never edits shared runtime code.
+//! its part in account export and deletion and in the retention purge, and what it does at
+//! shutdown. A [`Deployable`] is the list of modules one binary links;
+//! [`runtime::serve`](crate::runtime::serve), the `api` binary and the worker only iterate it, so
+//! adding a module never edits shared runtime code.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -15,6 +16,7 @@ use crate::account::{AccountPart, AccountParts};
 use crate::auth::SubjectGuard;
 use crate::config::{ConfigError, SecretKey, Settings};
 use crate::jobs::{JobHandlers, Schedule};
+use crate::retention::{RetentionPart, RetentionParts};
 use crate::services::Services;
 use crate::state::AppState;
 
@@ -106,6 +108,15 @@ pub trait Module: Send + Sync + std::fmt::Debug {
     /// Its part in exporting and erasing an account. Needs only the database: every deployable
     /// registers it, whether it serves the module or not.
     fn account(&self) -> Option<Arc<dyn AccountPart>> {
+        None
+    }
+
+    /// Its part in the retention purge and the housekeeping (DESIGN §8, docs/retention.md): the
+    /// personal data it keeps for a limited time, its expired technical rows. Needs only the
+    /// database: every deployable registers it, whether it serves the module or not. A module
+    /// whose rows are only detached when their account is anonymised (reservations) has none:
+    /// its [`AccountPart`] does that.
+    fn retention(&self) -> Option<Arc<dyn RetentionPart>> {
         None
     }
 
@@ -201,6 +212,11 @@ impl Deployable {
     /// The account parts of every linked module.
     pub fn account_parts(&self) -> AccountParts {
         self.modules.iter().filter_map(|m| m.account()).collect::<Vec<_>>().into()
+    }
+
+    /// The retention parts of every linked module, in the modules' order.
+    pub fn retention_parts(&self) -> RetentionParts {
+        self.modules.iter().filter_map(|m| m.retention()).collect::<Vec<_>>().into()
     }
 
     /// The subject guard of the first linked module that has one.

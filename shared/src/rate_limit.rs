@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::extract::{ConnectInfo, FromRef, FromRequestParts};
 use axum::http::request::Parts;
-use chrono::{DateTime, DurationRound, TimeDelta, Utc};
+use chrono::{DurationRound, TimeDelta};
 use hmac::{Hmac, KeyInit, Mac};
 use secrecy::ExposeSecret;
 use sha2::Sha256;
@@ -96,13 +96,6 @@ pub async fn check(state: &AppState, action: &str, ip: ClientIp) -> Result<(), A
         return Err(ApiError::TooManyRequests { code: "rate_limited", retry_after });
     }
     Ok(())
-}
-
-/// Deletes windows older than an hour (run by the retention purge).
-pub async fn purge(pool: &sqlx::MySqlPool, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
-    let result =
-        sqlx::query!("DELETE FROM rate_limits WHERE window_start < ?", to_db_precision(now - TimeDelta::hours(1))).execute(pool).await?;
-    Ok(result.rows_affected())
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 //! - [`TestApp`]: the real router of a module (with every common layer) over the fresh database
 //!   `#[sqlx::test]` gives each test, a manual clock, and requests that return parsed answers.
 //! - [`SmtpSink`]: a real SMTP server (aiosmtpd) on a free port, whose messages tests read back.
-//! - [`moto_endpoint`]: the moto server standing in for AWS APIs.
+//! - [`moto_endpoint`]: the moto server standing in for AWS APIs; [`TestQueues`]: a fresh SQS jobs
+//!   queue and its dead-letter queue in it.
 //! - [`Binary`]: a workspace binary started as a child process, stopped when dropped.
 //! - [`LogCapture`]: everything logged while it is installed.
 
@@ -12,6 +13,7 @@ mod lambda;
 mod logs;
 mod process;
 mod smtp;
+mod sqs;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -40,6 +42,7 @@ pub use lambda::{LambdaRuntimeApi, apigw_http_get};
 pub use logs::LogCapture;
 pub use process::{Binary, free_port, moto_endpoint, put_secret, run_to_end, wait_until};
 pub use smtp::{ReceivedMail, SmtpSink};
+pub use sqs::{QueuedMessage, TestQueues, sqs_client};
 
 /// The JWT key of test settings (≥ 32 bytes).
 pub const TEST_JWT_KEY: &str = "test-signing-key-0123456789abcdef-0123456789";

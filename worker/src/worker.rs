@@ -11,17 +11,25 @@ pub use ycyw_shared::jobs::{Execution, Outcome};
 use ycyw_shared::jobs::{JobHandlers, execute};
 use ycyw_shared::queue::{Job, Queue, QueueError};
 
+use crate::metrics::JobCounters;
+
 /// Claims jobs from a queue and runs them.
 #[derive(Clone)]
 pub struct Worker {
     queue: Arc<dyn Queue>,
     handlers: JobHandlers,
+    counters: Arc<JobCounters>,
 }
 
 impl Worker {
-    /// A worker over `queue` with `handlers`.
+    /// A worker over `queue` (either backend) with `handlers`.
     pub fn new(queue: Arc<dyn Queue>, handlers: JobHandlers) -> Self {
-        Self { queue, handlers }
+        Self { queue, handlers, counters: Arc::default() }
+    }
+
+    /// What its jobs became since it started (the metrics line reads them).
+    pub fn counters(&self) -> Arc<JobCounters> {
+        self.counters.clone()
     }
 
     /// Claims and runs the next runnable job, if there is one.
@@ -33,7 +41,9 @@ impl Worker {
     }
 
     async fn execute(&self, job: &Job) -> Result<Execution, QueueError> {
-        execute(self.queue.as_ref(), &self.handlers, job).await
+        let execution = execute(self.queue.as_ref(), &self.handlers, job).await?;
+        self.counters.record(&execution.outcome);
+        Ok(execution)
     }
 
     /// Runs jobs, `concurrency` at a time, until `stop` turns true. Then claims nothing more,
@@ -73,7 +83,10 @@ impl Worker {
                 Err(e) => {
                     drop(permit);
                     tracing::error!(error = %e, "claiming a job failed");
-                    tokio::time::sleep(poll_interval.max(Duration::from_secs(1))).await;
+                    tokio::select! {
+                        () = tokio::time::sleep(poll_interval.max(Duration::from_secs(1))) => {},
+                        _ = stop.wait_for(|s| *s) => {},
+                    }
                 }
             }
         }

@@ -61,6 +61,46 @@ async fn a_worker_killed_mid_job_leaves_the_job_to_run_again_after_its_lease(poo
     assert_eq!(sink.messages().len(), 1);
 }
 
+/// Issue 14, acceptance 2: killed between the handler's effect (the mail handed to the SMTP
+/// server) and the job's completion, the worker leaves the job to run again — and that second
+/// run finds the delivery and does not send the mail twice.
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn a_worker_killed_after_sending_a_mail_does_not_send_it_twice(pool: MySqlPool) {
+    let url = database_url_of(&pool).await.unwrap();
+    let mut params = BTreeMap::new();
+    params.insert("first_name".to_string(), "Ana".to_string());
+    params.insert("link".to_string(), "http://localhost:4200/verify-email?token=t".to_string());
+    let email = EmailJob::new("once@example.com", Locale::En, Template::VerifyEmail, params).unwrap();
+    let mut conn = pool.acquire().await.unwrap();
+    mail::enqueue(&mut conn, &email, chrono::Utc::now()).await.unwrap();
+    drop(conn);
+
+    let sink = SmtpSink::start().await;
+    let mut env = worker_env(&url, &sink.url);
+    env.push(("JOB_TEST_PAUSE", "after_handler:send_email:120000".into()));
+    let mut first = Binary::spawn(WORKER, &["run"], &env);
+    let delivered = wait_until(Duration::from_secs(30), || {
+        let pool = pool.clone();
+        async move { sqlx::query_scalar!("SELECT COUNT(*) FROM mail_deliveries").fetch_one(&pool).await.unwrap() == 1 }
+    })
+    .await;
+    assert!(delivered, "the first worker sent the mail");
+    assert_eq!(job_status(&pool).await, Some(("running".to_string(), 1)), "…and pauses before completing the job");
+    first.signal("KILL").await;
+    assert!(!first.wait_exit(Duration::from_secs(10)).await.success());
+
+    let _second = Binary::spawn(WORKER, &["run"], &worker_env(&url, &sink.url));
+    let done = wait_until(Duration::from_secs(30), || {
+        let pool = pool.clone();
+        async move { job_status(&pool).await.is_some_and(|(s, _)| s == "done") }
+    })
+    .await;
+    assert!(done, "the job ran again once its lease expired");
+    assert_eq!(job_status(&pool).await.unwrap().1, 2, "two attempts");
+    sink.wait_for("once@example.com").await;
+    assert_eq!(sink.messages().len(), 1, "one mail, not two");
+}
+
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn sigterm_releases_a_job_that_outlives_the_grace_period(pool: MySqlPool) {
     let url = database_url_of(&pool).await.unwrap();

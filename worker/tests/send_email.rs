@@ -26,7 +26,7 @@ fn reset_email(to: &str) -> EmailJob {
 
 fn worker(pool: &MySqlPool, clock: &ManualClock, mailer: Mailer) -> Worker {
     let queue = DbQueue::new(pool.clone(), Arc::new(clock.clone()), "test", Duration::from_secs(60), Backoff::default());
-    Worker::new(Arc::new(queue), JobHandlers::default().on::<EmailJob>(SendEmail(mailer)))
+    Worker::new(Arc::new(queue), JobHandlers::default().on::<EmailJob>(SendEmail::new(mailer, pool.clone(), Arc::new(clock.clone()))))
 }
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]

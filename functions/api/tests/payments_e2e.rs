@@ -10,82 +10,22 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
+use common::Stack;
 use serde_json::{Value, json};
 use sqlx::MySqlPool;
-use stripe_sim::{Simulator, SimulatorConfig};
-use ycyw_testkit::{Binary, SmtpSink, TEST_JWT_KEY, database_url_of, free_port, wait_until};
-
-const PASSWORD: &str = "violet-tractor-harbour-42";
-
-/// The worker binary, built beside this package's binaries by the workspace build.
-fn worker_binary() -> String {
-    let api = PathBuf::from(env!("CARGO_BIN_EXE_ycyw-api"));
-    let worker = api.with_file_name("ycyw-worker");
-    assert!(worker.exists(), "build the workspace first (cargo build --workspace): {} is missing", worker.display());
-    worker.display().to_string()
-}
+use ycyw_testkit::wait_until;
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn every_payment_flow_through_the_api_binary_the_worker_and_the_simulator(pool: MySqlPool) {
-    let url = database_url_of(&pool).await.unwrap();
     let agency = common::agency(&pool, 1).await;
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let sim = Simulator::start(SimulatorConfig {
-        api_key: "sk_test_e2e_0123456789".into(),
-        webhook_secret: "whsec_e2e_0123456789".into(),
-        webhook_url: Some(format!("{base}/api/v1/payments/stripe/webhooks")),
-        webhook_backoff: Duration::from_millis(200),
-        ..SimulatorConfig::default()
-    })
-    .await
-    .unwrap();
-    let sink = SmtpSink::start().await;
-    let env = vec![
-        ("DATABASE_URL", url),
-        ("JWT_SIGNING_KEY", TEST_JWT_KEY.to_string()),
-        ("RATE_LIMIT_KEY", "e2e-rate-limit-key".to_string()),
-        ("STRIPE_SECRET_KEY", "sk_test_e2e_0123456789".to_string()),
-        ("STRIPE_WEBHOOK_SECRET", "whsec_e2e_0123456789".to_string()),
-        ("STRIPE_API_BASE", sim.base_url().to_string()),
-        ("SMTP_URL", sink.url.clone()),
-        ("PUBLIC_URL", "http://localhost:4200".to_string()),
-        ("JOB_POLL_MILLIS", "50".to_string()),
-        ("PORT", port.to_string()),
-    ];
-    let api = Binary::spawn(env!("CARGO_BIN_EXE_ycyw-api"), &[], &env);
-    assert!(api.wait_ready("/health/ready").await, "ycyw-api did not start");
-    let worker_env: Vec<(&str, String)> =
-        env.iter().filter(|(k, _)| *k != "PORT").cloned().chain([("HEALTH_PORT", free_port().to_string())]).collect();
-    let _worker = Binary::spawn(&worker_binary(), &["run"], &worker_env);
+    let stack = Stack::start(&pool).await;
+    let _worker = stack.worker(&[]);
+    let (sim, sink, base) = (&stack.sim, &stack.sink, stack.base.clone());
     let http = reqwest::Client::new();
-
-    // Register; the worker sends the verification mail; verify; sign in.
-    let email = "ines.e2e@example.com";
-    let registration = json!({
-        "email": email, "password": PASSWORD, "firstName": "Inès", "lastName": "Moreau", "birthDate": "1991-05-17",
-        "address": { "line1": "5 quai Saint-Antoine", "postalCode": "69002", "city": "Lyon", "countryCode": "FR" },
-        "locale": "fr", "acceptTerms": true
-    });
-    assert_eq!(http.post(format!("{base}/api/v1/auth/registrations")).json(&registration).send().await.unwrap().status(), 201);
-    let verification = sink.wait_for(email).await;
-    let text = verification.text.unwrap();
-    let token = text.split("token=").nth(1).unwrap().split_whitespace().next().unwrap().to_string();
-    let verified = http.post(format!("{base}/api/v1/auth/email-verifications")).json(&json!({ "token": token })).send().await.unwrap();
-    assert_eq!(verified.status(), 204);
-    let session: Value = http
-        .post(format!("{base}/api/v1/auth/sessions"))
-        .json(&json!({ "email": email, "password": PASSWORD }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let access = session["accessToken"].as_str().unwrap().to_string();
+    let c = stack.client("ines.e2e@example.com", "fr").await;
+    let access = c.access.clone();
 
     // Book ten days ahead, open the checkout, pay on the simulator's page.
     let day = (chrono::Utc::now() + chrono::Duration::days(10)).format("%Y-%m-%d").to_string();
@@ -158,7 +98,6 @@ async fn every_payment_flow_through_the_api_binary_the_worker_and_the_simulator(
     assert!(refunded, "the refund reached Stripe and its webhook came back");
     assert!(sim.events().iter().any(|e| e.event_type == "charge.refunded"));
 
-    let c = Client { http: http.clone(), base: base.clone(), access: access.clone() };
     // Three days ahead: a quarter back.
     let near = c.book(agency, 3, 1).await;
     c.pay(&near).await;
@@ -191,80 +130,4 @@ async fn every_payment_flow_through_the_api_binary_the_worker_and_the_simulator(
     let cheaper = c.patch(&changed, json!({ "returnAt": format!("{}T18:00", day(25)) })).await;
     assert_eq!(cheaper["outcome"], "refund_pending", "{cheaper}");
     assert!(c.refund_succeeded(&changed, 4500).await);
-}
-
-/// A signed-in client of the api binary.
-#[derive(Clone)]
-struct Client {
-    http: reqwest::Client,
-    base: String,
-    access: String,
-}
-
-impl Client {
-    async fn get(&self, path: &str) -> Value {
-        self.http.get(format!("{}{path}", self.base)).bearer_auth(&self.access).send().await.unwrap().json().await.unwrap()
-    }
-
-    async fn post(&self, path: &str, body: Option<&Value>) -> Value {
-        let mut request = self.http.post(format!("{}{path}", self.base)).bearer_auth(&self.access);
-        if let Some(body) = body {
-            request = request.json(body);
-        }
-        request.send().await.unwrap().json().await.unwrap()
-    }
-
-    async fn patch(&self, id: &str, body: Value) -> Value {
-        self.http
-            .patch(format!("{}/api/v1/reservations/{id}", self.base))
-            .bearer_auth(&self.access)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    }
-
-    /// Books the agency's car `days` ahead for `length` days (10:00 to 18:00 local); its id.
-    async fn book(&self, agency: uuid::Uuid, days: i64, length: i64) -> String {
-        let at = |d: i64| (chrono::Utc::now() + chrono::Duration::days(d)).format("%Y-%m-%d").to_string();
-        let body = json!({ "pickupAgencyId": agency, "returnAgencyId": agency, "pickupAt": format!("{}T10:00", at(days)),
-                           "returnAt": format!("{}T18:00", at(days + length - 1)), "category": "CDMR" });
-        let booked = self.post("/api/v1/reservations", Some(&body)).await;
-        booked["id"].as_str().unwrap_or_else(|| panic!("not booked: {booked}")).to_string()
-    }
-
-    async fn checkout(&self, id: &str) -> String {
-        self.post(&format!("/api/v1/reservations/{id}/checkout-sessions"), None).await["url"].as_str().unwrap().to_string()
-    }
-
-    /// Opens the checkout and presses "Pay" on the simulator's page.
-    async fn pay(&self, id: &str) {
-        let page = self.checkout(id).await;
-        let no_redirect = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-        assert_eq!(no_redirect.post(format!("{page}/pay")).send().await.unwrap().status(), 303);
-    }
-
-    async fn until(&self, id: &str, status: &str) -> bool {
-        wait_until(Duration::from_secs(30), || {
-            let (c, id) = (self.clone(), id.to_string());
-            let status = status.to_string();
-            async move { c.get(&format!("/api/v1/reservations/{id}")).await["status"] == status.as_str() }
-        })
-        .await
-    }
-
-    async fn refund_succeeded(&self, id: &str, amount: i64) -> bool {
-        wait_until(Duration::from_secs(30), || {
-            let (c, id) = (self.clone(), id.to_string());
-            async move {
-                c.get(&format!("/api/v1/reservations/{id}/payments")).await["items"].as_array().is_some_and(|items| {
-                    items.iter().any(|p| p["kind"] == "refund" && p["status"] == "succeeded" && p["amount"]["amountMinor"] == amount)
-                })
-            }
-        })
-        .await
-    }
 }

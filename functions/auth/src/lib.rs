@@ -1,7 +1,8 @@
 //! Accounts and authentication: registration, email verification, sessions (JWT access tokens
-//! and rotating refresh tokens), password reset, profile, data export and account deletion.
+//! and rotating refresh tokens), password reset, profile, data export and account deletion, and
+//! the retention of accounts (unverified ones deleted, inactive ones noticed then anonymised).
 //!
-//! - [`AuthModule`] is the module's description (routes, secrets).
+//! - [`AuthModule`] is the module's description (routes, secrets, retention part).
 //! - [`Accounts`] is its public Rust API for the other modules and the ops tools (a user's
 //!   profile, role and language; staff creation).
 //!
@@ -13,11 +14,13 @@ mod handlers;
 mod model;
 mod password;
 mod repo;
+mod retention;
 mod service;
 mod subjects;
 mod tokens;
 
 pub use facade::{AccountProfile, Accounts, AccountsError};
+pub use retention::SIGN_IN_ATTEMPTS_TTL;
 pub use service::StaffError;
 
 use std::sync::Arc;
@@ -31,6 +34,7 @@ use ycyw_shared::auth::SubjectGuard;
 use ycyw_shared::config::SecretKey;
 use ycyw_shared::jobs::JobHandlers;
 use ycyw_shared::module::{Duty, Module, Routes, Work};
+use ycyw_shared::retention::RetentionPart;
 
 use crate::handlers::*;
 use crate::service::Auth;
@@ -76,6 +80,12 @@ impl Module for AuthModule {
     async fn work(&self, state: &AppState) -> anyhow::Result<Work> {
         let jobs = JobHandlers::default().on::<service::PasswordResetRequest>(service::SendResetLink(state.clone()));
         Ok(Work { jobs, schedules: Vec::new() })
+    }
+
+    /// Unverified accounts deleted, inactive ones noticed then anonymised; expired tokens and
+    /// old sign-in counters housekept.
+    fn retention(&self) -> Option<Arc<dyn RetentionPart>> {
+        Some(Arc::new(retention::AuthRetention))
     }
 
     fn subjects(&self, state: &AppState) -> Option<Arc<dyn SubjectGuard>> {

@@ -225,6 +225,12 @@ pub(crate) async fn record_login(conn: &mut MySqlConnection, id: Uuid, now: Date
     Ok(())
 }
 
+/// Records that the inactivity notice of the account was queued at `now`.
+pub(crate) async fn set_inactivity_notice(conn: &mut MySqlConnection, id: Uuid, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE users SET inactivity_notice_at = ?, updated_at = ? WHERE id = ?", now, now, id).execute(conn).await?;
+    Ok(())
+}
+
 /// Sets a new password hash.
 pub(crate) async fn set_password(conn: &mut MySqlConnection, id: Uuid, hash: &str, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
     sqlx::query!("UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?", hash, now, id).execute(conn).await?;
@@ -244,7 +250,7 @@ pub(crate) async fn anonymize(conn: &mut MySqlConnection, id: Uuid, now: DateTim
     sqlx::query!(
         "UPDATE users SET email = NULL, password_hash = NULL, first_name = NULL, last_name = NULL, birth_date = NULL, address_line1 = NULL,
              address_line2 = NULL, postal_code = NULL, city = NULL, country_code = NULL, phone = NULL, last_login_at = NULL,
-             anonymized_at = ?, updated_at = ? WHERE id = ?",
+             inactivity_notice_at = NULL, anonymized_at = ?, updated_at = ? WHERE id = ?",
         now,
         now,
         id
@@ -253,6 +259,12 @@ pub(crate) async fn anonymize(conn: &mut MySqlConnection, id: Uuid, now: DateTim
     .await?;
     sqlx::query!("DELETE FROM one_time_tokens WHERE user_id = ?", id).execute(&mut *conn).await?;
     sqlx::query!("DELETE FROM refresh_tokens WHERE user_id = ?", id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Deletes the row of an account erased by [`anonymize`] (one never verified: nothing refers to it).
+pub(crate) async fn delete_user(conn: &mut MySqlConnection, id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query!("DELETE FROM users WHERE id = ? AND anonymized_at IS NOT NULL", id).execute(conn).await?;
     Ok(())
 }
 
@@ -448,10 +460,10 @@ pub(crate) async fn sessions_of(conn: &mut MySqlConnection, user: Uuid) -> Resul
     .await
 }
 
-/// Records an audit event (ids only, no personal data).
+/// Records an audit event (ids only, no personal data); no actor for the system's own acts.
 pub(crate) async fn record_audit_event(
     conn: &mut MySqlConnection,
-    actor: Uuid,
+    actor: Option<Uuid>,
     action: &str,
     target: Uuid,
     now: DateTime<Utc>,

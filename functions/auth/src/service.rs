@@ -627,9 +627,8 @@ pub(crate) async fn export(state: &AppState, user: Uuid, now: DateTime<Utc>) -> 
     Ok(export)
 }
 
-/// Deletes the caller's account after checking the password: personal fields erased in one
-/// transaction with every linked module's part, sessions revoked, a confirmation sent to the
-/// address the account had.
+/// Deletes the caller's account after checking the password: erased in one transaction by
+/// [`erase_account`], and a confirmation sent to the address the account had.
 pub(crate) async fn delete_account(
     state: &AppState,
     auth: &Auth,
@@ -644,23 +643,77 @@ pub(crate) async fn delete_account(
     }
     let mut tx = state.db.begin().await?;
     let row = repo::user_for_update(&mut tx, user).await?.filter(|u| u.anonymized_at.is_none()).ok_or(AuthError::NotFound)?;
-    let account = account_of(&row)?;
-    for part in state.account_parts.iter() {
-        part.erase(&mut tx, &account, now).await.map_err(AuthError::Internal)?;
-    }
-    repo::anonymize(&mut tx, user, now).await?;
-    repo::clear_attempts(&mut tx, &attempts_key(state, &email)?).await?;
+    erase_account(&mut tx, state, &row, Erasure::Requested, now).await?;
     if let Some(email) = &row.email {
         let name = row.first_name.clone().unwrap_or_default();
         send(&mut tx, email, row.locale, Template::AccountDeleted, &[("first_name", &name)], now).await?;
     }
-    repo::record_audit_event(&mut tx, user, "account.deleted", user, now).await?;
     tx.commit().await?;
+    forget_subject(state, user);
+    tracing::info!(user_id = %user, "account deleted and anonymised");
+    Ok(())
+}
+
+/// Why an account is erased.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Erasure {
+    /// Its holder deleted it (password checked).
+    Requested,
+    /// The retention purge: inactive for the period, the notice unanswered.
+    Inactive,
+    /// The retention purge: the address was never verified (the row is deleted afterwards).
+    Unverified,
+}
+
+impl Erasure {
+    /// The audit event's action.
+    fn action(self) -> &'static str {
+        match self {
+            Erasure::Requested => "account.deleted",
+            Erasure::Inactive => "account.anonymised_inactive",
+            Erasure::Unverified => "account.deleted_unverified",
+        }
+    }
+}
+
+/// Erases the account `row`, locked by the caller's transaction `conn`: every linked module's
+/// part first (reservations cancels the future bookings and detaches every one, mail erases the
+/// queued emails to the address, …), then the personal fields, the one-time tokens and the
+/// sessions (refresh tokens), the sign-in count of the address, and an audit event (ids only).
+/// The one path of every erasure: the holder's deletion and the retention purge's
+/// anonymisation and deletion. After the commit, call [`forget_subject`].
+pub(crate) async fn erase_account(
+    conn: &mut MySqlConnection,
+    state: &AppState,
+    row: &UserRow,
+    erasure: Erasure,
+    now: DateTime<Utc>,
+) -> Result<(), AuthError> {
+    let account = account_of(row)?;
+    for part in state.account_parts.iter() {
+        part.erase(&mut *conn, &account, now).await.map_err(AuthError::Internal)?;
+    }
+    repo::anonymize(&mut *conn, row.id, now).await?;
+    if let Some(email) = &row.email {
+        match attempts_key(state, email) {
+            Ok(key) => repo::clear_attempts(&mut *conn, &key).await?,
+            // A worker without RATE_LIMIT_KEY (dev) cannot find the row; the housekeeping
+            // deletes it once it is old.
+            Err(e) if erasure != Erasure::Requested => tracing::warn!(user_id = %row.id, error = %e, "sign-in count not cleared"),
+            Err(e) => return Err(e),
+        }
+    }
+    let actor = (erasure == Erasure::Requested).then_some(row.id);
+    repo::record_audit_event(&mut *conn, actor, erasure.action(), row.id, now).await?;
+    Ok(())
+}
+
+/// The erased account's access tokens act no more: at once on this instance, within the subject
+/// guard's cache time on the others.
+pub(crate) fn forget_subject(state: &AppState, user: Uuid) {
     if let Some(subjects) = &state.subjects {
         subjects.deleted(user);
     }
-    tracing::info!(user_id = %user, "account deleted and anonymised");
-    Ok(())
 }
 
 /// Why a staff account could not be created.

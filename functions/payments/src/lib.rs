@@ -4,7 +4,7 @@
 //! facade; card data never reaches us.
 //!
 //! - [`PaymentsModule`]: routes, secrets, the worker's handlers (`process_stripe_event`,
-//!   `issue_refund`), account part.
+//!   `issue_refund`), account part, retention part (processed Stripe payloads erased).
 //! - The Stripe client is async-stripe's ([`stripe`]); `STRIPE_API_BASE` points it at the local
 //!   simulator (`tools/stripe-sim`) in dev and tests.
 
@@ -14,6 +14,7 @@ pub(crate) mod handlers;
 pub mod jobs;
 pub(crate) mod model;
 pub(crate) mod repo;
+mod retention;
 pub mod service;
 pub mod stripe;
 
@@ -28,6 +29,7 @@ use ycyw_shared::account::AccountPart;
 use ycyw_shared::config::SecretKey;
 use ycyw_shared::jobs::JobHandlers;
 use ycyw_shared::module::{Duty, Module, Routes, Work};
+use ycyw_shared::retention::RetentionPart;
 
 pub use error::PaymentsError;
 pub use model::{CheckoutSessionView, Kind, PaymentList, PaymentStatus, PaymentView};
@@ -78,5 +80,9 @@ impl Module for PaymentsModule {
 
     fn account(&self) -> Option<Arc<dyn AccountPart>> {
         Some(Arc::new(account::PaymentsAccount))
+    }
+
+    fn retention(&self) -> Option<Arc<dyn RetentionPart>> {
+        Some(Arc::new(retention::PaymentsRetention))
     }
 }

@@ -301,9 +301,16 @@ impl Mailer {
 
     /// Sends one email.
     pub async fn send(&self, email: &EmailJob) -> Result<(), MailError> {
+        self.send_as(email, None).await
+    }
+
+    /// Sends one email with `message_id` as its `Message-ID` (`<…@…>`; one is made up when
+    /// `None`): the same id for a resend lets mail clients show it once.
+    pub async fn send_as(&self, email: &EmailJob, message_id: Option<String>) -> Result<(), MailError> {
         let rendered = email.rendered.clone();
         let to: Mailbox = email.to.parse().map_err(|_| MailError::Address("recipient".into()))?;
         let message = Message::builder()
+            .message_id(message_id)
             .from(self.from.clone())
             .to(to)
             .subject(rendered.subject)

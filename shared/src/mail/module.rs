@@ -47,7 +47,7 @@ impl Module for MailModule {
     async fn work(&self, state: &AppState) -> anyhow::Result<Work> {
         let mailer = Mailer::from_settings(&state.settings)?;
         let jobs = JobHandlers::default()
-            .on::<EmailJob>(SendEmail(mailer))
+            .on::<EmailJob>(SendEmail::new(mailer, state.db.clone(), state.clock.clone()))
             .on::<EraseDeadMail>(EraseDeadMailHandler { pool: state.db.clone(), clock: state.clock.clone() });
         let schedules = vec![Schedule::every(EraseDeadMail::KIND, std::time::Duration::from_secs(3600), |_| {
             NewJob::new(EraseDeadMail::KIND, json!({}))
@@ -60,22 +60,62 @@ impl Module for MailModule {
     }
 }
 
-/// `send_email`: renders and sends one [`EmailJob`].
+/// `send_email`: sends one [`EmailJob`], once. A job runs again when its worker dies before
+/// completing it; the mail's row in `mail_deliveries`, written as soon as the SMTP server has
+/// taken the mail, keeps that second run from sending it again. (Only a crash in the instant
+/// between the server's answer and that write can still send it twice — with the same
+/// `Message-ID`, which mail clients show once.)
 #[derive(Debug, Clone)]
-pub struct SendEmail(pub Mailer);
+pub struct SendEmail {
+    mailer: Mailer,
+    pool: sqlx::MySqlPool,
+    clock: Arc<dyn Clock>,
+}
+
+impl SendEmail {
+    /// The handler sending through `mailer`, recording deliveries in `pool`.
+    pub fn new(mailer: Mailer, pool: sqlx::MySqlPool, clock: Arc<dyn Clock>) -> Self {
+        Self { mailer, pool, clock }
+    }
+}
 
 #[async_trait]
 impl Handle<EmailJob> for SendEmail {
-    async fn handle(&self, email: EmailJob, _job: &Job) -> Result<(), JobError> {
-        self.0.send(&email).await.map_err(|e| if e.is_permanent() { JobError::Permanent(e.into()) } else { JobError::Retryable(e.into()) })
+    async fn handle(&self, email: EmailJob, job: &Job) -> Result<(), JobError> {
+        let retryable = |e: sqlx::Error| JobError::Retryable(e.into());
+        let sent = sqlx::query_scalar!("SELECT COUNT(*) FROM mail_deliveries WHERE job_id = ?", job.id)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(retryable)?;
+        if sent > 0 {
+            tracing::info!(job_id = %job.id, "mail already sent by an earlier run of the job: not sent again");
+            return Ok(());
+        }
+        self.mailer
+            .send_as(&email, Some(format!("<{}@mail.yourcaryourway>", job.id)))
+            .await
+            .map_err(|e| if e.is_permanent() { JobError::Permanent(e.into()) } else { JobError::Retryable(e.into()) })?;
+        sqlx::query!(
+            "INSERT INTO mail_deliveries (job_id, sent_at) VALUES (?, ?) ON DUPLICATE KEY UPDATE job_id = job_id",
+            job.id,
+            to_db_precision(self.clock.now())
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(retryable)?;
+        Ok(())
     }
 }
+
+/// How long a delivery is remembered: far longer than a job can wait for a retry.
+pub const DELIVERY_MEMORY: chrono::Duration = chrono::Duration::days(30);
 
 /// How long a dead mail keeps its payload, for ops to fix the cause and `jobs retry` it.
 pub const DEAD_MAIL_RETENTION: chrono::Duration = chrono::Duration::days(7);
 
 /// `erase_dead_mail` (hourly): mails dead for longer than [`DEAD_MAIL_RETENTION`] lose their
-/// payload (address, names, link tokens); sent ones lose it as soon as they are sent.
+/// payload (address, names, link tokens); sent ones lose it as soon as they are sent. Deliveries
+/// older than [`DELIVERY_MEMORY`] are forgotten.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct EraseDeadMail {}
 
@@ -100,7 +140,15 @@ impl Handle<EraseDeadMail> for EraseDeadMailHandler {
         .execute(&self.pool)
         .await
         .map_err(|e| JobError::Retryable(e.into()))?;
-        tracing::info!(erased = erased.rows_affected(), "payloads of old dead mails erased");
+        let forgotten = sqlx::query!("DELETE FROM mail_deliveries WHERE sent_at < ?", to_db_precision(self.clock.now() - DELIVERY_MEMORY))
+            .execute(&self.pool)
+            .await
+            .map_err(|e| JobError::Retryable(e.into()))?;
+        tracing::info!(
+            erased = erased.rows_affected(),
+            forgotten = forgotten.rows_affected(),
+            "payloads of old dead mails erased, old deliveries forgotten"
+        );
         Ok(())
     }
 }

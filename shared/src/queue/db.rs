@@ -1,6 +1,9 @@
-//! The embedded queue: workers claim rows of the `jobs` table with `FOR UPDATE SKIP LOCKED`, so
-//! two workers never take the same job, and a lease (`locked_until`) hands the job of a crashed
-//! worker to another one once it expires.
+//! The embedded queue (`QUEUE=db`): workers claim rows of the `jobs` table with `FOR UPDATE SKIP
+//! LOCKED`, so two workers never take the same job, and a lease (`locked_until`) hands the job of
+//! a crashed worker to another one once it expires.
+//!
+//! The row updates that record an outcome under a lease, and the ops queries (`jobs list`,
+//! `jobs retry`), serve the SQS backend too: the row is the job's state in both.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,7 +14,7 @@ use serde::Serialize;
 use sqlx::MySqlPool;
 use uuid::Uuid;
 
-use super::{Backoff, Job, JobStatus, Queue, QueueError, Retry};
+use super::{Backoff, Job, JobStatus, NO_JITTER, Queue, QueueError, Retry, next_retry};
 use crate::time::{Clock, to_db_precision};
 
 /// The `jobs`-table consumer.
@@ -22,6 +25,8 @@ pub struct DbQueue {
     worker_id: String,
     lease: Duration,
     backoff: Backoff,
+    /// Whether retry delays get their random jitter (off: exactly the exponential).
+    jitter: bool,
     /// When set, the only kinds claimed (comma-separated, for `FIND_IN_SET`).
     kinds: Option<String>,
 }
@@ -38,9 +43,17 @@ struct ClaimRow {
 }
 
 impl DbQueue {
-    /// A consumer named `worker_id` whose claims last `lease`.
+    /// A consumer named `worker_id` whose claims last `lease`, retrying after exactly the
+    /// exponential `backoff` (see [`DbQueue::with_jitter`]).
     pub fn new(pool: MySqlPool, clock: Arc<dyn Clock>, worker_id: impl Into<String>, lease: Duration, backoff: Backoff) -> Self {
-        Self { pool, clock, worker_id: worker_id.into(), lease, backoff, kinds: None }
+        Self { pool, clock, worker_id: worker_id.into(), lease, backoff, jitter: false, kinds: None }
+    }
+
+    /// The same consumer with the backoff's random jitter (what the worker runs; tests that
+    /// check delays to the second leave it off).
+    pub fn with_jitter(mut self) -> Self {
+        self.jitter = true;
+        self
     }
 
     /// The same consumer, claiming only jobs of `kinds` (a process that runs some modules'
@@ -112,20 +125,12 @@ impl DbQueue {
             let id = row.id;
             if row.status == JobStatus::Running && row.attempts >= row.max_attempts {
                 // Its last attempt died with its worker: nothing left to try.
-                sqlx::query!(
-                    "UPDATE jobs SET status = 'dead', locked_until = NULL, locked_by = NULL, finished_at = ?, updated_at = ?,
-                     last_error = 'the worker running the last attempt stopped before finishing' WHERE id = ?",
-                    now,
-                    now,
-                    id
-                )
-                .execute(&mut *tx)
-                .await?;
+                kill_abandoned(&mut tx, id, now).await?;
                 tx.commit().await?;
                 continue;
             }
-            let lease = format!("{}/{}", self.worker_id, Uuid::now_v7());
-            let locked_until = now + chrono::Duration::from_std(self.lease).unwrap_or(chrono::Duration::minutes(5));
+            let lease = new_lease(&self.worker_id);
+            let locked_until = lease_end(now, self.lease);
             sqlx::query!(
                 "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = ?, locked_by = ?, updated_at = ? WHERE id = ?",
                 locked_until,
@@ -148,68 +153,95 @@ impl DbQueue {
         }
     }
 
-    async fn complete_once(&self, job: &Job, erase_payload: bool) -> Result<(), QueueError> {
-        let now = self.now();
-        let result = sqlx::query!(
-            "UPDATE jobs SET status = 'done', locked_until = NULL, locked_by = NULL, last_error = NULL, finished_at = ?, updated_at = ?,
-                 payload = IF(?, JSON_OBJECT(), payload)
-             WHERE id = ? AND status = 'running' AND locked_by = ?",
-            now,
-            now,
-            erase_payload,
-            job.id,
-            job.lease
-        )
-        .execute(&self.pool)
-        .await?;
-        held(&result, job)?;
-        Ok(())
+    fn jitter_factor(&self) -> f64 {
+        if self.jitter { rand::random::<f64>() } else { NO_JITTER }
     }
+}
 
-    async fn fail_once(&self, job: &Job, error: &str, permanent: bool) -> Result<Retry, QueueError> {
-        let now = self.now();
-        let retry = if permanent || job.attempt >= job.max_attempts {
-            Retry::Dead
-        } else {
-            let delay = chrono::Duration::from_std(self.backoff.delay(job.attempt)).unwrap_or(chrono::Duration::hours(1));
-            Retry::At(now + delay)
-        };
-        let (status, run_at, finished_at) = match retry {
-            Retry::At(at) => (JobStatus::Queued, Some(at), None),
-            Retry::Dead => (JobStatus::Dead, None, Some(now)),
-        };
-        let result = sqlx::query!(
-            "UPDATE jobs SET status = ?, run_at = COALESCE(?, run_at), finished_at = ?, locked_until = NULL, locked_by = NULL,
-             last_error = ?, updated_at = ? WHERE id = ? AND status = 'running' AND locked_by = ?",
-            status,
-            run_at,
-            finished_at,
-            error_text(error),
-            now,
-            job.id,
-            job.lease
-        )
-        .execute(&self.pool)
-        .await?;
-        held(&result, job)?;
-        Ok(retry)
-    }
+/// A fresh lease token of `worker_id`.
+pub(super) fn new_lease(worker_id: &str) -> String {
+    format!("{worker_id}/{}", Uuid::now_v7())
+}
 
-    async fn release_once(&self, job: &Job) -> Result<(), QueueError> {
-        let now = self.now();
-        let result = sqlx::query!(
-            "UPDATE jobs SET status = 'queued', attempts = GREATEST(attempts, 1) - 1, run_at = ?, locked_until = NULL, locked_by = NULL, updated_at = ?
-             WHERE id = ? AND status = 'running' AND locked_by = ?",
-            now,
-            now,
-            job.id,
-            job.lease
-        )
-        .execute(&self.pool)
-        .await?;
-        held(&result, job)?;
-        Ok(())
-    }
+/// When a lease of `lease` taken at `now` ends.
+pub(super) fn lease_end(now: DateTime<Utc>, lease: Duration) -> DateTime<Utc> {
+    now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::minutes(5))
+}
+
+/// Marks dead a job whose last attempt died with its worker, inside the claim's transaction.
+pub(super) async fn kill_abandoned(conn: &mut sqlx::MySqlConnection, id: Uuid, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE jobs SET status = 'dead', locked_until = NULL, locked_by = NULL, finished_at = ?, updated_at = ?,
+         last_error = ? WHERE id = ?",
+        now,
+        now,
+        ABANDONED,
+        id
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The reason of a job whose last attempt died with its worker.
+pub(super) const ABANDONED: &str = "the worker running the last attempt stopped before finishing";
+
+/// Records `job` done while its lease holds; with `erase_payload`, `{}` replaces the payload.
+pub(super) async fn complete_row(pool: &MySqlPool, job: &Job, erase_payload: bool, now: DateTime<Utc>) -> Result<(), QueueError> {
+    let result = sqlx::query!(
+        "UPDATE jobs SET status = 'done', locked_until = NULL, locked_by = NULL, last_error = NULL, finished_at = ?, updated_at = ?,
+             payload = IF(?, JSON_OBJECT(), payload)
+         WHERE id = ? AND status = 'running' AND locked_by = ?",
+        now,
+        now,
+        erase_payload,
+        job.id,
+        job.lease
+    )
+    .execute(pool)
+    .await?;
+    held(&result, job)
+}
+
+/// Records a failure of `job` while its lease holds: queued again at the retry's instant, or
+/// dead. A retried job is unrelayed again (`relayed_at` NULL): with SQS the relay publishes it
+/// anew when it is due, whatever became of the message that failed.
+pub(super) async fn fail_row(pool: &MySqlPool, job: &Job, error: &str, retry: Retry, now: DateTime<Utc>) -> Result<(), QueueError> {
+    let (status, run_at, finished_at) = match retry {
+        Retry::At(at) => (JobStatus::Queued, Some(at), None),
+        Retry::Dead => (JobStatus::Dead, None, Some(now)),
+    };
+    let result = sqlx::query!(
+        "UPDATE jobs SET status = ?, run_at = COALESCE(?, run_at), finished_at = ?, locked_until = NULL, locked_by = NULL,
+         relayed_at = IF(?, NULL, relayed_at), last_error = ?, updated_at = ?
+         WHERE id = ? AND status = 'running' AND locked_by = ?",
+        status,
+        run_at,
+        finished_at,
+        matches!(retry, Retry::At(_)),
+        error_text(error),
+        now,
+        job.id,
+        job.lease
+    )
+    .execute(pool)
+    .await?;
+    held(&result, job)
+}
+
+/// Gives `job` back while its lease holds: queued, runnable at once, the attempt not counted.
+pub(super) async fn release_row(pool: &MySqlPool, job: &Job, now: DateTime<Utc>) -> Result<(), QueueError> {
+    let result = sqlx::query!(
+        "UPDATE jobs SET status = 'queued', attempts = GREATEST(attempts, 1) - 1, run_at = ?, locked_until = NULL, locked_by = NULL, updated_at = ?
+         WHERE id = ? AND status = 'running' AND locked_by = ?",
+        now,
+        now,
+        job.id,
+        job.lease
+    )
+    .execute(pool)
+    .await?;
+    held(&result, job)
 }
 
 // InnoDB may pick any of several workers claiming and finishing jobs at once as a deadlock
@@ -221,26 +253,32 @@ impl Queue for DbQueue {
     }
 
     async fn complete(&self, job: &Job, erase_payload: bool) -> Result<(), QueueError> {
-        retrying(|| self.complete_once(job, erase_payload)).await
+        let now = self.now();
+        retrying(|| complete_row(&self.pool, job, erase_payload, now)).await
     }
 
     async fn fail(&self, job: &Job, error: &str, permanent: bool) -> Result<Retry, QueueError> {
-        retrying(|| self.fail_once(job, error, permanent)).await
+        let now = self.now();
+        let retry = next_retry(job, permanent, &self.backoff, self.jitter_factor(), now);
+        retrying(|| fail_row(&self.pool, job, error, retry, now)).await?;
+        Ok(retry)
     }
 
     async fn release(&self, job: &Job) -> Result<(), QueueError> {
-        retrying(|| self.release_once(job)).await
+        let now = self.now();
+        retrying(|| release_row(&self.pool, job, now)).await
     }
 }
 
-async fn retrying<T, F, Fut>(operation: F) -> Result<T, QueueError>
+/// Runs a queue operation again while it fails with a transient database error.
+pub(super) async fn retrying<T, F, Fut>(operation: F) -> Result<T, QueueError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<T, QueueError>>,
 {
     crate::db::retry_transient(operation, |error| match error {
         QueueError::Store(e) => Some(e),
-        QueueError::LeaseLost(_) => None,
+        QueueError::LeaseLost(_) | QueueError::Sqs(_) => None,
     })
     .await
 }
@@ -266,23 +304,32 @@ pub struct JobSummary {
 
 /// The newest jobs that are not done, or only the dead ones.
 pub async fn list(pool: &MySqlPool, dead_only: bool, limit: u32) -> Result<Vec<JobSummary>, sqlx::Error> {
+    list_of_kind(pool, dead_only, None, limit).await
+}
+
+/// [`list`], of one kind only when `kind` is given.
+pub async fn list_of_kind(pool: &MySqlPool, dead_only: bool, kind: Option<&str>, limit: u32) -> Result<Vec<JobSummary>, sqlx::Error> {
     sqlx::query_as!(
         JobSummary,
         r#"SELECT id AS "id: _", kind, status AS "status: _", attempts, max_attempts, run_at AS "run_at: _", last_error FROM jobs
-           WHERE status = 'dead' OR (NOT ? AND status IN ('queued', 'running')) ORDER BY run_at DESC LIMIT ?"#,
+           WHERE (status = 'dead' OR (NOT ? AND status IN ('queued', 'running'))) AND (? IS NULL OR kind = ?)
+           ORDER BY run_at DESC LIMIT ?"#,
         dead_only,
+        kind,
+        kind,
         limit
     )
     .fetch_all(pool)
     .await
 }
 
-/// Puts a dead job back in the queue with a fresh set of attempts. False when no dead job has
-/// that id.
+/// Puts a dead job back in the queue with a fresh set of attempts, unrelayed (with SQS the relay
+/// publishes it again). False when no dead job has that id.
 pub async fn retry(pool: &MySqlPool, id: Uuid, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
     let now = to_db_precision(now);
     let result = sqlx::query!(
-        "UPDATE jobs SET status = 'queued', attempts = 0, run_at = ?, finished_at = NULL, updated_at = ? WHERE id = ? AND status = 'dead'",
+        "UPDATE jobs SET status = 'queued', attempts = 0, run_at = ?, finished_at = NULL, relayed_at = NULL, updated_at = ?
+         WHERE id = ? AND status = 'dead'",
         now,
         now,
         id
@@ -292,7 +339,60 @@ pub async fn retry(pool: &MySqlPool, id: Uuid, now: DateTime<Utc>) -> Result<boo
     Ok(result.rows_affected() == 1)
 }
 
+/// [`retry`] for every dead job; returns their ids.
+pub async fn retry_all_dead(pool: &MySqlPool, now: DateTime<Utc>) -> Result<Vec<Uuid>, sqlx::Error> {
+    let now = to_db_precision(now);
+    let mut tx = pool.begin().await?;
+    let ids = sqlx::query_scalar!(r#"SELECT id AS "id: Uuid" FROM jobs WHERE status = 'dead' ORDER BY run_at FOR UPDATE"#)
+        .fetch_all(&mut *tx)
+        .await?;
+    sqlx::query!(
+        "UPDATE jobs SET status = 'queued', attempts = 0, run_at = ?, finished_at = NULL, relayed_at = NULL, updated_at = ?
+         WHERE status = 'dead'",
+        now,
+        now
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(ids)
+}
+
+/// Puts back a job that is not dead but that no message carries any more — its SQS message went
+/// to the dead-letter queue through the redrive policy (its workers kept crashing): queued, or
+/// running under an expired lease. Fresh attempts, unrelayed. False for any other job (done,
+/// dead, or running under a live lease).
+pub async fn requeue_stranded(pool: &MySqlPool, id: Uuid, now: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+    let now = to_db_precision(now);
+    let result = sqlx::query!(
+        "UPDATE jobs SET status = 'queued', attempts = 0, run_at = ?, locked_until = NULL, locked_by = NULL, relayed_at = NULL,
+         updated_at = ? WHERE id = ? AND (status = 'queued' OR (status = 'running' AND locked_until <= ?))",
+        now,
+        now,
+        id,
+        now
+    )
+    .execute(pool)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
 /// Jobs waiting or running; also the readiness probe of the embedded queue.
 pub async fn depth(pool: &MySqlPool) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar!("SELECT COUNT(*) FROM jobs WHERE status IN ('queued', 'running')").fetch_one(pool).await
+}
+
+/// How long the oldest due queued job has waited past its `run_at` (zero when none waits).
+pub async fn queue_lag(pool: &MySqlPool, now: DateTime<Utc>) -> Result<Duration, sqlx::Error> {
+    let now = to_db_precision(now);
+    let oldest =
+        sqlx::query_scalar!(r#"SELECT MIN(run_at) AS "oldest: DateTime<Utc>" FROM jobs WHERE status = 'queued' AND run_at <= ?"#, now)
+            .fetch_one(pool)
+            .await?;
+    Ok(age(oldest, now))
+}
+
+/// `now − since`, zero when `since` is absent or later.
+pub(super) fn age(since: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Duration {
+    since.and_then(|since| (now - since).to_std().ok()).unwrap_or_default()
 }

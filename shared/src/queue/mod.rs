@@ -2,10 +2,20 @@
 //!
 //! Producers call [`enqueue`] inside the transaction of the business change that needs the job:
 //! the job row commits or rolls back with it (transactional outbox). Consumers go through the
-//! [`Queue`] trait; [`db::DbQueue`] claims rows of the `jobs` table itself. An SQS consumer fed by
-//! an outbox relay plugs in behind the same trait.
+//! [`Queue`] trait, behind which two backends sit (`QUEUE`):
+//!
+//! - `db`: [`db::DbQueue`] claims rows of the `jobs` table itself (`FOR UPDATE SKIP LOCKED`).
+//! - `sqs`: [`relay::Relay`] publishes committed rows to SQS and [`sqs::SqsQueue`] long-polls it.
+//!
+//! In both, the row is the source of truth of a job's state (queued, running under a lease, done,
+//! dead; attempts; last error). SQS is only the transport: a message says `{"jobId": …}` and
+//! nothing more (payloads may hold personal data and are erased once done), and every message is
+//! checked against the row before anything runs, which is what makes a duplicate message — a
+//! relay that crashed between its send and its commit, a redelivery — harmless.
 
 pub mod db;
+pub mod relay;
+pub mod sqs;
 
 use std::time::Duration;
 
@@ -150,9 +160,13 @@ pub enum QueueError {
     /// The store failed.
     #[error(transparent)]
     Store(#[from] sqlx::Error),
+    /// SQS failed (the job's row says what was recorded before).
+    #[error("sqs: {0}")]
+    Sqs(String),
 }
 
-/// Exponential backoff between attempts: `base × 2^(attempt−1)`, capped at `max`.
+/// Exponential backoff between attempts: `base × 2^(attempt−1)`, capped at `max`, with a
+/// ±25 % jitter so jobs that failed together (a provider outage) do not all come back together.
 #[derive(Debug, Clone, Copy)]
 pub struct Backoff {
     /// Delay after the first failure.
@@ -167,12 +181,37 @@ impl Default for Backoff {
     }
 }
 
+/// How far the jitter moves a delay, either way.
+const JITTER: f64 = 0.25;
+
+/// The jitter factor that leaves a delay exactly as the exponential says.
+pub const NO_JITTER: f64 = 0.5;
+
 impl Backoff {
-    /// The delay after failed attempt number `attempt` (from 1).
+    /// The delay after failed attempt number `attempt` (from 1), with a random jitter.
     pub fn delay(&self, attempt: u32) -> Duration {
-        let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
-        self.base.saturating_mul(factor).min(self.max)
+        self.delay_with(attempt, rand::random::<f64>())
     }
+
+    /// The delay after failed attempt `attempt` for the random factor `factor` in `[0, 1)`:
+    /// `0` is 25 % shorter than the exponential, [`NO_JITTER`] exactly it, `1` 25 % longer;
+    /// never more than `max`.
+    pub fn delay_with(&self, attempt: u32, factor: f64) -> Duration {
+        let exponential = 2u32.saturating_pow(attempt.saturating_sub(1));
+        let delay = self.base.saturating_mul(exponential).min(self.max);
+        let scale = 1.0 - JITTER + 2.0 * JITTER * factor.clamp(0.0, 1.0);
+        Duration::try_from_secs_f64(delay.as_secs_f64() * scale).unwrap_or(self.max).min(self.max)
+    }
+}
+
+/// What a failure of `job` leads to: dead when `permanent` or after its last attempt, else a
+/// retry after the backoff (with the jitter `factor`, see [`Backoff::delay_with`]).
+pub(crate) fn next_retry(job: &Job, permanent: bool, backoff: &Backoff, factor: f64, now: DateTime<Utc>) -> Retry {
+    if permanent || job.attempt >= job.max_attempts {
+        return Retry::Dead;
+    }
+    let delay = chrono::Duration::from_std(backoff.delay_with(job.attempt, factor)).unwrap_or(chrono::Duration::hours(1));
+    Retry::At(to_db_precision(now + delay))
 }
 
 /// What a worker consumes from.
@@ -196,8 +235,44 @@ mod tests {
     #[test]
     fn backoff_doubles_then_caps() {
         let backoff = Backoff { base: Duration::from_secs(10), max: Duration::from_secs(60) };
-        let delays: Vec<u64> = (1..=5).map(|a| backoff.delay(a).as_secs()).collect();
+        let delays: Vec<u64> = (1..=5).map(|a| backoff.delay_with(a, NO_JITTER).as_secs()).collect();
         assert_eq!(delays, vec![10, 20, 40, 60, 60]);
-        assert_eq!(backoff.delay(200), Duration::from_secs(60));
+        assert_eq!(backoff.delay_with(200, NO_JITTER), Duration::from_secs(60));
+    }
+
+    #[test]
+    fn backoff_jitter_spreads_a_quarter_either_way_below_the_cap() {
+        let backoff = Backoff { base: Duration::from_secs(40), max: Duration::from_secs(100) };
+        assert_eq!(backoff.delay_with(1, 0.0), Duration::from_secs(30));
+        assert_eq!(backoff.delay_with(1, 1.0), Duration::from_secs(50));
+        assert_eq!(backoff.delay_with(1, 0.75), Duration::from_secs(45));
+        assert_eq!(backoff.delay_with(1, 7.0), Duration::from_secs(50), "the factor is clamped");
+        // 80 s ± 25 %: 60 to 100 s, never past the cap.
+        assert_eq!(backoff.delay_with(2, 0.0), Duration::from_secs(60));
+        assert_eq!(backoff.delay_with(2, 1.0), Duration::from_secs(100));
+        assert_eq!(backoff.delay_with(3, 0.0), Duration::from_secs(75), "at the cap only shorter");
+        for _ in 0..200 {
+            let random = backoff.delay(1);
+            assert!(random >= Duration::from_secs(30) && random <= Duration::from_secs(50), "{random:?}");
+        }
+    }
+
+    #[test]
+    fn a_failure_is_dead_after_the_last_attempt_or_when_permanent() {
+        let job = |attempt| Job {
+            id: Uuid::nil(),
+            kind: "k".into(),
+            payload: "{}".into(),
+            dedup_key: None,
+            attempt,
+            max_attempts: 3,
+            lease: String::new(),
+        };
+        let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let backoff = Backoff { base: Duration::from_secs(10), max: Duration::from_secs(60) };
+        assert_eq!(next_retry(&job(1), false, &backoff, NO_JITTER, now), Retry::At(now + chrono::Duration::seconds(10)));
+        assert_eq!(next_retry(&job(2), false, &backoff, 0.0, now), Retry::At(now + chrono::Duration::seconds(15)));
+        assert_eq!(next_retry(&job(3), false, &backoff, NO_JITTER, now), Retry::Dead);
+        assert_eq!(next_retry(&job(1), true, &backoff, NO_JITTER, now), Retry::Dead);
     }
 }
