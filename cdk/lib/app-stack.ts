@@ -367,9 +367,10 @@ export class AppStack extends Stack {
       JWT_AUDIENCE: `${publicUrl}/api`,
     };
     const rustSecrets = { DATABASE_PASSWORD: ecs.Secret.fromSecretsManager(databaseSecret, 'password') };
-    // The worker consumes the jobs table (QUEUE=db) until the SQS relay and consumer are built;
-    // the queue, its URL and the IAM grants are already in place for that switch to `sqs`.
-    const queueEnvironment = { QUEUE: 'db', SQS_QUEUE_URL: this.jobsQueue.queueUrl };
+    // Functions write jobs to the outbox (the `jobs` table) in their own transactions and never
+    // talk to SQS; the worker's relay publishes committed rows to the queue and its consumer runs
+    // them (docs/operations.md, "Jobs").
+    const queueEnvironment = { QUEUE: 'sqs', SQS_QUEUE_URL: this.jobsQueue.queueUrl, SQS_DLQ_URL: this.deadLetterQueue.queueUrl };
     const functionEnvironment: Record<FunctionName, Record<string, string>> = {
       auth: { RATE_LIMIT_PER_MINUTE: '20', TRUST_PROXY: '1' },
       catalog: {},
@@ -399,7 +400,6 @@ export class AppStack extends Stack {
         environment: {
           ...rustEnvironment,
           PORT: String(FUNCTION_PORT),
-          ...(spec.enqueuesJobs ? queueEnvironment : {}),
           ...functionEnvironment[spec.name],
         },
         secrets: rustSecrets,
@@ -414,7 +414,6 @@ export class AppStack extends Stack {
         healthCheckGracePeriod: Duration.seconds(120),
       });
       appSecret.grantRead(svc.taskDefinition.taskRole);
-      if (spec.enqueuesJobs) this.jobsQueue.grantSendMessages(svc.taskDefinition.taskRole);
       databaseSg.addIngressRule(functionSgs[spec.name], ec2.Port.tcp(3306), `MySQL from the ${spec.name} tasks`);
 
       const tg = targetGroup(title, FUNCTION_PORT, spec.drainSeconds);
@@ -505,8 +504,12 @@ export class AppStack extends Stack {
       maxTasks: 4,
     });
     appSecret.grantRead(this.worker.taskDefinition.taskRole);
-    this.jobsQueue.grantConsumeMessages(this.worker.taskDefinition.taskRole);
-    this.jobsQueue.grantSendMessages(this.worker.taskDefinition.taskRole);
+    // The relay sends, the consumer receives and deletes; dead jobs go to the DLQ, which
+    // `jobs list --dead` reads and `jobs retry` empties.
+    for (const queue of [this.jobsQueue, this.deadLetterQueue]) {
+      queue.grantConsumeMessages(this.worker.taskDefinition.taskRole);
+      queue.grantSendMessages(this.worker.taskDefinition.taskRole);
+    }
     databaseSg.addIngressRule(workerSg, ec2.Port.tcp(3306), 'MySQL from the worker tasks');
     // Queue depth drives the worker count on top of CPU.
     this.worker.scaling.scaleOnMetric('QueueDepth', {
@@ -546,7 +549,10 @@ export class AppStack extends Stack {
       logRetention,
     });
     appSecret.grantRead(this.opsTask.taskDefinition.taskRole);
-    this.jobsQueue.grantSendMessages(this.opsTask.taskDefinition.taskRole);
+    for (const queue of [this.jobsQueue, this.deadLetterQueue]) {
+      queue.grantConsumeMessages(this.opsTask.taskDefinition.taskRole);
+      queue.grantSendMessages(this.opsTask.taskDefinition.taskRole);
+    }
     databaseSg.addIngressRule(opsSg, ec2.Port.tcp(3306), 'MySQL from the migration and ops tasks');
 
     // ---------------------------------------------------------------- alarms
@@ -571,6 +577,25 @@ export class AppStack extends Stack {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 2,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    // The worker logs its queue metrics every minute (docs/operations.md, "Jobs"); the relay lag
+    // is the age of the oldest committed job not yet published to SQS.
+    const relayLag = new logs.MetricFilter(this, 'RelayLagMetric', {
+      logGroup: this.worker.logGroup,
+      metricNamespace: 'Ycyw/Worker',
+      metricName: 'RelayLagSeconds',
+      filterPattern: logs.FilterPattern.exists('$.relay_lag_seconds'),
+      metricValue: '$.relay_lag_seconds',
+    });
+    alarm('RelayLag', {
+      alarmDescription: 'Committed jobs wait more than 2 minutes for the relay: the worker is down or cannot reach SQS',
+      metric: relayLag.metric({ period: Duration.minutes(1), statistic: 'Maximum' }),
+      threshold: 120,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      // No metric line for minutes means no worker at all.
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
     });
     const fiveMinutes = { period: Duration.minutes(5), statistic: 'Sum' };
     alarm('Http5xxRate', {

@@ -11,8 +11,6 @@ export interface FunctionSpec {
   readonly name: FunctionName;
   /** cargo package / binary name, also the Dockerfile target. */
   readonly binary: string;
-  /** Whether the module writes jobs (emails, refunds, Stripe events): it may publish to the jobs queue. */
-  readonly enqueuesJobs: boolean;
   /** Container CPU units (1024 = one vCPU) and hard memory limit. */
   readonly cpu: number;
   readonly memoryLimitMiB: number;
@@ -23,11 +21,11 @@ export interface FunctionSpec {
 }
 
 export const FUNCTIONS: readonly FunctionSpec[] = [
-  { name: 'auth', binary: 'ycyw-auth', enqueuesJobs: true, cpu: 256, memoryLimitMiB: 512, minTasks: 2, maxTasks: 6, drainSeconds: 30 },
-  { name: 'catalog', binary: 'ycyw-catalog', enqueuesJobs: false, cpu: 256, memoryLimitMiB: 512, minTasks: 2, maxTasks: 6, drainSeconds: 30 },
-  { name: 'reservations', binary: 'ycyw-reservations', enqueuesJobs: true, cpu: 256, memoryLimitMiB: 512, minTasks: 2, maxTasks: 8, drainSeconds: 30 },
-  { name: 'payments', binary: 'ycyw-payments', enqueuesJobs: true, cpu: 256, memoryLimitMiB: 512, minTasks: 2, maxTasks: 6, drainSeconds: 30 },
-  { name: 'support', binary: 'ycyw-support', enqueuesJobs: true, cpu: 256, memoryLimitMiB: 512, minTasks: 2, maxTasks: 6, drainSeconds: 60 },
+  { name: 'auth', binary: 'ycyw-auth', cpu: 256, memoryLimitMiB: 512, minTasks: 2, maxTasks: 6, drainSeconds: 30 },
+  { name: 'catalog', binary: 'ycyw-catalog', cpu: 256, memoryLimitMiB: 512, minTasks: 2, maxTasks: 6, drainSeconds: 30 },
+  { name: 'reservations', binary: 'ycyw-reservations', cpu: 256, memoryLimitMiB: 512, minTasks: 2, maxTasks: 8, drainSeconds: 30 },
+  { name: 'payments', binary: 'ycyw-payments', cpu: 256, memoryLimitMiB: 512, minTasks: 2, maxTasks: 6, drainSeconds: 30 },
+  { name: 'support', binary: 'ycyw-support', cpu: 256, memoryLimitMiB: 512, minTasks: 2, maxTasks: 6, drainSeconds: 60 },
 ];
 
 /** Port of every function container (`PORT`). */

@@ -154,8 +154,8 @@ describe('services', () => {
     assert.equal(env.HEALTH_PORT, '8081');
     assert.ok(c.HealthCheck.Command.includes('http://127.0.0.1:8081/health/live'));
     assert.deepEqual(c.Command, ['run']);
-    assert.equal(env.QUEUE, 'db', 'the worker consumes the jobs table until the SQS consumer exists');
-    assert.ok(env.SQS_QUEUE_URL, 'the queue is wired for the switch');
+    assert.equal(env.QUEUE, 'sqs', 'the worker relays the outbox to SQS and consumes SQS');
+    assert.ok(env.SQS_QUEUE_URL && env.SQS_DLQ_URL, 'the queue and its DLQ');
     assert.equal(env.RUN_MIGRATIONS, '1', 'a new environment converges: the worker migrates at start');
   });
 
@@ -168,8 +168,8 @@ describe('services', () => {
       assert.equal(env.PUBLIC_URL, `https://${DOMAIN}`, f.name);
       assert.equal(env.LOG_FORMAT, 'json', f.name);
       assert.match(JSON.stringify(env.DATABASE_URL), /ssl-mode=required/, f.name);
-      assert.equal(env.SQS_QUEUE_URL !== undefined, f.enqueuesJobs, `${f.name} SQS_QUEUE_URL`);
-      assert.equal(env.QUEUE, f.enqueuesJobs ? 'db' : undefined, `${f.name} QUEUE`);
+      assert.equal(env.SQS_QUEUE_URL, undefined, `${f.name}: jobs go to the outbox, not to SQS`);
+      assert.equal(env.QUEUE, undefined, `${f.name} QUEUE`);
     }
     const support = Object.fromEntries(taskOf('ycyw-support').container.Environment.map((e: any) => [e.Name, e.Value]));
     assert.match(JSON.stringify(support.REDIS_URL), /rediss:\/\//);
@@ -444,7 +444,7 @@ describe('secrets and IAM', () => {
     assert.equal(taskOf('ycyw-frontend').container.Secrets, undefined);
   });
 
-  it('lets each function read only the app secret, and send jobs only when it enqueues', () => {
+  it('lets each function read only the app secret (jobs go to the outbox in the database)', () => {
     for (const f of FUNCTIONS) {
       const roleId = taskOf(f.binary).taskRoleId;
       const g = grants(roleId);
@@ -452,21 +452,34 @@ describe('secrets and IAM', () => {
       assert.ok(secretGrant, `${f.name} reads the app secret (by name, any version suffix)`);
       assert.deepEqual(secretGrant.actions, ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue']);
       const kinds = new Set(resourceKinds(roleId));
-      assert.deepEqual([...kinds].sort(), f.enqueuesJobs ? ['app-secret', 'jobs-queue'] : ['app-secret'], f.name);
-      for (const x of g.filter((x) => x.resources.some((r) => r.includes('JobsQueue')))) {
-        assert.deepEqual(x.actions, ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'], `${f.name} only sends`);
-      }
+      assert.deepEqual([...kinds].sort(), ['app-secret'], f.name);
       assert.ok(g.every((x) => x.effect === 'Allow' && x.resources.every((r) => r !== '"*"')), `${f.name}: no wildcard resource`);
     }
   });
 
-  it('lets the worker consume and send on the jobs queue (not the DLQ) and read the app secret', () => {
-    const roleId = taskOf('ycyw-worker').taskRoleId;
-    assert.deepEqual([...new Set(resourceKinds(roleId))].sort(), ['app-secret', 'jobs-queue']);
-    const actions = grants(roleId).flatMap((g) => g.actions);
-    for (const a of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:SendMessage']) {
-      assert.ok(actions.includes(a), a);
+  it('lets the worker and the ops task consume and send on the jobs queue and its DLQ, and read the app secret', () => {
+    for (const family of ['ycyw-worker', 'ycyw-ops']) {
+      const roleId = taskOf(family).taskRoleId;
+      assert.deepEqual([...new Set(resourceKinds(roleId))].sort(), ['app-secret', 'dlq', 'jobs-queue'], family);
+      for (const kind of ['jobs-queue', 'dlq']) {
+        const actions = grants(roleId).filter((g) => g.resources.some((r) => (kind === 'dlq') === r.includes('JobsDeadLetterQueue') && r.includes('Jobs'))).flatMap((g) => g.actions);
+        for (const a of ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:SendMessage']) {
+          assert.ok(actions.includes(a), `${family} ${kind} ${a}`);
+        }
+      }
     }
+  });
+
+  it('alarms when committed jobs wait for the relay, from the worker\'s metric log line', () => {
+    const filters = Object.values(template.findResources('AWS::Logs::MetricFilter') as Resources);
+    const relay = filters.find((f) => f.Properties.MetricTransformations[0].MetricName === 'RelayLagSeconds');
+    assert.ok(relay, 'a metric filter on the worker log group');
+    assert.equal(relay.Properties.MetricTransformations[0].MetricValue, '$.relay_lag_seconds');
+    assert.match(JSON.stringify(relay.Properties.LogGroupName), /WorkerLogs/);
+    const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm') as Resources).find((a) => a.Properties.MetricName === 'RelayLagSeconds');
+    assert.ok(alarm, 'relay lag alarm');
+    assert.equal(alarm.Properties.Threshold, 120);
+    assert.equal(alarm.Properties.TreatMissingData, 'breaching', 'no metric line means no worker');
   });
 
   it('lets the migration task read the app secret only', () => {
