@@ -12,10 +12,9 @@
 //! ([`purge_retention_command`]).
 
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::time::Duration;
 
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ycyw_shared::AppState;
@@ -174,34 +173,19 @@ impl RetentionJobs {
     }
 }
 
-/// A job's run, as `#[async_trait]` writes it (this crate does not depend on async-trait).
-type Running<'a> = Pin<Box<dyn Future<Output = Result<(), JobError>> + Send + 'a>>;
-
+#[async_trait]
 impl Handle<PurgeRetention> for RetentionJobs {
-    fn handle<'s, 'j, 'a>(&'s self, job: PurgeRetention, _: &'j Job) -> Running<'a>
-    where
-        's: 'a,
-        'j: 'a,
-        Self: 'a,
-    {
-        Box::pin(async move {
-            let now = self.state.clock.now();
-            purge_retention(&self.state, &self.parts, &self.policy, now, job.dry_run).await.map(drop).map_err(JobError::Retryable)
-        })
+    async fn handle(&self, job: PurgeRetention, _: &Job) -> Result<(), JobError> {
+        let now = self.state.clock.now();
+        purge_retention(&self.state, &self.parts, &self.policy, now, job.dry_run).await.map(drop).map_err(JobError::Retryable)
     }
 }
 
+#[async_trait]
 impl Handle<Housekeeping> for RetentionJobs {
-    fn handle<'s, 'j, 'a>(&'s self, job: Housekeeping, _: &'j Job) -> Running<'a>
-    where
-        's: 'a,
-        'j: 'a,
-        Self: 'a,
-    {
-        Box::pin(async move {
-            let now = self.state.clock.now();
-            housekeep(&self.state, &self.parts, &self.policy, now, job.dry_run).await.map(drop).map_err(JobError::Retryable)
-        })
+    async fn handle(&self, job: Housekeeping, _: &Job) -> Result<(), JobError> {
+        let now = self.state.clock.now();
+        housekeep(&self.state, &self.parts, &self.policy, now, job.dry_run).await.map(drop).map_err(JobError::Retryable)
     }
 }
 

@@ -77,24 +77,7 @@ async fn every_payment_flow_through_the_api_binary_the_worker_and_the_simulator(
     let cancelled: Value =
         http.post(format!("{base}/api/v1/reservations/{id}/cancellation")).bearer_auth(&access).send().await.unwrap().json().await.unwrap();
     assert_eq!(cancelled["refund"]["percent"], 100, "{cancelled}");
-    let refunded = wait_until(Duration::from_secs(30), || {
-        let (http, access, id, base) = (http.clone(), access.clone(), id.clone(), base.clone());
-        async move {
-            let payments: Value = http
-                .get(format!("{base}/api/v1/reservations/{id}/payments"))
-                .bearer_auth(&access)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            payments["items"].as_array().is_some_and(|items| {
-                items.iter().any(|p| p["kind"] == "refund" && p["status"] == "succeeded" && p["amount"]["amountMinor"] == 4500)
-            })
-        }
-    })
-    .await;
+    let refunded = c.refund_succeeded(&id, 4500).await;
     assert!(refunded, "the refund reached Stripe and its webhook came back");
     assert!(sim.events().iter().any(|e| e.event_type == "charge.refunded"));
 
