@@ -96,7 +96,9 @@ async fn run(args: &Args, pool: &MySqlPool, backend: &str, kind: &str, workers: 
     let processes: Vec<Binary> = (0..workers)
         .map(|_| {
             let mut env = env.clone();
-            env.push(("HEALTH_PORT", free_port().to_string()));
+            // Binary::wait_ready asks PORT: the worker's health server listens on HEALTH_PORT.
+            let port = free_port().to_string();
+            env.extend([("HEALTH_PORT", port.clone()), ("PORT", port)]);
             Binary::spawn(&args.worker, &["run"], &env)
         })
         .collect();
