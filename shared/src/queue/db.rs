@@ -148,58 +148,32 @@ pub(super) fn lease_end(now: DateTime<Utc>, lease: Duration) -> DateTime<Utc> {
 impl DbQueue {
     /// The oldest running job whose lease expired, locked (`jobs_lease_idx`).
     async fn expired(&self, tx: &mut sqlx::MySqlConnection, now: DateTime<Utc>) -> Result<Option<ClaimRow>, sqlx::Error> {
-        match &self.kinds {
-            None => {
-                sqlx::query_as!(
-                    ClaimRow,
-                    r#"SELECT id AS "id: _", kind, payload, dedup_key, attempts, max_attempts, status AS "status: _" FROM jobs
-                     WHERE status = 'running' AND locked_until <= ? ORDER BY locked_until, id LIMIT 1 FOR UPDATE SKIP LOCKED"#,
-                    now
-                )
-                .fetch_optional(&mut *tx)
-                .await
-            }
-            Some(kinds) => {
-                sqlx::query_as!(
-                    ClaimRow,
-                    r#"SELECT id AS "id: _", kind, payload, dedup_key, attempts, max_attempts, status AS "status: _" FROM jobs
-                     WHERE status = 'running' AND locked_until <= ? AND FIND_IN_SET(kind, ?) > 0
-                     ORDER BY locked_until, id LIMIT 1 FOR UPDATE SKIP LOCKED"#,
-                    now,
-                    kinds
-                )
-                .fetch_optional(&mut *tx)
-                .await
-            }
-        }
+        sqlx::query_as!(
+            ClaimRow,
+            r#"SELECT id AS "id: _", kind, payload, dedup_key, attempts, max_attempts, status AS "status: _" FROM jobs
+             WHERE status = 'running' AND locked_until <= ? AND (? IS NULL OR FIND_IN_SET(kind, ?) > 0)
+             ORDER BY locked_until, id LIMIT 1 FOR UPDATE SKIP LOCKED"#,
+            now,
+            self.kinds,
+            self.kinds
+        )
+        .fetch_optional(&mut *tx)
+        .await
     }
 
     /// The oldest queued job that is due, locked (`jobs_claim_idx`).
     async fn due(&self, tx: &mut sqlx::MySqlConnection, now: DateTime<Utc>) -> Result<Option<ClaimRow>, sqlx::Error> {
-        match &self.kinds {
-            None => {
-                sqlx::query_as!(
-                    ClaimRow,
-                    r#"SELECT id AS "id: _", kind, payload, dedup_key, attempts, max_attempts, status AS "status: _" FROM jobs
-                     WHERE status = 'queued' AND run_at <= ? ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"#,
-                    now
-                )
-                .fetch_optional(&mut *tx)
-                .await
-            }
-            Some(kinds) => {
-                sqlx::query_as!(
-                    ClaimRow,
-                    r#"SELECT id AS "id: _", kind, payload, dedup_key, attempts, max_attempts, status AS "status: _" FROM jobs
-                     WHERE status = 'queued' AND run_at <= ? AND FIND_IN_SET(kind, ?) > 0
-                     ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"#,
-                    now,
-                    kinds
-                )
-                .fetch_optional(&mut *tx)
-                .await
-            }
-        }
+        sqlx::query_as!(
+            ClaimRow,
+            r#"SELECT id AS "id: _", kind, payload, dedup_key, attempts, max_attempts, status AS "status: _" FROM jobs
+             WHERE status = 'queued' AND run_at <= ? AND (? IS NULL OR FIND_IN_SET(kind, ?) > 0)
+             ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"#,
+            now,
+            self.kinds,
+            self.kinds
+        )
+        .fetch_optional(&mut *tx)
+        .await
     }
 }
 
