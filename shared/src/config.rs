@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::PathBuf;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use rand::Rng as _;
@@ -215,9 +216,30 @@ pub struct Settings {
     pub shutdown_grace: Duration,
     /// The secrets (see [`SecretKey`]).
     pub secrets: Secrets,
+    /// Where these settings were read from, for the modules' own settings ([`Settings::var`]).
+    pub vars: Variables,
+}
+
+/// The source of a process's settings (the environment, or a map in tests), kept so that each
+/// module reads its own settings from the same place as the shared ones.
+#[derive(Clone)]
+pub struct Variables(Arc<Lookup>);
+
+/// A lookup of variables by name.
+type Lookup = dyn Fn(&str) -> Option<String> + Send + Sync;
+
+impl std::fmt::Debug for Variables {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Variables")
+    }
 }
 
 impl Settings {
+    /// The variable `name` (a module's own setting), trimmed; `None` when unset or blank.
+    pub fn var(&self, name: &str) -> Option<String> {
+        (self.vars.0)(name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+    }
+
     /// Reads the environment and the secrets; in production, fails when a key of `required` is
     /// missing. In dev and test a missing `JWT_SIGNING_KEY` or `RATE_LIMIT_KEY` is replaced by an
     /// ephemeral one.
@@ -235,7 +257,7 @@ impl Settings {
     }
 
     /// Builds the plain settings from a lookup function (the environment, or a map in tests).
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>, secrets: Secrets) -> Result<Self, ConfigError> {
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static, secrets: Secrets) -> Result<Self, ConfigError> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         let app_env = match get("APP_ENV").as_deref() {
             None | Some("dev") => AppEnv::Dev,
@@ -309,6 +331,7 @@ impl Settings {
             body_limit_bytes: parse_or(&get, "BODY_LIMIT_BYTES", 1024 * 1024)?,
             shutdown_grace: Duration::from_secs(parse_or(&get, "SHUTDOWN_GRACE_SECONDS", 25)?),
             secrets,
+            vars: Variables(Arc::new(lookup)),
         })
     }
 
@@ -406,7 +429,7 @@ fn parse_bool(get: &impl Fn(&str) -> Option<String>, key: &'static str, default:
 mod tests {
     use super::*;
 
-    fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+    fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> + Send + Sync + 'static {
         let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         move |k| map.get(k).cloned()
     }

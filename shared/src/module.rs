@@ -15,6 +15,7 @@ use utoipa_axum::router::OpenApiRouter;
 use crate::account::{AccountPart, AccountParts};
 use crate::auth::SubjectGuard;
 use crate::config::{ConfigError, SecretKey, Settings};
+use crate::health::ReadinessCheck;
 use crate::jobs::{JobHandlers, Schedule};
 use crate::retention::{RetentionPart, RetentionParts};
 use crate::services::Services;
@@ -40,17 +41,25 @@ pub struct Routes {
     pub api: OpenApiRouter,
     /// Hooks to run at shutdown.
     pub shutdown: Vec<ShutdownHook>,
+    /// What `/health/ready` asks besides the database (e.g. support's Redis).
+    pub readiness: Vec<Arc<dyn ReadinessCheck>>,
 }
 
 impl Routes {
     /// Routes without shutdown hooks.
     pub fn new(api: OpenApiRouter) -> Self {
-        Self { api, shutdown: Vec::new() }
+        Self { api, shutdown: Vec::new(), readiness: Vec::new() }
     }
 
     /// No routes.
     pub fn none() -> Self {
         Self::new(OpenApiRouter::new())
+    }
+
+    /// Adds readiness checks.
+    pub fn with_readiness(mut self, checks: impl IntoIterator<Item = Arc<dyn ReadinessCheck>>) -> Self {
+        self.readiness.extend(checks);
+        self
     }
 
     /// Adds a shutdown hook.
@@ -244,6 +253,7 @@ impl Deployable {
             let routes = module.routes(state).await.map_err(|e| e.context(format!("setting up module {}", module.name())))?;
             all.api = all.api.merge(routes.api);
             all.shutdown.extend(routes.shutdown);
+            all.readiness.extend(routes.readiness);
         }
         Ok(all)
     }

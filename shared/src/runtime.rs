@@ -2,6 +2,7 @@
 //! Lambda (`AWS_LAMBDA_RUNTIME_API` set), with the layers every endpoint shares.
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -22,6 +23,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::config::Settings;
 use crate::error::{self, ApiError};
+use crate::health::ReadinessCheck;
 use crate::module::{Deployable, Duty, ShutdownHook};
 use crate::state::AppState;
 use crate::{db, health, telemetry};
@@ -66,7 +68,7 @@ pub async fn serve_with_fallback(deployable: Deployable, fallback: Option<Router
     let name = deployable.name();
     let state = deployable.wire(connect(settings).await?);
     let routes = deployable.routes(&state).await?;
-    let app = app(state.clone(), routes.api, fallback);
+    let app = app(state.clone(), routes.api, routes.readiness, fallback);
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         tracing::info!(service = name, "starting under the Lambda runtime");
         let app = app.layer(middleware::from_fn(lambda_client_address));
@@ -165,8 +167,9 @@ pub fn openapi_base() -> OpenApi {
 }
 
 /// The complete application: the modules' routes under `/api/v1` with their OpenAPI document,
-/// the health routes, problem+json fallbacks and the common layers.
-pub fn app(state: AppState, modules: OpenApiRouter, fallback: Option<Router>) -> Router {
+/// the health routes (`/health/ready` also asking `readiness`), problem+json fallbacks and the
+/// common layers.
+pub fn app(state: AppState, modules: OpenApiRouter, readiness: Vec<Arc<dyn ReadinessCheck>>, fallback: Option<Router>) -> Router {
     let settings = state.settings.clone();
     let (api, spec) = OpenApiRouter::with_openapi(openapi_base()).nest(API_PREFIX, modules).split_for_parts();
     let spec_json = spec.to_json().unwrap_or_else(|_| "{}".into());
@@ -183,7 +186,7 @@ pub fn app(state: AppState, modules: OpenApiRouter, fallback: Option<Router>) ->
             HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
         ))
         .method_not_allowed_fallback(error::method_not_allowed);
-    let mut router = api.merge(health::routes().with_state(state));
+    let mut router = api.merge(health::routes_with(readiness).with_state(state));
     router = match fallback {
         Some(site) => router.fallback_service(site),
         None => router.fallback(error::not_found),

@@ -167,7 +167,7 @@ impl TestApp {
         let state = deployable.wire(AppState::new(pool, settings).with_clock(Arc::new(clock.clone())));
         let routes = deployable.routes(&state).await.unwrap_or_else(|e| panic!("module set-up: {e:#}"));
         let work = deployable.work(&state).await.unwrap_or_else(|e| panic!("module worker set-up: {e:#}"));
-        let router = ycyw_shared::runtime::app(state.clone(), routes.api, site)
+        let router = ycyw_shared::runtime::app(state.clone(), routes.api, routes.readiness, site)
             .layer(axum::extract::connect_info::MockConnectInfo(std::net::SocketAddr::from(([127, 0, 0, 1], 40000))));
         Self { router, state, clock, work }
     }
@@ -229,6 +229,16 @@ impl TestApp {
     /// `Authorization` header value for [`TestApp::token`].
     pub fn bearer(&self, user: uuid::Uuid, role: Role, agency: Option<uuid::Uuid>) -> String {
         format!("Bearer {}", self.token(user, role, agency))
+    }
+
+    /// Serves the router on a loopback port in this process (WebSocket tests need a real
+    /// socket); returns its address. Served until the test's runtime ends.
+    pub async fn serve(&self) -> std::net::SocketAddr {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap_or_else(|e| panic!("binding: {e}"));
+        let address = listener.local_addr().unwrap_or_else(|e| panic!("address: {e}"));
+        let router = self.router.clone();
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        address
     }
 
     /// `GET path`.

@@ -155,7 +155,8 @@ impl World {
     async fn fingerprint(&self) -> Vec<(String, Option<i64>)> {
         let rows = sqlx::query(
             "CHECKSUM TABLE users, one_time_tokens, refresh_tokens, sign_in_attempts, audit_events, jobs, rate_limits,
-                 idempotency_keys, stripe_events, payments, reservations, reservation_status_history, reservation_changes",
+                 idempotency_keys, stripe_events, payments, reservations, reservation_status_history, reservation_changes,
+                 contact_requests, conversations, messages, ws_tickets",
         )
         .fetch_all(&self.pool)
         .await
@@ -301,6 +302,60 @@ async fn retention_purge_and_housekeeping_change_exactly_what_is_past_its_period
         .unwrap();
     }
 
+    // Support: conversations closed a year ago ± 1 s and one still open since two years, each
+    // with a message; contact requests of a year ago ± 1 s; WebSocket tickets expired and live.
+    let mut threads = Vec::new();
+    for (closed_at, status) in [(Some(ago(now, 365, -1)), "closed"), (Some(ago(now, 365, 1)), "closed"), (None, "open")] {
+        let (conversation, message) = (Uuid::now_v7(), Uuid::now_v7());
+        let opened = ago(now, 730, 0);
+        sqlx::query!(
+            "INSERT INTO conversations (id, status, subject, last_seq, created_at, updated_at, closed_at) VALUES (?, ?, 'Keys', 1, ?, ?, ?)",
+            conversation,
+            status,
+            opened,
+            opened,
+            closed_at
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::query!(
+            "INSERT INTO messages (id, conversation_id, seq, kind, sender_id, body, created_at) VALUES (?, ?, 1, 'text', ?, 'My address is …', ?)",
+            message,
+            conversation,
+            Uuid::now_v7(),
+            opened
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        threads.push(message);
+    }
+    let mut requests = Vec::new();
+    for created in [ago(now, 365, -1), ago(now, 365, 1)] {
+        let id = Uuid::now_v7();
+        sqlx::query!(
+            "INSERT INTO contact_requests (id, name, email, subject, message, locale, created_at) VALUES (?, 'Ana', 'ana@example.com', 'Hi', 'Hello', 'en', ?)",
+            id,
+            created
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        requests.push(id);
+    }
+    for (hash, expires) in [([3u8; 32], now - Duration::seconds(1)), ([4u8; 32], now + Duration::seconds(1))] {
+        sqlx::query!(
+            "INSERT INTO ws_tickets (ticket_hash, user_id, role, expires_at) VALUES (?, ?, 'client', ?)",
+            hash.as_slice(),
+            active,
+            expires
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+
     // Dry runs: counts, and not one row changed.
     let before = world.fingerprint().await;
     assert!(before.iter().all(|(_, checksum)| checksum.is_some()), "{before:?}");
@@ -315,6 +370,8 @@ async fn retention_purge_and_housekeeping_change_exactly_what_is_past_its_period
             ("inactive_accounts", Action::Anonymised, 1),
             ("inactive_accounts", Action::Notified, 2),
             ("stripe_payloads", Action::Erased, 1),
+            ("closed_conversation_messages", Action::Erased, 1),
+            ("contact_requests", Action::Deleted, 1),
         ],
         "{dry_purge}"
     );
@@ -327,6 +384,7 @@ async fn retention_purge_and_housekeeping_change_exactly_what_is_past_its_period
             ("one_time_tokens", Action::Deleted, 2),
             ("refresh_tokens", Action::Deleted, 1),
             ("sign_in_attempts", Action::Deleted, 1),
+            ("ws_tickets", Action::Deleted, 1),
         ],
         "{dry_housekeeping}"
     );
@@ -334,7 +392,7 @@ async fn retention_purge_and_housekeeping_change_exactly_what_is_past_its_period
     // The real runs change what the dry runs counted.
     let housekeeping = world.housekeep(false).await;
     assert_eq!(counts(&housekeeping), counts(&dry_housekeeping));
-    assert!(!housekeeping.dry_run && housekeeping.total() == 8);
+    assert!(!housekeeping.dry_run && housekeeping.total() == 9);
     let purge = world.purge(false).await;
     assert_eq!(counts(&purge), counts(&dry_purge), "{purge}");
     assert!(purge.to_string().contains("deleted") && !purge.to_string().contains("would"), "{purge}");
@@ -431,6 +489,17 @@ async fn retention_purge_and_housekeeping_change_exactly_what_is_past_its_period
     let events: Vec<(&str, bool, bool)> = events.iter().map(|e| (e.event_id.as_str(), e.erased, e.unsigned)).collect();
     assert_eq!(events, vec![("evt_old", true, true), ("evt_pending", false, false), ("evt_young", false, false)]);
 
+    // Support: only the long-closed conversation's body erased; only the old request deleted.
+    for (message, erased) in threads.iter().zip([true, false, false]) {
+        let body = sqlx::query_scalar!("SELECT body FROM messages WHERE id = ?", message).fetch_one(&pool).await.unwrap();
+        assert_eq!(body.is_none(), erased, "{message}");
+    }
+    for (request, kept) in requests.iter().zip([false, true]) {
+        assert_eq!(world.exists("contact_requests", "id", request.as_bytes()).await, kept, "{request}");
+    }
+    assert!(world.exists("ws_tickets", "ticket_hash", &[4u8; 32]).await);
+    assert!(!world.exists("ws_tickets", "ticket_hash", &[3u8; 32]).await);
+
     // Housekeeping, row by row.
     let windows = sqlx::query!(r#"SELECT bucket, window_start AS "start: DateTime<Utc>" FROM rate_limits"#).fetch_all(&pool).await.unwrap();
     assert_eq!(windows.iter().map(|w| (w.bucket.as_str(), w.start)).collect::<Vec<_>>(), vec![("login:a", now)]);
@@ -504,12 +573,12 @@ async fn retention_jobs_run_from_their_daily_schedules(pool: MySqlPool) {
 }
 
 /// Every deployable registers the retention parts of every module it links, like the account
-/// parts: auth's and payments' today (reservations needs none; support will add its own).
+/// parts: auth's, payments' and support's (reservations needs none).
 #[test]
 fn retention_parts_are_registered_for_every_linked_module() {
     let names = |d: Deployable| d.retention_parts().iter().map(|p| p.name()).collect::<Vec<_>>();
-    assert_eq!(names(Deployable::new("worker", ycyw_api::modules())), vec!["auth", "payments"]);
-    assert_eq!(names(ycyw_api::deployable("catalog").unwrap()), vec!["auth", "payments"], "served or not");
+    assert_eq!(names(Deployable::new("worker", ycyw_api::modules())), vec!["auth", "payments", "support"]);
+    assert_eq!(names(ycyw_api::deployable("catalog").unwrap()), vec!["auth", "payments", "support"], "served or not");
 }
 
 /// `ycyw-worker purge-retention [--dry-run]` as the CLI runs it (its settings, the system clock).

@@ -12,6 +12,7 @@
 
 mod account;
 pub mod bulk;
+mod directory;
 pub(crate) mod error;
 mod fleet;
 pub(crate) mod handlers;
@@ -96,8 +97,9 @@ impl Module for ReservationsModule {
         Some(Arc::new(account::ReservationsAccount))
     }
 
-    fn provide(&self, _state: &AppState, services: &mut Services) {
+    fn provide(&self, state: &AppState, services: &mut Services) {
         services.provide::<Arc<dyn ycyw_catalog::FleetGuard>>(Arc::new(fleet::ReservationsFleetGuard));
+        services.provide::<ycyw_support::seam::Reservations>(Arc::new(directory::SupportDirectory(state.db.clone())));
     }
 }
 

@@ -1,15 +1,53 @@
-//! Support: contact form, conversations, WebSocket chat and WebRTC signalling.
+//! Customer support (DESIGN §6, §8; API.md "Support"): the contact form, conversations between
+//! a client and support with their message history, live chat over a WebSocket, WebRTC call
+//! signalling relayed between the two participants, and TURN credentials.
 //!
-//! [`SupportModule`] is the module's description. It has no endpoints yet; it already checks
-//! that a TURN server, when configured, comes with its shared secret.
+//! - [`SupportModule`]: routes, secrets, the account part (export; bodies erased on deletion)
+//!   and the retention part (closed conversations' bodies, contact requests).
+//! - [`hub`]: who is connected to this instance and what each socket is subscribed to; events
+//!   fan out through Redis pub/sub when `REDIS_URL` is set, in process otherwise.
+//! - [`ws`]: one task per socket: frames validated, messages persisted before they are
+//!   published, bounded send buffers, heartbeats.
+//! - [`seam::ReservationDirectory`]: how support checks that a reservation is the client's,
+//!   provided by the reservations module (support does not depend on it).
 
+mod account;
+pub mod handlers;
+pub mod hub;
+pub mod model;
+mod repo;
+mod retention;
+pub mod seam;
+pub mod service;
+pub mod settings;
+pub mod ws;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use axum::extract::FromRef;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use ycyw_shared::AppState;
+use ycyw_shared::account::AccountPart;
 use ycyw_shared::config::{ConfigError, SecretKey, Settings};
-use ycyw_shared::module::{Duty, Module};
+use ycyw_shared::module::{Duty, Module, Routes};
+use ycyw_shared::retention::RetentionPart;
+
+pub use service::Ctx;
+pub use settings::SupportSettings;
 
 /// The support module.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct SupportModule;
 
+impl FromRef<Ctx> for AppState {
+    fn from_ref(ctx: &Ctx) -> Self {
+        ctx.state.clone()
+    }
+}
+
+#[async_trait]
 impl Module for SupportModule {
     fn name(&self) -> &'static str {
         "support"
@@ -17,7 +55,8 @@ impl Module for SupportModule {
 
     fn secrets(&self, duty: Duty) -> &'static [SecretKey] {
         match duty {
-            // The contact form is rate-limited per client address.
+            // The contact form is rate-limited per client address. TURN_SHARED_SECRET is
+            // required only with TURN servers (`check`).
             Duty::Http => &[SecretKey::JwtSigningKey, SecretKey::RateLimitKey],
             Duty::Work => &[],
         }
@@ -26,9 +65,39 @@ impl Module for SupportModule {
     /// TURN credentials are derived from `TURN_SHARED_SECRET` (coturn's REST scheme): TURN
     /// servers without it would hand out credentials nobody accepts.
     fn check(&self, settings: &Settings, duty: Duty) -> Result<(), ConfigError> {
-        if duty == Duty::Http && settings.is_prod() && !settings.turn_urls.is_empty() {
-            settings.secrets.require(SecretKey::TurnSharedSecret)?;
+        if duty == Duty::Http {
+            if settings.is_prod() && !settings.turn_urls.is_empty() {
+                settings.secrets.require(SecretKey::TurnSharedSecret)?;
+            }
+            SupportSettings::from_settings(settings)?;
         }
         Ok(())
+    }
+
+    async fn routes(&self, state: &AppState) -> anyhow::Result<Routes> {
+        use handlers::*;
+        let ctx = Ctx::connect(state, SupportSettings::from_settings(&state.settings)?).await?;
+        let api = OpenApiRouter::new()
+            .routes(routes!(contact_requests::create_contact_request, contact_requests::list_contact_requests))
+            .routes(routes!(contact_requests::handle_contact_request))
+            .routes(routes!(conversations::list_conversations, conversations::open_conversation))
+            .routes(routes!(conversations::get_conversation))
+            .routes(routes!(conversations::claim_conversation))
+            .routes(routes!(conversations::close_conversation))
+            .routes(routes!(messages::list_messages, messages::send_message))
+            .routes(routes!(ws_tickets::create_ws_ticket))
+            .routes(routes!(ws_connect::connect))
+            .routes(routes!(ice_servers::ice_servers))
+            .with_state(ctx.clone());
+        let hub = ctx.hub.clone();
+        Ok(Routes::new(api).with_readiness(ctx.hub.readiness()).on_shutdown(move || async move { hub.shutdown().await }))
+    }
+
+    fn account(&self) -> Option<Arc<dyn AccountPart>> {
+        Some(Arc::new(account::SupportAccount))
+    }
+
+    fn retention(&self) -> Option<Arc<dyn RetentionPart>> {
+        Some(Arc::new(retention::SupportRetention))
     }
 }

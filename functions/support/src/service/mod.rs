@@ -1,0 +1,86 @@
+//! The module's operations, one file per concern; REST handlers and the WebSocket call the
+//! same functions, so a message sent either way is validated, stored and published alike.
+//!
+//! - [`conversations`]: open, list, read, claim, close.
+//! - [`messages`]: history, send (idempotent by `clientMsgId`), delivered and read marks.
+//! - [`calls`]: call start and end as system messages; who a signalling frame goes to.
+//! - [`tickets`]: the one-time WebSocket tickets (Redis when configured, else the database).
+//! - [`contact`]: the contact form.
+//! - [`ice`]: STUN/TURN servers with coturn REST-API credentials.
+
+pub mod calls;
+pub mod contact;
+pub mod conversations;
+pub mod ice;
+pub mod messages;
+pub mod tickets;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+use ycyw_auth::Accounts;
+use ycyw_shared::AppState;
+use ycyw_shared::time::to_db_precision;
+
+use crate::hub::Hub;
+use crate::seam::Reservations;
+use crate::settings::SupportSettings;
+use tickets::Tickets;
+
+/// What every operation works with.
+#[derive(Clone)]
+pub struct Ctx {
+    /// The application state (pool, clock, settings).
+    pub state: AppState,
+    /// The auth module's facade.
+    pub accounts: Accounts,
+    /// The module's settings.
+    pub settings: Arc<SupportSettings>,
+    /// The sockets of this instance and the fan-out between instances.
+    pub hub: Hub,
+    /// Where WebSocket tickets are kept.
+    pub tickets: Tickets,
+}
+
+impl std::fmt::Debug for Ctx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ctx").field("settings", &self.settings).field("hub", &self.hub).finish_non_exhaustive()
+    }
+}
+
+impl Ctx {
+    /// Sets the module up: with `REDIS_URL`, connects to Redis (tickets and fan-out) and starts
+    /// the hub's subscriber; otherwise everything stays in this process and the database.
+    pub async fn connect(state: &AppState, settings: SupportSettings) -> anyhow::Result<Self> {
+        let redis = match &state.settings.redis_url {
+            Some(url) => Some(redis::Client::open(url.as_str()).map_err(|e| anyhow::anyhow!("REDIS_URL: {e}"))?),
+            None => None,
+        };
+        let settings = Arc::new(settings);
+        let hub = Hub::start(redis.clone(), settings.clone()).await?;
+        let tickets = Tickets::new(state.db.clone(), redis).await?;
+        Ok(Self { state: state.clone(), accounts: Accounts::new(state), settings, hub, tickets })
+    }
+
+    /// Now, at the database's precision.
+    pub fn now(&self) -> DateTime<Utc> {
+        to_db_precision(self.state.clock.now())
+    }
+
+    /// The reservations module's directory, when this process links it.
+    pub fn reservations(&self) -> Option<&Reservations> {
+        self.state.services.get::<Reservations>()
+    }
+}
+
+/// The sort key of a list item ordered by `(at, id)` descending, as its cursor carries it.
+pub(crate) fn time_key(at: DateTime<Utc>, id: Uuid) -> String {
+    format!("{}:{}", at.timestamp_micros(), id.simple())
+}
+
+/// The `(at, id)` of a [`time_key`]; `None` for anything else.
+pub(crate) fn parse_time_key(key: &str) -> Option<(DateTime<Utc>, Uuid)> {
+    let (micros, id) = key.split_once(':')?;
+    Some((DateTime::from_timestamp_micros(micros.parse().ok()?)?, Uuid::try_parse(id).ok()?))
+}

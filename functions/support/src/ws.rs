@@ -1,0 +1,455 @@
+//! One task per WebSocket (API.md "Support", WebSocket frames). Every client frame is
+//! validated; a bad one is answered with an `error` frame and the socket stays usable. Messages
+//! go through [`messages::send`] (stored, then published), signalling through [`calls::relay`].
+//!
+//! Per subscribed conversation the task remembers the last message `seq` it sent: a duplicate
+//! event is dropped, a gap (an event lost by pub/sub, or overtaken) is filled from the
+//! database, and `subscribe` with `afterMessageId` replays exactly what followed that message.
+//! The server pings every `WS_PING_SECONDS` and closes a socket silent for
+//! `WS_IDLE_TIMEOUT_SECONDS`; the hub closes it when its send buffer is full or at shutdown.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use uuid::Uuid;
+use ycyw_shared::ApiError;
+
+use crate::hub::{Close, Event, Outgoing};
+use crate::model::{self, Actor};
+use crate::repo;
+use crate::service::calls::{self, Signal};
+use crate::service::{Ctx, conversations, messages};
+
+/// The largest text frame handled, in bytes; larger ones get an `error` frame.
+pub const MAX_FRAME: usize = 32 * 1024;
+/// The largest frame the protocol layer accepts at all; beyond it the socket is closed (1009).
+pub const MAX_PROTOCOL_FRAME: usize = 256 * 1024;
+/// Longest SDP accepted in a call frame, in bytes.
+pub const MAX_SDP: usize = 16 * 1024;
+/// How many missed messages a replay reads per query.
+const REPLAY_BATCH: u32 = 100;
+/// How long one write to the socket may take before it counts as stuck.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Close code of an idle socket.
+const NORMAL: u16 = 1000;
+
+/// A conversation this socket follows.
+#[derive(Debug, Clone, Copy)]
+struct Subscription {
+    /// The last message seq sent.
+    last_seq: u32,
+    /// Whether what this user receives counts as delivered (its client, or support).
+    marks_delivered: bool,
+}
+
+/// Why the task stops writing.
+enum Stop {
+    /// The client went away, or a write failed.
+    Gone,
+    /// Close with this frame.
+    Close(Close),
+}
+
+struct Session {
+    ctx: Ctx,
+    actor: Actor,
+    socket: WebSocket,
+    subscriptions: HashMap<Uuid, Subscription>,
+}
+
+/// Runs the socket of `actor` until either side closes it.
+pub async fn run(ctx: Ctx, actor: Actor, socket: WebSocket) {
+    let mut connection = ctx.hub.register(actor.id);
+    let (ping_every, idle_timeout) = (ctx.settings.ping_every, ctx.settings.idle_timeout);
+    let mut session = Session { ctx, actor, socket, subscriptions: HashMap::new() };
+    let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);
+    let mut last_seen = tokio::time::Instant::now();
+    let stop = loop {
+        if let Some(close) = *connection.close.borrow() {
+            break Stop::Close(close);
+        }
+        let step = tokio::select! {
+            incoming = session.socket.recv() => match incoming {
+                Some(Ok(message)) => {
+                    last_seen = tokio::time::Instant::now();
+                    session.incoming(connection.id, message).await
+                }
+                _ => Err(Stop::Gone),
+            },
+            outgoing = connection.rx.recv() => match outgoing {
+                Some(outgoing) => session.outgoing(outgoing).await,
+                None => Err(Stop::Gone),
+            },
+            _ = connection.close.changed() => Ok(()),
+            _ = ping.tick() => {
+                if last_seen.elapsed() >= idle_timeout {
+                    Err(Stop::Close(Close { code: NORMAL, reason: "idle timeout" }))
+                } else {
+                    session.write(Message::Ping(Vec::new().into())).await
+                }
+            }
+        };
+        if let Err(stop) = step {
+            break stop;
+        }
+    };
+    if let Stop::Close(close) = stop {
+        let frame = CloseFrame { code: close.code, reason: close.reason.into() };
+        let _ = tokio::time::timeout(Duration::from_secs(2), session.socket.send(Message::Close(Some(frame)))).await;
+    }
+    drop(connection);
+}
+
+/// `subscribe`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Subscribe {
+    #[allow(dead_code)]
+    r#type: String,
+    conversation_id: Uuid,
+    #[serde(default)]
+    after_message_id: Option<Uuid>,
+}
+
+/// `message.send`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Send {
+    #[allow(dead_code)]
+    r#type: String,
+    conversation_id: Uuid,
+    client_msg_id: String,
+    body: String,
+}
+
+/// `message.read`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Read {
+    #[allow(dead_code)]
+    r#type: String,
+    conversation_id: Uuid,
+    message_id: Uuid,
+}
+
+/// `typing`, `call.hangup`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct About {
+    #[allow(dead_code)]
+    r#type: String,
+    conversation_id: Uuid,
+}
+
+/// `call.offer`, `call.answer`.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Sdp {
+    #[allow(dead_code)]
+    r#type: String,
+    conversation_id: Uuid,
+    sdp: String,
+}
+
+/// `call.ice`: an `RTCIceCandidateInit` (or `null` at the end of candidates).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Ice {
+    #[allow(dead_code)]
+    r#type: String,
+    conversation_id: Uuid,
+    candidate: Value,
+}
+
+/// A client frame's mistake.
+struct FrameError {
+    code: &'static str,
+    detail: String,
+    errors: Option<Value>,
+}
+
+impl FrameError {
+    fn new(code: &'static str, detail: impl Into<String>) -> Self {
+        Self { code, detail: detail.into(), errors: None }
+    }
+}
+
+impl From<ApiError> for FrameError {
+    fn from(error: ApiError) -> Self {
+        let problem = error.problem();
+        if let ApiError::Internal(cause) = &error {
+            tracing::error!(error = %cause, "support socket operation failed");
+        }
+        let errors = (!problem.errors.is_empty()).then(|| json!(problem.errors));
+        Self { code: error.code(), detail: problem.detail, errors }
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(frame: &Value) -> Result<T, FrameError> {
+    serde_json::from_value(frame.clone()).map_err(|e| FrameError::new("invalid_frame", e.to_string()))
+}
+
+impl Session {
+    async fn write(&mut self, message: Message) -> Result<(), Stop> {
+        match tokio::time::timeout(WRITE_TIMEOUT, self.socket.send(message)).await {
+            Ok(Ok(())) => Ok(()),
+            _ => Err(Stop::Gone),
+        }
+    }
+
+    async fn write_json(&mut self, frame: &Value) -> Result<(), Stop> {
+        self.write(Message::Text(frame.to_string().into())).await
+    }
+
+    async fn incoming(&mut self, socket_id: u64, message: Message) -> Result<(), Stop> {
+        let text = match message {
+            Message::Text(text) => text,
+            Message::Binary(_) => return self.error(None, FrameError::new("invalid_frame", "frames are JSON text")).await,
+            Message::Close(_) => return Err(Stop::Gone),
+            Message::Ping(_) | Message::Pong(_) => return Ok(()),
+        };
+        if text.len() > MAX_FRAME {
+            return self.error(None, FrameError::new("frame_too_large", format!("frames are at most {MAX_FRAME} bytes"))).await;
+        }
+        let frame: Value = match serde_json::from_str(text.as_str()) {
+            Ok(frame @ Value::Object(_)) => frame,
+            _ => return self.error(None, FrameError::new("invalid_frame", "a frame is a JSON object with a type")).await,
+        };
+        let kind = frame.get("type").and_then(Value::as_str).unwrap_or_default().to_string();
+        match self.handle(socket_id, &kind, &frame).await {
+            Ok(()) => Ok(()),
+            Err(HandleError::Frame(error)) => {
+                let client_msg_id = frame.get("clientMsgId").cloned();
+                self.error_with(Some(&kind), client_msg_id, error).await
+            }
+            Err(HandleError::Stop(stop)) => Err(stop),
+        }
+    }
+
+    async fn error(&mut self, kind: Option<&str>, error: FrameError) -> Result<(), Stop> {
+        self.error_with(kind, None, error).await
+    }
+
+    async fn error_with(&mut self, kind: Option<&str>, client_msg_id: Option<Value>, error: FrameError) -> Result<(), Stop> {
+        let mut frame = json!({ "type": "error", "code": error.code, "detail": error.detail });
+        if let Some(kind) = kind.filter(|k| !k.is_empty()) {
+            frame["ref"] = kind.into();
+        }
+        if let Some(id) = client_msg_id {
+            frame["clientMsgId"] = id;
+        }
+        if let Some(errors) = error.errors {
+            frame["errors"] = errors;
+        }
+        self.write_json(&frame).await
+    }
+
+    async fn handle(&mut self, socket_id: u64, kind: &str, frame: &Value) -> Result<(), HandleError> {
+        let (ctx, actor) = (self.ctx.clone(), self.actor);
+        match kind {
+            "ping" => Ok(self.write_json(&json!({ "type": "pong" })).await?),
+            "subscribe" => {
+                let f: Subscribe = parse(frame)?;
+                self.subscribe(socket_id, f.conversation_id, f.after_message_id).await
+            }
+            "message.send" => {
+                let f: Send = parse(frame)?;
+                let (client_msg_id, body) =
+                    model::NewMessage { client_msg_id: f.client_msg_id, body: f.body }.validate().map_err(ApiError::from)?;
+                let sent = messages::send(&ctx, actor, f.conversation_id, client_msg_id.clone(), body).await?;
+                if let Some(sub) = self.subscriptions.get_mut(&f.conversation_id)
+                    && sent.message.seq == sub.last_seq + 1
+                {
+                    sub.last_seq = sent.message.seq;
+                }
+                Ok(self.write_json(&json!({ "type": "message.ack", "clientMsgId": client_msg_id, "message": sent.message })).await?)
+            }
+            "message.read" => {
+                let f: Read = parse(frame)?;
+                Ok(messages::read(&ctx, actor, f.conversation_id, f.message_id).await?)
+            }
+            "typing" => {
+                let f: About = parse(frame)?;
+                if !self.subscriptions.contains_key(&f.conversation_id) {
+                    return Err(FrameError::new("not_subscribed", "subscribe to the conversation first").into());
+                }
+                let frame = json!({ "type": "typing", "conversationId": f.conversation_id, "userId": actor.id }).to_string();
+                let event = Event {
+                    conversation: f.conversation_id,
+                    audience: crate::hub::Audience::Except(actor.id),
+                    seq: None,
+                    message_id: None,
+                    sender: None,
+                    frame,
+                };
+                ctx.hub.publish(event).await;
+                Ok(())
+            }
+            "call.offer" | "call.answer" => {
+                let f: Sdp = parse(frame)?;
+                if f.sdp.is_empty() || f.sdp.len() > MAX_SDP {
+                    return Err(FrameError::new("invalid_frame", format!("sdp is 1 to {MAX_SDP} bytes")).into());
+                }
+                let signal = if kind == "call.offer" { Signal::Offer } else { Signal::Answer };
+                let mut payload = serde_json::Map::new();
+                payload.insert("sdp".into(), f.sdp.into());
+                Ok(calls::relay(&ctx, actor, f.conversation_id, signal, payload).await?)
+            }
+            "call.ice" => {
+                let f: Ice = parse(frame)?;
+                if !(f.candidate.is_object() || f.candidate.is_null()) {
+                    return Err(FrameError::new("invalid_frame", "candidate is an RTCIceCandidateInit object or null").into());
+                }
+                let mut payload = serde_json::Map::new();
+                payload.insert("candidate".into(), f.candidate);
+                Ok(calls::relay(&ctx, actor, f.conversation_id, Signal::Ice, payload).await?)
+            }
+            "call.hangup" => {
+                let f: About = parse(frame)?;
+                Ok(calls::relay(&ctx, actor, f.conversation_id, Signal::Hangup, serde_json::Map::new()).await?)
+            }
+            "" => Err(FrameError::new("invalid_frame", "a frame is a JSON object with a type").into()),
+            other => {
+                Err(FrameError::new("unknown_type", format!("unknown frame type {:?}", other.chars().take(40).collect::<String>())).into())
+            }
+        }
+    }
+
+    /// Subscribes to `id` and replays what followed `after` (nothing when absent: the history
+    /// comes from the REST API), then confirms with `subscribed`.
+    async fn subscribe(&mut self, socket_id: u64, id: Uuid, after: Option<Uuid>) -> Result<(), HandleError> {
+        let row = conversations::get(&self.ctx, self.actor, id).await?;
+        let start = match after {
+            None => row.last_seq,
+            Some(message) => {
+                let mut conn = self.ctx.state.db.acquire().await.map_err(ApiError::from)?;
+                repo::message(&mut conn, id, message)
+                    .await
+                    .map_err(ApiError::from)?
+                    .ok_or_else(|| FrameError::new("unknown_message", "afterMessageId is not a message of this conversation"))?
+                    .seq
+            }
+        };
+        // Registered before reading, so nothing published meanwhile is missed (duplicates are
+        // dropped by seq).
+        self.ctx.hub.subscribe(socket_id, id);
+        let marks_delivered = row.client_id == Some(self.actor.id) || self.actor.is_support();
+        let previous = self.subscriptions.insert(id, Subscription { last_seq: start, marks_delivered });
+        if let Some(previous) = previous {
+            // Subscribing again never replays less than was already sent.
+            self.subscriptions.insert(id, Subscription { last_seq: start.min(previous.last_seq), marks_delivered });
+        }
+        self.catch_up(id, None).await?;
+        let last = self.subscriptions.get(&id).map_or(start, |s| s.last_seq);
+        Ok(self.write_json(&json!({ "type": "subscribed", "conversationId": id, "lastSeq": last })).await?)
+    }
+
+    /// Sends the messages of `id` after the last one sent, up to `until` (all when `None`).
+    async fn catch_up(&mut self, id: Uuid, until: Option<u32>) -> Result<(), HandleError> {
+        loop {
+            let Some(sub) = self.subscriptions.get(&id).copied() else { return Ok(()) };
+            if until.is_some_and(|until| sub.last_seq >= until) {
+                return Ok(());
+            }
+            let (rows, conversation) = {
+                let mut conn = self.ctx.state.db.acquire().await.map_err(ApiError::from)?;
+                let rows = repo::messages_after(&mut conn, id, sub.last_seq, REPLAY_BATCH).await.map_err(ApiError::from)?;
+                if rows.is_empty() {
+                    return Ok(());
+                }
+                (rows, repo::conversation(&mut conn, id).await.map_err(ApiError::from)?)
+            };
+            let Some(conversation) = conversation else { return Ok(()) };
+            let full = rows.len() == REPLAY_BATCH as usize;
+            for row in &rows {
+                let event = messages::message_event(&conversation, row);
+                self.deliver(id, row.seq, row.sender_id, row.id, &event.frame).await?;
+            }
+            if !full {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Writes message `seq` of `id` and remembers it; marks it delivered when this user's
+    /// receiving counts.
+    async fn deliver(&mut self, id: Uuid, seq: u32, sender: Option<Uuid>, message: Uuid, frame: &str) -> Result<(), HandleError> {
+        let Some(sub) = self.subscriptions.get_mut(&id) else { return Ok(()) };
+        if seq <= sub.last_seq {
+            return Ok(());
+        }
+        sub.last_seq = seq;
+        let marks = sub.marks_delivered && sender.is_some() && sender != Some(self.actor.id);
+        self.write(Message::Text(frame.to_string().into())).await?;
+        if marks && let Err(e) = messages::delivered(&self.ctx, self.actor, id, seq, message).await {
+            tracing::warn!(error = %e, "delivery mark failed");
+        }
+        Ok(())
+    }
+
+    async fn outgoing(&mut self, outgoing: Outgoing) -> Result<(), Stop> {
+        let result = match outgoing {
+            Outgoing::Event(event) => match event.seq {
+                None => return self.write(Message::Text(event.frame.clone().into())).await,
+                Some(seq) => self.event_message(&event, seq).await,
+            },
+            Outgoing::Resync => {
+                let ids: Vec<Uuid> = self.subscriptions.keys().copied().collect();
+                let mut result = Ok(());
+                for id in ids {
+                    result = self.catch_up(id, None).await;
+                    if result.is_err() {
+                        break;
+                    }
+                }
+                result
+            }
+        };
+        match result {
+            Ok(()) => Ok(()),
+            Err(HandleError::Stop(stop)) => Err(stop),
+            Err(HandleError::Frame(e)) => {
+                tracing::warn!(code = e.code, "catching up a support socket failed");
+                Ok(())
+            }
+        }
+    }
+
+    /// A `message.new` event: in order, written; ahead of a gap, the gap is read first.
+    async fn event_message(&mut self, event: &Event, seq: u32) -> Result<(), HandleError> {
+        let Some(sub) = self.subscriptions.get(&event.conversation).copied() else { return Ok(()) };
+        if seq <= sub.last_seq {
+            return Ok(());
+        }
+        if seq > sub.last_seq + 1 {
+            return self.catch_up(event.conversation, Some(seq)).await;
+        }
+        self.deliver(event.conversation, seq, event.sender, event.message_id.unwrap_or_default(), &event.frame).await
+    }
+}
+
+enum HandleError {
+    Frame(FrameError),
+    Stop(Stop),
+}
+
+impl From<FrameError> for HandleError {
+    fn from(error: FrameError) -> Self {
+        HandleError::Frame(error)
+    }
+}
+
+impl From<ApiError> for HandleError {
+    fn from(error: ApiError) -> Self {
+        HandleError::Frame(error.into())
+    }
+}
+
+impl From<Stop> for HandleError {
+    fn from(stop: Stop) -> Self {
+        HandleError::Stop(stop)
+    }
+}
