@@ -19,7 +19,8 @@ export const appConfig: ApplicationConfig = {
     provideRouter(
       routes,
       withComponentInputBinding(),
-      withInMemoryScrolling({ scrollPositionRestoration: 'top', anchorScrolling: 'enabled' }),
+      // RouteFocus scrolls to the top on path changes only (not when only the query string changes).
+      withInMemoryScrolling({ scrollPositionRestoration: 'disabled', anchorScrolling: 'enabled' }),
       withNavigationErrorHandler(goToErrorPage),
     ),
     provideHttpClient(withFetch(), withInterceptors([authInterceptor])),

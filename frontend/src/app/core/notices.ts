@@ -3,12 +3,15 @@ import { Injectable, signal } from '@angular/core';
 import type { TranslationKey, TranslationParams } from './i18n/i18n';
 
 export interface Notice {
-  kind: 'success' | 'info' | 'warning';
+  kind: 'success' | 'info' | 'warning' | 'error';
   key: TranslationKey;
   params?: TranslationParams;
 }
 
-/** A message that outlives a navigation ("your account was deleted"), shown by the shell. */
+/**
+ * A message of the shell, above the page: one that outlives a navigation ("your account was
+ * deleted"), or one about the current page (an unexpected error that did not stop it).
+ */
 @Injectable({ providedIn: 'root' })
 export class Notices {
   readonly current = signal<Notice | null>(null);
@@ -18,6 +21,14 @@ export class Notices {
   show(kind: Notice['kind'], key: TranslationKey, params?: TranslationParams): void {
     this.current.set({ kind, key, params });
     this.fresh = true;
+  }
+
+  /** Shows a notice on the current page; the next navigation clears it. */
+  showHere(kind: Notice['kind'], key: TranslationKey, params?: TranslationParams): void {
+    const current = this.current();
+    if (current?.kind === kind && current.key === key && current.params === params) return;
+    this.current.set({ kind, key, params });
+    this.fresh = false;
   }
 
   /** Called by the shell after each navigation. */

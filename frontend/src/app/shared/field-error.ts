@@ -1,6 +1,7 @@
 import { Component, inject, input } from '@angular/core';
 import { AbstractControl } from '@angular/forms';
 
+import type { FieldProblem } from '../core/api/problem';
 import { I18n } from '../core/i18n/i18n';
 
 /**
@@ -28,11 +29,27 @@ export class FieldError {
   }
 }
 
-/** The localized message of validation errors (client validators or API codes) of `field`. */
+/**
+ * The localized message of validation errors (client validators or API codes) of `field`. A code
+ * the dictionaries do not know yet shows the API's text in English only (it is English), and a
+ * generic message in French.
+ */
 export function errorMessage(i18n: I18n, field: string, errors: Record<string, unknown>): string {
   const server = errors['server'] as { code?: string; message?: string } | undefined;
   const code = server?.code ?? clientCode(errors);
-  return i18n.lookup(fieldKeys(field, code)) ?? server?.message ?? i18n.t('errors.invalid');
+  const known = i18n.lookup(fieldKeys(field, code));
+  if (known !== null) return known;
+  return i18n.locale() === 'en' && server?.message ? server.message : i18n.t('errors.invalid');
+}
+
+/**
+ * A field error that no control shows, for a form's alert: the field's label when it has one
+ * (`fields.<last part of the name>`), then its message.
+ */
+export function unmatchedFieldMessage(i18n: I18n, error: FieldProblem): string {
+  const text = errorMessage(i18n, error.field, { server: { code: error.code, message: error.message } });
+  const label = i18n.lookup([`fields.${error.field.split('.').pop() ?? error.field}`]);
+  return label ? i18n.t('errors.fieldMessage', { field: label, message: text }) : text;
 }
 
 /** Keys tried in order: this field's message for the code, then the code's general message. */

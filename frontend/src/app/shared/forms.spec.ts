@@ -3,7 +3,7 @@ import { TestBed } from '@angular/core/testing';
 
 import { addressGroup } from './address-fields';
 import { adultValidator, applyFieldErrors, matchingPasswords, passwordRules } from './forms';
-import { errorMessage, fieldKeys } from './field-error';
+import { errorMessage, fieldKeys, unmatchedFieldMessage } from './field-error';
 import { I18n } from '../core/i18n/i18n';
 
 describe('API field errors on forms', () => {
@@ -27,9 +27,25 @@ describe('API field errors on forms', () => {
     expect(errorMessage(i18n, 'address.postalCode', { server: { code: 'invalid' } })).toBe('Ce code postal ne correspond pas au pays choisi.');
     expect(errorMessage(i18n, 'birthDate', { server: { code: 'underage' } })).toBe('Il faut avoir au moins 18 ans pour louer une voiture.');
     expect(errorMessage(i18n, 'lastName', { required: true })).toBe('Ce champ est obligatoire.');
-    expect(errorMessage(i18n, 'pickupAt', { server: { code: 'too_soon', message: 'pickup must be 2 h ahead' } })).toBe('pickup must be 2 h ahead');
+    expect(errorMessage(i18n, 'pickupAt', { server: { code: 'too_soon', message: 'pickup must be 2 h ahead' } })).toBe(
+      'La prise en charge doit avoir lieu au moins 2 heures après maintenant.',
+    );
+    expect(errorMessage(i18n, 'returnAt', { server: { code: 'too_long', message: 'at most 90 days' } })).toBe('Une location dure au plus 90 jours.');
+    // A code the SPA does not know yet: never the API's English in the French UI.
+    expect(errorMessage(i18n, 'pickupAt', { server: { code: 'brand_new', message: 'a new rule' } })).toBe('Cette valeur n’est pas valide.');
     i18n.setLocale('en');
+    expect(errorMessage(i18n, 'pickupAt', { server: { code: 'brand_new', message: 'a new rule' } })).toBe('a new rule');
     expect(fieldKeys('address.postalCode', 'invalid')).toEqual(['errors.fields.address_postalCode.invalid', 'errors.codes.invalid']);
+  });
+
+  it('that match no control read, for the form’s alert, with the field’s label when it has one', () => {
+    const i18n = TestBed.inject(I18n);
+    i18n.setLocale('en');
+    expect(unmatchedFieldMessage(i18n, { field: 'acceptTerms', code: 'required', message: '' })).toBe('You must accept the terms to create an account.');
+    expect(unmatchedFieldMessage(i18n, { field: 'phone', code: 'required', message: '' })).toBe('Phone number: This field is required.');
+    expect(unmatchedFieldMessage(i18n, { field: 'Idempotency-Key', code: 'idempotency_key_reused', message: '' })).toMatch(/already sent/);
+    i18n.setLocale('fr');
+    expect(unmatchedFieldMessage(i18n, { field: 'address.city', code: 'required', message: '' })).toBe('Ville : Ce champ est obligatoire.');
   });
 });
 

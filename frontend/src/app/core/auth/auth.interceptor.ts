@@ -1,16 +1,18 @@
 import { HttpErrorResponse, HttpInterceptorFn, HttpRequest } from '@angular/common/http';
 import { inject } from '@angular/core';
-import { catchError, switchMap, throwError } from 'rxjs';
+import { Observable, catchError, of, switchMap, throwError } from 'rxjs';
 
 import { isApiUrl } from '../api/endpoints';
-import { AuthService, SKIP_AUTH } from './auth.service';
+import { AuthService, SKIP_AUTH, refreshRefused } from './auth.service';
 
 const withBearer = (request: HttpRequest<unknown>, token: string) =>
   request.clone({ setHeaders: { Authorization: `Bearer ${token}` } });
 
 /**
  * Adds the bearer token to API calls; on a 401, exchanges the refresh cookie for a new token
- * (one exchange in flight, shared by every caller) and retries the call once.
+ * (one exchange in flight, shared by every caller and coordinated with the other tabs) and
+ * retries the call once. A token that changed meanwhile (another tab's refresh) is used as is.
+ * Only a refused refresh ends the session: an unreachable API leaves it for the next try.
  */
 export const authInterceptor: HttpInterceptorFn = (request, next) => {
   if (!isApiUrl(request.url) || request.context.get(SKIP_AUTH)) {
@@ -26,12 +28,14 @@ export const authInterceptor: HttpInterceptorFn = (request, next) => {
       if (!(error instanceof HttpErrorResponse) || error.status !== 401) {
         return throwError(() => error);
       }
-      return auth.refresh().pipe(
-        catchError(() => {
-          auth.sessionExpired();
+      const current = auth.token();
+      const fresh: Observable<string> = current && current !== token ? of(current) : auth.refresh();
+      return fresh.pipe(
+        catchError((refreshError: unknown) => {
+          if (refreshRefused(refreshError)) auth.sessionExpired();
           return throwError(() => error);
         }),
-        switchMap((fresh) => next(withBearer(request, fresh))),
+        switchMap((newToken) => next(withBearer(request, newToken))),
       );
     }),
   );

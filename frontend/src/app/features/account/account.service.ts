@@ -37,7 +37,7 @@ export class AccountService {
 
   /** Erases the account (clients); the session ends here too. */
   delete(password: string): Observable<unknown> {
-    return this.http.delete(endpoints.me, { body: { password } }).pipe(tap(() => this.auth.clear()));
+    return this.http.delete(endpoints.me, { body: { password } }).pipe(tap(() => this.auth.end()));
   }
 }
 

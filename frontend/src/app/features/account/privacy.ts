@@ -8,13 +8,14 @@ import { TranslatePipe } from '../../core/i18n/i18n';
 import { Notices } from '../../core/notices';
 import { FieldError } from '../../shared/field-error';
 import { applyFieldErrors, describedBy, showsError } from '../../shared/forms';
-import { Message, message, problemMessage } from '../../shared/problem-message';
+import { FormAlert } from '../../shared/form-alert';
+import { FormMessage, Message, message, formProblemMessage, problemMessage } from '../../shared/problem-message';
 import { AccountService, saveFile } from './account.service';
 
 /** Data export (a JSON download) and account deletion, confirmed with the password in a dialog. */
 @Component({
   selector: 'app-privacy',
-  imports: [ReactiveFormsModule, TranslatePipe, FieldError],
+  imports: [ReactiveFormsModule, TranslatePipe, FieldError, FormAlert],
   templateUrl: './privacy.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -31,7 +32,7 @@ export class Privacy {
   protected readonly exporting = signal(false);
   protected readonly exportStatus = signal<Message | null>(null);
   protected readonly deleting = signal(false);
-  protected readonly deleteError = signal<Message | null>(null);
+  protected readonly deleteError = signal<FormMessage | null>(null);
   protected readonly form = inject(NonNullableFormBuilder).group({ password: ['', Validators.required] });
   protected readonly showsError = showsError;
   protected readonly describedBy = describedBy;
@@ -85,8 +86,9 @@ export class Privacy {
       error: (error: unknown) => {
         this.deleting.set(false);
         const problem = toProblem(error);
-        applyFieldErrors(this.form, problem.errors);
-        this.deleteError.set(problem.status === 422 ? null : problemMessage(problem));
+        const unmatched = applyFieldErrors(this.form, problem.errors);
+        // A wrong password shows under the field only.
+        this.deleteError.set(problem.status === 422 && unmatched.length === 0 ? null : formProblemMessage(problem, unmatched));
         this.dialog().nativeElement.querySelector<HTMLElement>('#delete-password')?.focus();
       },
     });

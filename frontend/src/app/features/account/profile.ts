@@ -9,12 +9,13 @@ import { I18n, TranslatePipe } from '../../core/i18n/i18n';
 import { AddressFields, addressGroup, toAddress } from '../../shared/address-fields';
 import { FieldError } from '../../shared/field-error';
 import { adultValidator, applyFieldErrors, focusAfterRender, describedBy, focusFirstInvalid, showsError } from '../../shared/forms';
-import { Message, message, problemMessage } from '../../shared/problem-message';
+import { FormAlert } from '../../shared/form-alert';
+import { FormMessage, Message, message, formProblemMessage } from '../../shared/problem-message';
 import { AccountService } from './account.service';
 
 @Component({
   selector: 'app-profile',
-  imports: [ReactiveFormsModule, TranslatePipe, FieldError, AddressFields],
+  imports: [ReactiveFormsModule, TranslatePipe, FieldError, FormAlert, AddressFields],
   templateUrl: './profile.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -29,7 +30,7 @@ export class Profile implements OnInit {
   protected readonly user = this.auth.user;
   protected readonly editing = signal(false);
   protected readonly saving = signal(false);
-  protected readonly formError = signal<Message | null>(null);
+  protected readonly formError = signal<FormMessage | null>(null);
   protected readonly status = signal<Message | null>(null);
   protected readonly showsError = showsError;
   protected readonly describedBy = describedBy;
@@ -96,8 +97,7 @@ export class Profile implements OnInit {
         error: (error: unknown) => {
           this.saving.set(false);
           const problem = toProblem(error);
-          applyFieldErrors(this.form, problem.errors);
-          this.formError.set(problemMessage(problem));
+          this.formError.set(formProblemMessage(problem, applyFieldErrors(this.form, problem.errors)));
           focusFirstInvalid(this.injector, this.host.nativeElement);
         },
       });

@@ -8,12 +8,13 @@ import { TranslatePipe } from '../../core/i18n/i18n';
 import { FieldError } from '../../shared/field-error';
 import { applyFieldErrors, describedBy, focusFirstInvalid, matchingPasswords, newPasswordValidator, showsError } from '../../shared/forms';
 import { PasswordRulesComponent } from '../../shared/password-rules';
-import { Message, message, problemMessage } from '../../shared/problem-message';
+import { FormAlert } from '../../shared/form-alert';
+import { FormMessage, message, formProblemMessage } from '../../shared/problem-message';
 import { AccountService } from './account.service';
 
 @Component({
   selector: 'app-security',
-  imports: [ReactiveFormsModule, TranslatePipe, FieldError, PasswordRulesComponent],
+  imports: [ReactiveFormsModule, TranslatePipe, FieldError, FormAlert, PasswordRulesComponent],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <h1>{{ 'account.security.heading' | t }}</h1>
@@ -27,11 +28,7 @@ import { AccountService } from './account.service';
 
     <section class="card" aria-labelledby="password-title">
       <h2 id="password-title">{{ 'account.security.passwordTitle' | t }}</h2>
-      <div class="form-alert" aria-live="assertive" aria-atomic="true">
-        @if (formError(); as m) {
-          <div class="alert alert--error"><p>{{ m.key | t: m.params }}</p></div>
-        }
-      </div>
+      <app-form-alert [message]="formError()" />
       <form [formGroup]="form" (ngSubmit)="submit()" novalidate class="narrow-form">
         <div class="field">
           <label for="currentPassword">{{ 'fields.currentPassword' | t }}</label>
@@ -74,7 +71,7 @@ export class Security {
   );
   protected readonly password = toSignal(this.form.controls.newPassword.valueChanges, { initialValue: '' });
   protected readonly submitting = signal(false);
-  protected readonly formError = signal<Message | null>(null);
+  protected readonly formError = signal<FormMessage | null>(null);
   protected readonly done = signal(false);
   protected readonly showsError = showsError;
   protected readonly describedBy = describedBy;
@@ -99,8 +96,7 @@ export class Security {
       error: (error: unknown) => {
         this.submitting.set(false);
         const problem = toProblem(error);
-        applyFieldErrors(this.form, problem.errors);
-        this.formError.set(problemMessage(problem));
+        this.formError.set(formProblemMessage(problem, applyFieldErrors(this.form, problem.errors)));
         focusFirstInvalid(this.injector, this.host.nativeElement);
       },
     });

@@ -7,11 +7,12 @@ import { AuthService } from '../../core/auth/auth.service';
 import { TranslatePipe } from '../../core/i18n/i18n';
 import { FieldError } from '../../shared/field-error';
 import { applyFieldErrors, focusAfterRender, describedBy, focusFirstInvalid, showsError } from '../../shared/forms';
-import { Message, problemMessage } from '../../shared/problem-message';
+import { FormAlert } from '../../shared/form-alert';
+import { FormMessage, formProblemMessage } from '../../shared/problem-message';
 
 @Component({
   selector: 'app-forgot-password',
-  imports: [ReactiveFormsModule, RouterLink, TranslatePipe, FieldError],
+  imports: [ReactiveFormsModule, RouterLink, TranslatePipe, FieldError, FormAlert],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="container auth-page">
@@ -25,11 +26,7 @@ import { Message, problemMessage } from '../../shared/problem-message';
         } @else {
           <h1>{{ 'auth.forgot.heading' | t }}</h1>
           <p class="lead">{{ 'auth.forgot.lead' | t }}</p>
-          <div class="form-alert" aria-live="assertive" aria-atomic="true">
-            @if (formError(); as m) {
-              <div class="alert alert--error"><p>{{ m.key | t: m.params }}</p></div>
-            }
-          </div>
+          <app-form-alert [message]="formError()" />
           <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
             <div class="field">
               <label for="email">{{ 'fields.email' | t }}</label>
@@ -51,7 +48,7 @@ export class ForgotPassword {
   private readonly injector = inject(Injector);
   protected readonly form = inject(NonNullableFormBuilder).group({ email: ['', [Validators.required, Validators.email]] });
   protected readonly submitting = signal(false);
-  protected readonly formError = signal<Message | null>(null);
+  protected readonly formError = signal<FormMessage | null>(null);
   protected readonly sentTo = signal<string | null>(null);
   protected readonly showsError = showsError;
   protected readonly describedBy = describedBy;
@@ -74,8 +71,7 @@ export class ForgotPassword {
       error: (error: unknown) => {
         this.submitting.set(false);
         const problem = toProblem(error);
-        applyFieldErrors(this.form, problem.errors);
-        this.formError.set(problemMessage(problem));
+        this.formError.set(formProblemMessage(problem, applyFieldErrors(this.form, problem.errors)));
       },
     });
   }

@@ -9,12 +9,13 @@ import { I18n, TranslatePipe } from '../../core/i18n/i18n';
 import { FieldError } from '../../shared/field-error';
 import { adultValidator, applyFieldErrors, focusAfterRender, describedBy, focusFirstInvalid, newPasswordValidator, showsError } from '../../shared/forms';
 import { PasswordRulesComponent } from '../../shared/password-rules';
-import { Message, message, problemMessage } from '../../shared/problem-message';
+import { FormAlert } from '../../shared/form-alert';
+import { FormMessage, message, formProblemMessage } from '../../shared/problem-message';
 import { AddressFields, addressGroup, toAddress } from '../../shared/address-fields';
 
 @Component({
   selector: 'app-register',
-  imports: [ReactiveFormsModule, RouterLink, TranslatePipe, FieldError, PasswordRulesComponent, AddressFields],
+  imports: [ReactiveFormsModule, RouterLink, TranslatePipe, FieldError, FormAlert, PasswordRulesComponent, AddressFields],
   templateUrl: './register.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -40,7 +41,7 @@ export class Register {
   protected readonly password = toSignal(this.form.controls.password.valueChanges, { initialValue: '' });
   protected readonly email = toSignal(this.form.controls.email.valueChanges, { initialValue: '' });
   protected readonly submitting = signal(false);
-  protected readonly formError = signal<Message | null>(null);
+  protected readonly formError = signal<FormMessage | null>(null);
   protected readonly sentTo = signal<string | null>(null);
   protected readonly showPassword = signal(false);
   protected readonly maxBirthDate = computed(() => {
@@ -82,8 +83,7 @@ export class Register {
         error: (error: unknown) => {
           this.submitting.set(false);
           const problem = toProblem(error);
-          applyFieldErrors(this.form, problem.errors);
-          this.formError.set(problemMessage(problem));
+          this.formError.set(formProblemMessage(problem, applyFieldErrors(this.form, problem.errors)));
           focusFirstInvalid(this.injector, this.host.nativeElement);
         },
       });

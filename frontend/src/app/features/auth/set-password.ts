@@ -10,7 +10,8 @@ import { Notices } from '../../core/notices';
 import { FieldError } from '../../shared/field-error';
 import { applyFieldErrors, describedBy, focusFirstInvalid, matchingPasswords, newPasswordValidator, showsError } from '../../shared/forms';
 import { PasswordRulesComponent } from '../../shared/password-rules';
-import { Message, message, problemMessage } from '../../shared/problem-message';
+import { FormAlert } from '../../shared/form-alert';
+import { FormMessage, message, formProblemMessage } from '../../shared/problem-message';
 
 /**
  * `/reset-password?token=…` (a customer's reset link) and `/set-password?token=…` (a staff
@@ -18,7 +19,7 @@ import { Message, message, problemMessage } from '../../shared/problem-message';
  */
 @Component({
   selector: 'app-set-password',
-  imports: [ReactiveFormsModule, RouterLink, TranslatePipe, FieldError, PasswordRulesComponent],
+  imports: [ReactiveFormsModule, RouterLink, TranslatePipe, FieldError, FormAlert, PasswordRulesComponent],
   templateUrl: './set-password.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -43,7 +44,7 @@ export class SetPassword {
   );
   protected readonly password = toSignal(this.form.controls.newPassword.valueChanges, { initialValue: '' });
   protected readonly submitting = signal(false);
-  protected readonly formError = signal<Message | null>(null);
+  protected readonly formError = signal<FormMessage | null>(null);
   protected readonly linkInvalid = signal(false);
   protected readonly showPassword = signal(false);
   protected readonly showsError = showsError;
@@ -76,8 +77,7 @@ export class SetPassword {
           this.linkInvalid.set(true);
           return;
         }
-        applyFieldErrors(this.form, problem.errors);
-        this.formError.set(problemMessage(problem));
+        this.formError.set(formProblemMessage(problem, applyFieldErrors(this.form, problem.errors)));
         focusFirstInvalid(this.injector, this.host.nativeElement);
       },
     });

@@ -8,11 +8,12 @@ import { safeReturnUrl } from '../../core/auth/guards';
 import { TranslatePipe } from '../../core/i18n/i18n';
 import { FieldError } from '../../shared/field-error';
 import { applyFieldErrors, describedBy, focusFirstInvalid, showsError } from '../../shared/forms';
-import { Message, message, problemMessage } from '../../shared/problem-message';
+import { FormAlert } from '../../shared/form-alert';
+import { FormMessage, message, formProblemMessage } from '../../shared/problem-message';
 
 @Component({
   selector: 'app-sign-in',
-  imports: [ReactiveFormsModule, RouterLink, TranslatePipe, FieldError],
+  imports: [ReactiveFormsModule, RouterLink, TranslatePipe, FieldError, FormAlert],
   templateUrl: './sign-in.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -30,7 +31,7 @@ export class SignIn {
     password: ['', Validators.required],
   });
   protected readonly submitting = signal(false);
-  protected readonly formError = signal<Message | null>(null);
+  protected readonly formError = signal<FormMessage | null>(null);
   protected readonly showPassword = signal(false);
   protected readonly showsError = showsError;
   protected readonly describedBy = describedBy;
@@ -57,8 +58,7 @@ export class SignIn {
           this.formError.set(message('auth.signIn.badCredentials'));
           this.form.controls.password.reset();
         } else {
-          applyFieldErrors(this.form, problem.errors);
-          this.formError.set(problemMessage(problem));
+          this.formError.set(formProblemMessage(problem, applyFieldErrors(this.form, problem.errors)));
         }
       },
     });
