@@ -14,6 +14,7 @@ mod logs;
 mod process;
 mod smtp;
 mod sqs;
+pub mod ws;
 
 use std::sync::Arc;
 use std::time::Duration;

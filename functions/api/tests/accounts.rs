@@ -15,8 +15,8 @@ use ycyw_testkit::{Binary, TestApp, database_url_of};
 const PASSWORD: &str = "violet-tractor-harbour-42";
 
 /// Every section an export must have today: auth's own, then one per module with an account part.
-const SECTIONS: [&str; 9] =
-    ["account", "accountHistory", "signIn", "sessions", "auditEvents", "emails", "idempotencyKeys", "reservations", "payments"];
+const SECTIONS: [&str; 10] =
+    ["account", "accountHistory", "signIn", "sessions", "auditEvents", "emails", "idempotencyKeys", "reservations", "payments", "support"];
 
 async fn mails_to(pool: &MySqlPool, to: &str) -> Vec<Value> {
     let rows =
@@ -69,6 +69,27 @@ async fn reservations_of(pool: &MySqlPool, email: &str) -> [uuid::Uuid; 3] {
     [ids[0], ids[1], ids[2]]
 }
 
+/// Opens a support conversation for the user of `email` about `reservation` through the support
+/// module (in-process, like [`reservations_of`]); the reservation is checked through the
+/// reservations module's directory, so an unknown one is refused first. Returns its id.
+async fn conversation_of(pool: &MySqlPool, email: &str, reservation: uuid::Uuid) -> uuid::Uuid {
+    let app = TestApp::of(pool.clone(), ycyw_api::deployable("support").unwrap(), &[], None).await;
+    app.clock.set(chrono::Utc::now());
+    let user = sqlx::query_scalar!(r#"SELECT id AS "id: uuid::Uuid" FROM users WHERE email = ?"#, email).fetch_one(pool).await.unwrap();
+    let auth = app.bearer(user, Role::Client, None);
+    let about = |reservation: uuid::Uuid| json!({ "subject": "Child seat", "reservationId": reservation, "firstMessage": "My son is 4; can you add a seat?" });
+    let post = |body: Value| {
+        let auth = auth.clone();
+        let app = &app;
+        async move { app.call(axum::http::Method::POST, "/api/v1/support/conversations", Some(&body), &[("authorization", &auth)]).await }
+    };
+    let refused = post(about(uuid::Uuid::now_v7())).await;
+    assert_eq!(refused.field_errors(), [("reservationId".to_string(), "unknown_reservation".to_string())], "not one of theirs");
+    let opened = post(about(reservation)).await;
+    assert_eq!(opened.status, 201, "{}", String::from_utf8_lossy(&opened.body));
+    opened.json()["id"].as_str().unwrap().parse().unwrap()
+}
+
 /// Exports then deletes an account through the binary at `path`, and checks that the other
 /// modules' data was reached: every section in the export, the queued mails erased, future
 /// reservations cancelled with their refunds queued and every reservation detached.
@@ -80,6 +101,7 @@ async fn export_and_delete_through(path: &str, pool: &MySqlPool, email: &str) {
     let access = signed_in_client(&base, pool, email).await;
     let [far, near, held] = reservations_of(pool, email).await;
     let http = reqwest::Client::new();
+    let conversation = conversation_of(pool, email, far).await;
 
     let export: Value = http.get(format!("{base}/api/v1/users/me/export")).bearer_auth(&access).send().await.unwrap().json().await.unwrap();
     for section in SECTIONS.iter().chain(&["catalog"]) {
@@ -91,6 +113,8 @@ async fn export_and_delete_through(path: &str, pool: &MySqlPool, email: &str) {
     assert_eq!(export["catalog"]["staffOfAgency"], Value::Null, "a client is nobody's staff");
     assert_eq!(export["reservations"].as_array().unwrap().len(), 3, "{path}: {}", export["reservations"]);
     assert_eq!(export["reservations"][0]["driver"]["lastName"], "Moreau");
+    assert_eq!(export["support"][0]["conversation"]["reservationId"], json!(far), "{path}: {}", export["support"]);
+    assert_eq!(export["support"][0]["messages"][0]["body"], "My son is 4; can you add a seat?");
 
     let deleted =
         http.delete(format!("{base}/api/v1/users/me")).bearer_auth(&access).json(&json!({ "password": PASSWORD })).send().await.unwrap();
@@ -101,6 +125,18 @@ async fn export_and_delete_through(path: &str, pool: &MySqlPool, email: &str) {
     assert_eq!(left, vec!["account_deleted"], "{path}: the mail module erased the queued mails (link tokens, names) but the goodbye");
     let email_left = sqlx::query_scalar!("SELECT email FROM users").fetch_one(pool).await.unwrap();
     assert_eq!(email_left, None);
+
+    // Support: the client's message bodies erased, the conversation closed and detached.
+    let thread = sqlx::query!(r#"SELECT status, client_id AS "client: uuid::Uuid" FROM conversations WHERE id = ?"#, conversation)
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!((thread.status.as_str(), thread.client), ("closed", None), "{path}");
+    let bodies = sqlx::query!(r#"SELECT body, sender_id AS "sender: uuid::Uuid" FROM messages WHERE conversation_id = ?"#, conversation)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    assert!(bodies.iter().all(|m| m.body.is_none() && m.sender.is_none()), "{path}: bodies erased");
 
     // Reservations: cancelled under the normal rule, refunds queued, drivers detached.
     for id in [far, near, held] {

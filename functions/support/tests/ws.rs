@@ -8,99 +8,20 @@ mod common;
 use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
-use futures_util::{SinkExt, StreamExt};
-use serde_json::{Value, json};
+use futures_util::SinkExt;
+use serde_json::json;
 use sqlx::MySqlPool;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::{Error as WsError, Message};
 use uuid::Uuid;
 use ycyw_shared::auth::Role;
 use ycyw_testkit::TestApp;
+use ycyw_testkit::ws::{Message, Ws, connect};
 
 use common::{ORIGIN, User, app, call, claim, open, stored, user};
-
-type Stream = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-/// A connected socket.
-struct Ws(Stream);
-
-impl Ws {
-    async fn send(&mut self, frame: Value) {
-        self.0.send(Message::Text(frame.to_string().into())).await.unwrap();
-    }
-
-    async fn send_text(&mut self, text: String) {
-        self.0.send(Message::Text(text.into())).await.unwrap();
-    }
-
-    /// The next JSON frame (pings skipped), within 5 s.
-    async fn next(&mut self) -> Value {
-        loop {
-            let message = tokio::time::timeout(Duration::from_secs(5), self.0.next()).await.expect("a frame within 5 s").unwrap().unwrap();
-            match message {
-                Message::Text(text) => return serde_json::from_str(text.as_str()).unwrap(),
-                Message::Ping(_) | Message::Pong(_) => continue,
-                other => panic!("unexpected {other:?}"),
-            }
-        }
-    }
-
-    /// The next frame of `kind`, skipping others.
-    async fn next_of(&mut self, kind: &str) -> Value {
-        loop {
-            let frame = self.next().await;
-            if frame["type"] == kind {
-                return frame;
-            }
-        }
-    }
-
-    /// Every frame arriving within `ms`.
-    async fn drain(&mut self, ms: u64) -> Vec<Value> {
-        let mut frames = Vec::new();
-        while let Ok(Some(Ok(message))) = tokio::time::timeout(Duration::from_millis(ms), self.0.next()).await {
-            if let Message::Text(text) = message {
-                frames.push(serde_json::from_str(text.as_str()).unwrap());
-            }
-        }
-        frames
-    }
-
-    async fn subscribe(&mut self, conversation: Uuid, after: Option<&Value>) -> Vec<Value> {
-        let mut frame = json!({ "type": "subscribe", "conversationId": conversation });
-        if let Some(after) = after {
-            frame["afterMessageId"] = after.clone();
-        }
-        self.send(frame).await;
-        let mut replayed = Vec::new();
-        loop {
-            let frame = self.next().await;
-            match frame["type"].as_str() {
-                Some("subscribed") => return replayed,
-                Some("message.new") => replayed.push(frame["message"].clone()),
-                _ => panic!("unexpected {frame}"),
-            }
-        }
-    }
-}
 
 async fn ticket(app: &TestApp, who: &User) -> String {
     let answer = call(app, Method::POST, "/api/v1/support/ws-tickets", None, who).await;
     assert_eq!(answer.status, StatusCode::CREATED);
     answer.json()["ticket"].as_str().unwrap().to_string()
-}
-
-/// Opens the socket with `ticket` from `origin`: the socket, or the HTTP status of the refusal.
-async fn connect(address: std::net::SocketAddr, ticket: &str, origin: Option<&str>) -> Result<Ws, u16> {
-    let mut request = format!("ws://{address}/api/v1/support/ws?ticket={ticket}").into_client_request().unwrap();
-    if let Some(origin) = origin {
-        request.headers_mut().insert("origin", origin.parse().unwrap());
-    }
-    match tokio_tungstenite::connect_async(request).await {
-        Ok((stream, _)) => Ok(Ws(stream)),
-        Err(WsError::Http(response)) => Err(response.status().as_u16()),
-        Err(other) => panic!("{other}"),
-    }
 }
 
 async fn socket(app: &TestApp, address: std::net::SocketAddr, who: &User) -> Ws {
