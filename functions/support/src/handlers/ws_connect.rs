@@ -13,6 +13,9 @@ use ycyw_shared::extract::Params;
 use crate::service::Ctx;
 use crate::ws::{self, MAX_PROTOCOL_FRAME};
 
+/// Bytes read from a socket at a time.
+const READ_BUFFER: usize = 4 * 1024;
+
 /// The upgrade's query.
 #[derive(Debug, Clone, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -43,7 +46,11 @@ pub async fn connect(
         upgrade.map_err(|_| ApiError::BadRequest { code: "websocket_expected", detail: "open this URL as a WebSocket".into() })?;
     let ticket = query.ticket.unwrap_or_default();
     let actor = ctx.tickets.redeem(&ticket, ctx.now()).await?.ok_or(ApiError::Unauthorized)?;
+    // Small buffers (tungstenite reserves 128 KiB each way per socket by default; the read buffer
+    // grows for a large frame): chat frames are small and written at once.
     Ok(upgrade
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
         .max_message_size(MAX_PROTOCOL_FRAME)
         .max_frame_size(MAX_PROTOCOL_FRAME)
         .on_upgrade(move |socket| ws::run(ctx, actor, socket)))
