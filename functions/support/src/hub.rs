@@ -67,6 +67,13 @@ pub struct Event {
     pub frame: String,
 }
 
+impl Event {
+    /// An event that is not a message (receipts, typing, signalling, conversation changes).
+    pub fn signal(conversation: Uuid, audience: Audience, frame: &serde_json::Value) -> Self {
+        Self { conversation, audience, seq: None, message_id: None, sender: None, frame: frame.to_string() }
+    }
+}
+
 /// What a socket's task receives from the hub.
 #[derive(Debug, Clone)]
 pub enum Outgoing {

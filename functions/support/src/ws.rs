@@ -276,16 +276,8 @@ impl Session {
                 if !self.subscriptions.contains_key(&f.conversation_id) {
                     return Err(FrameError::new("not_subscribed", "subscribe to the conversation first").into());
                 }
-                let frame = json!({ "type": "typing", "conversationId": f.conversation_id, "userId": actor.id }).to_string();
-                let event = Event {
-                    conversation: f.conversation_id,
-                    audience: crate::hub::Audience::Except(actor.id),
-                    seq: None,
-                    message_id: None,
-                    sender: None,
-                    frame,
-                };
-                ctx.hub.publish(event).await;
+                let frame = json!({ "type": "typing", "conversationId": f.conversation_id, "userId": actor.id });
+                ctx.hub.publish(Event::signal(f.conversation_id, crate::hub::Audience::Except(actor.id), &frame)).await;
                 Ok(())
             }
             "call.offer" | "call.answer" => {

@@ -77,8 +77,7 @@ pub async fn relay(
     frame.insert("type".into(), signal.frame_type().into());
     frame.insert("conversationId".into(), id.to_string().into());
     frame.insert("fromUserId".into(), actor.id.to_string().into());
-    let frame = serde_json::Value::Object(frame).to_string();
-    ctx.hub.publish(Event { conversation: id, audience: Audience::User(peer), seq: None, message_id: None, sender: None, frame }).await;
+    ctx.hub.publish(Event::signal(id, Audience::User(peer), &serde_json::Value::Object(frame))).await;
     if let Some(message) = system {
         ctx.hub.publish(message_event(&row, &message)).await;
     }

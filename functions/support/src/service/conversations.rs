@@ -208,6 +208,6 @@ fn closed() -> ApiError {
 }
 
 async fn publish_updated(ctx: &Ctx, view: &ConversationView) {
-    let frame = serde_json::json!({ "type": "conversation.updated", "conversation": view }).to_string();
-    ctx.hub.publish(Event { conversation: view.id, audience: Audience::All, seq: None, message_id: None, sender: None, frame }).await;
+    let frame = serde_json::json!({ "type": "conversation.updated", "conversation": view });
+    ctx.hub.publish(Event::signal(view.id, Audience::All, &frame)).await;
 }

@@ -156,16 +156,7 @@ pub async fn read(ctx: &Ctx, actor: Actor, id: Uuid, message: Uuid) -> Result<()
     let changed = repo::mark(&mut conn, id, target.seq, actor.id, true, ctx.now()).await?;
     if changed > 0 {
         let frame = serde_json::json!({ "type": "message.read", "conversationId": id, "messageId": message, "readerId": actor.id });
-        ctx.hub
-            .publish(Event {
-                conversation: id,
-                audience: Audience::All,
-                seq: None,
-                message_id: None,
-                sender: None,
-                frame: frame.to_string(),
-            })
-            .await;
+        ctx.hub.publish(Event::signal(id, Audience::All, &frame)).await;
     }
     Ok(())
 }
@@ -176,16 +167,7 @@ pub async fn delivered(ctx: &Ctx, actor: Actor, id: Uuid, seq: u32, message: Uui
     let mut conn = ctx.state.db.acquire().await?;
     if repo::mark(&mut conn, id, seq, actor.id, false, ctx.now()).await? > 0 {
         let frame = serde_json::json!({ "type": "message.delivered", "conversationId": id, "messageId": message, "recipientId": actor.id });
-        ctx.hub
-            .publish(Event {
-                conversation: id,
-                audience: Audience::All,
-                seq: None,
-                message_id: None,
-                sender: None,
-                frame: frame.to_string(),
-            })
-            .await;
+        ctx.hub.publish(Event::signal(id, Audience::All, &frame)).await;
     }
     Ok(())
 }
