@@ -92,6 +92,19 @@ async fn support_conversations_are_seen_by_their_client_and_support_only(pool: M
     let bad = call(&app, Method::POST, "/api/v1/support/conversations", Some(&json!({ "subject": " ", "firstMessage": "" })), &ana).await;
     let fields: Vec<String> = bad.field_errors().into_iter().map(|(f, _)| f).collect();
     assert_eq!(fields, ["subject", "firstMessage"]);
+    // A retry with the same Idempotency-Key gets the same conversation; another body with it is refused.
+    let body = json!({ "subject": "Retry", "firstMessage": "Hello again" });
+    let key = [("authorization", ana.bearer.as_str()), ("idempotency-key", "open-1")];
+    let first = app.call(Method::POST, "/api/v1/support/conversations", Some(&body), &key).await;
+    let replay = app.call(Method::POST, "/api/v1/support/conversations", Some(&body), &key).await;
+    assert_eq!((first.status, replay.status), (StatusCode::CREATED, StatusCode::CREATED));
+    assert_eq!(first.json()["id"], replay.json()["id"]);
+    let other =
+        app.call(Method::POST, "/api/v1/support/conversations", Some(&json!({ "subject": "Other", "firstMessage": "x" })), &key).await;
+    assert_eq!(other.field_errors(), [("Idempotency-Key".to_string(), "idempotency_key_reused".to_string())]);
+    let opened =
+        sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM conversations WHERE subject = 'Retry'"#).fetch_one(&pool).await.unwrap();
+    assert_eq!(opened, 1);
     let about = json!({ "subject": "x", "firstMessage": "y", "reservationId": Uuid::now_v7() });
     let unknown = call(&app, Method::POST, "/api/v1/support/conversations", Some(&about), &ana).await;
     assert_eq!(unknown.field_errors(), [("reservationId".to_string(), "unknown_reservation".to_string())], "no directory links it here");

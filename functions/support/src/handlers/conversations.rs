@@ -2,10 +2,11 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use ycyw_shared::auth::AnyUser;
-use ycyw_shared::error::{Problem, ValidJson};
+use ycyw_shared::error::Problem;
 use ycyw_shared::extract::{Params, ResourceId};
+use ycyw_shared::idempotency::IdempotentJson;
 use ycyw_shared::{ApiError, domain::Page};
 
 use super::actor;
@@ -32,23 +33,35 @@ pub async fn list_conversations(
 
 /// A client opens a conversation with its first message.
 #[utoipa::path(post, path = "/support/conversations", operation_id = "openConversation", tag = "support", request_body = NewConversation,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry return the first answer (1 to 100 visible ASCII characters, e.g. a UUID)")),
     security(("bearer" = [])),
     responses(
-        (status = 201, description = "Open, waiting for support", body = ConversationView),
+        (status = 201, description = "Open, waiting for support (a replay carries `Idempotent-Replayed: true`)", body = ConversationView),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Staff", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields; unknown_reservation", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "request_in_flight (same key, first request still running)", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields; unknown_reservation; idempotency_key_reused", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn open_conversation(
     State(ctx): State<Ctx>,
     AnyUser(claims): AnyUser,
-    ValidJson(request): ValidJson<NewConversation>,
-) -> Result<(StatusCode, Json<ConversationView>), ApiError> {
-    let input = request.validate()?;
-    Ok((StatusCode::CREATED, Json(conversations::open(&ctx, actor(&claims), input).await?)))
+    request: Result<IdempotentJson<NewConversation>, ApiError>,
+) -> Result<Response, ApiError> {
+    let request = request?;
+    let actor = actor(&claims);
+    if let Some(answer) = request.replay(&ctx.state.db, actor.id, ctx.now()).await? {
+        return Ok(answer.into_response());
+    }
+    match conversations::open(&ctx, actor, &request).await {
+        Ok(answer) => Ok(answer.into_first_response()),
+        Err(error) => {
+            request.abandon(&ctx.state.db, actor.id).await;
+            Err(error)
+        }
+    }
 }
 
 /// One conversation.

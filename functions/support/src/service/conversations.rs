@@ -8,11 +8,12 @@ use uuid::Uuid;
 use ycyw_shared::ApiError;
 use ycyw_shared::auth::Role;
 use ycyw_shared::domain::{FieldErrors, InvalidValue, Page, PageQuery, Pagination};
+use ycyw_shared::idempotency::{IdempotentJson, SavedResponse};
 
 use super::Ctx;
 use super::messages::{self, message_event};
 use crate::hub::{Audience, Event};
-use crate::model::{Actor, ConversationInput, ConversationView, Kind, Status};
+use crate::model::{Actor, ConversationView, Kind, NewConversation, Status};
 use crate::repo::{self, ConversationRow, MessageRow};
 
 /// `GET /support/conversations` query.
@@ -63,8 +64,11 @@ pub async fn get(ctx: &Ctx, actor: Actor, id: Uuid) -> Result<ConversationRow, A
     repo::conversation(&mut conn, id).await?.filter(|row| visible(actor, row)).ok_or(ApiError::NotFound)
 }
 
-/// Opens a conversation for client `actor` with its first message.
-pub async fn open(ctx: &Ctx, actor: Actor, input: ConversationInput) -> Result<ConversationView, ApiError> {
+/// Opens a conversation for client `actor` with its first message: 201 with it, stored under the
+/// request's `Idempotency-Key` (when it has one) in the same transaction, so a retry after a lost
+/// answer gets this conversation again instead of a second one.
+pub async fn open(ctx: &Ctx, actor: Actor, request: &IdempotentJson<NewConversation>) -> Result<SavedResponse, ApiError> {
+    let input = request.body.validate()?;
     if actor.role != Role::Client {
         return Err(ApiError::Forbidden { code: "forbidden", detail: "clients open conversations".into() });
     }
@@ -102,12 +106,14 @@ pub async fn open(ctx: &Ctx, actor: Actor, input: ConversationInput) -> Result<C
         delivered_at: None,
         read_at: None,
     };
+    let answer = SavedResponse::json(axum::http::StatusCode::CREATED, &view(&row)).map_err(|e| ApiError::Internal(e.into()))?;
     let mut tx = ctx.state.db.begin().await?;
     repo::insert_conversation(&mut tx, &row).await?;
     repo::insert_message(&mut tx, &first).await?;
+    request.save(&mut tx, actor.id, &answer).await?;
     tx.commit().await?;
     tracing::info!(conversation = %row.id, "conversation opened");
-    Ok(view(&row))
+    Ok(answer)
 }
 
 /// A page of the conversations `actor` sees: a client's own, or support's queue.
