@@ -84,3 +84,14 @@ pub(crate) fn parse_time_key(key: &str) -> Option<(DateTime<Utc>, Uuid)> {
     let (micros, id) = key.split_once(':')?;
     Some((DateTime::from_timestamp_micros(micros.parse().ok()?)?, Uuid::try_parse(id).ok()?))
 }
+
+#[cfg(test)]
+mod tests {
+    /// ElastiCache is reached over TLS (`rediss://`, the CDK app's `REDIS_URL`): the client must
+    /// take such a URL.
+    #[test]
+    fn redis_urls_with_tls_are_accepted() {
+        assert!(redis::Client::open("rediss://cache.example.internal:6379").is_ok());
+        assert!(redis::Client::open("redis://127.0.0.1:6379").is_ok());
+    }
+}
