@@ -219,16 +219,20 @@ impl Hub {
                 return;
             }
         };
-        let mut publisher = self.0.publisher.lock().await;
-        if publisher.is_none() {
-            *publisher =
-                tokio::time::timeout(Duration::from_secs(2), client.get_multiplexed_async_connection()).await.ok().and_then(Result::ok);
-        }
-        let sent = match publisher.as_mut() {
-            Some(connection) => {
+        // The multiplexed connection is cloned out of the lock: publishes run concurrently.
+        let connection = {
+            let mut publisher = self.0.publisher.lock().await;
+            if publisher.is_none() {
+                *publisher =
+                    tokio::time::timeout(Duration::from_secs(2), client.get_multiplexed_async_connection()).await.ok().and_then(Result::ok);
+            }
+            publisher.clone()
+        };
+        let sent = match connection {
+            Some(mut connection) => {
                 let mut command = redis::cmd("PUBLISH");
                 command.arg(CHANNEL).arg(&payload);
-                tokio::time::timeout(Duration::from_secs(2), command.query_async::<i64>(connection))
+                tokio::time::timeout(Duration::from_secs(2), command.query_async::<i64>(&mut connection))
                     .await
                     .ok()
                     .and_then(Result::ok)
@@ -237,8 +241,7 @@ impl Hub {
             None => false,
         };
         if !sent {
-            *publisher = None;
-            drop(publisher);
+            *self.0.publisher.lock().await = None;
             tracing::warn!("redis unavailable: support event dispatched on this instance only");
             self.dispatch(Arc::new(event));
         }

@@ -38,50 +38,42 @@ pub struct TicketView {
 #[derive(Clone)]
 pub struct Tickets {
     db: MySqlPool,
-    redis: Option<Arc<tokio::sync::Mutex<RedisStore>>>,
+    redis: Option<Arc<RedisStore>>,
 }
 
 struct RedisStore {
     client: redis::Client,
-    connection: Option<redis::aio::MultiplexedConnection>,
+    connection: tokio::sync::Mutex<Option<redis::aio::MultiplexedConnection>>,
 }
 
 impl RedisStore {
-    async fn connection(&mut self) -> Result<&mut redis::aio::MultiplexedConnection, ApiError> {
-        if self.connection.is_none() {
-            let connection = tokio::time::timeout(StdDuration::from_secs(2), self.client.get_multiplexed_async_connection())
-                .await
-                .map_err(|_| ApiError::Unavailable("redis did not answer".into()))?
-                .map_err(|e| ApiError::Unavailable(format!("redis: {}", e.kind_name())))?;
-            self.connection = Some(connection);
-        }
-        self.connection.as_mut().ok_or_else(|| ApiError::Unavailable("redis".into()))
-    }
-
-    async fn query<T: redis::FromRedisValue>(&mut self, command: &redis::Cmd) -> Result<T, ApiError> {
-        let connection = self.connection().await?;
-        let answer = tokio::time::timeout(StdDuration::from_secs(2), command.query_async::<T>(connection)).await;
-        match answer {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(e)) => {
-                self.connection = None;
-                Err(ApiError::Unavailable(format!("redis: {}", e.kind_name())))
+    /// Runs `command` on the shared multiplexed connection (cloned out of the lock, so commands
+    /// run concurrently), connecting first when needed; a failure drops the connection so the
+    /// next command reconnects. Redis unreachable → 503.
+    async fn query<T: redis::FromRedisValue>(&self, command: &redis::Cmd) -> Result<T, ApiError> {
+        let unavailable = |e: Option<redis::RedisError>| {
+            ApiError::Unavailable(e.map_or("redis did not answer".into(), |e| format!("redis: {:?}", e.kind())))
+        };
+        let connection = {
+            let mut slot = self.connection.lock().await;
+            if slot.is_none() {
+                let connected = tokio::time::timeout(StdDuration::from_secs(2), self.client.get_multiplexed_async_connection())
+                    .await
+                    .map_err(|_| unavailable(None))?
+                    .map_err(|e| unavailable(Some(e)))?;
+                *slot = Some(connected);
             }
-            Err(_) => {
-                self.connection = None;
-                Err(ApiError::Unavailable("redis did not answer".into()))
-            }
-        }
-    }
-}
-
-trait KindName {
-    fn kind_name(&self) -> String;
-}
-
-impl KindName for redis::RedisError {
-    fn kind_name(&self) -> String {
-        format!("{:?}", self.kind())
+            slot.clone()
+        };
+        let Some(mut connection) = connection else { return Err(unavailable(None)) };
+        let answer = tokio::time::timeout(StdDuration::from_secs(2), command.query_async::<T>(&mut connection)).await;
+        let failure = match answer {
+            Ok(Ok(value)) => return Ok(value),
+            Ok(Err(e)) => unavailable(Some(e)),
+            Err(_) => unavailable(None),
+        };
+        *self.connection.lock().await = None;
+        Err(failure)
     }
 }
 
@@ -97,7 +89,7 @@ fn key(hash: &[u8; 32]) -> String {
 impl Tickets {
     /// Tickets in `redis` when given, else in the database.
     pub async fn new(db: MySqlPool, redis: Option<redis::Client>) -> anyhow::Result<Self> {
-        let redis = redis.map(|client| Arc::new(tokio::sync::Mutex::new(RedisStore { client, connection: None })));
+        let redis = redis.map(|client| Arc::new(RedisStore { client, connection: tokio::sync::Mutex::new(None) }));
         Ok(Self { db, redis })
     }
 
@@ -112,7 +104,7 @@ impl Tickets {
             Some(store) => {
                 let mut command = redis::cmd("SET");
                 command.arg(key(&hashed)).arg(format!("{}:{}", actor.id, actor.role)).arg("EX").arg(TICKET_TTL.num_seconds()).arg("NX");
-                store.lock().await.query::<Option<String>>(&command).await?;
+                store.query::<Option<String>>(&command).await?;
             }
             None => {
                 sqlx::query!(
@@ -139,7 +131,7 @@ impl Tickets {
             Some(store) => {
                 let mut command = redis::cmd("GETDEL");
                 command.arg(key(&hashed));
-                let value: Option<String> = store.lock().await.query(&command).await?;
+                let value: Option<String> = store.query(&command).await?;
                 Ok(value.and_then(|v| {
                     let (user, role) = v.split_once(':')?;
                     Some(Actor { id: user.parse().ok()?, role: role.parse().ok()? })
