@@ -11,7 +11,7 @@ use std::time::Duration as StdDuration;
 use axum::http::Method;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{Value, json};
-use sqlx::{MySqlPool, Row as _};
+use sqlx::MySqlPool;
 use uuid::Uuid;
 use ycyw_shared::AppState;
 use ycyw_shared::auth::Role;
@@ -153,15 +153,15 @@ impl World {
 
     /// A checksum of every table the purge and the housekeeping may touch.
     async fn fingerprint(&self) -> Vec<(String, Option<i64>)> {
-        let rows = sqlx::query(
-            "CHECKSUM TABLE users, one_time_tokens, refresh_tokens, sign_in_attempts, audit_events, jobs, rate_limits,
+        let rows = sqlx::query!(
+            r#"CHECKSUM TABLE users, one_time_tokens, refresh_tokens, sign_in_attempts, audit_events, jobs, rate_limits,
                  idempotency_keys, stripe_events, payments, reservations, reservation_status_history, reservation_changes,
-                 contact_requests, conversations, messages, ws_tickets",
+                 contact_requests, conversations, messages, ws_tickets"#
         )
         .fetch_all(&self.pool)
         .await
         .unwrap();
-        rows.iter().map(|row| (row.get::<String, _>(0), row.get::<Option<i64>, _>(1))).collect()
+        rows.into_iter().map(|row| (row.Table.unwrap_or_default(), row.Checksum)).collect()
     }
 
     /// The `send_email` jobs of `template` to `to`, as queued.
