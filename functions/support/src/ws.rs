@@ -329,11 +329,9 @@ impl Session {
         // dropped by seq).
         self.ctx.hub.subscribe(socket_id, id);
         let marks_delivered = row.client_id == Some(self.actor.id) || self.actor.is_support();
-        let previous = self.subscriptions.insert(id, Subscription { last_seq: start, marks_delivered });
-        if let Some(previous) = previous {
-            // Subscribing again never replays less than was already sent.
-            self.subscriptions.insert(id, Subscription { last_seq: start.min(previous.last_seq), marks_delivered });
-        }
+        // Subscribing again replays from the earlier of the two points (what was sent, what is asked).
+        let last_seq = self.subscriptions.get(&id).map_or(start, |previous| start.min(previous.last_seq));
+        self.subscriptions.insert(id, Subscription { last_seq, marks_delivered });
         self.catch_up(id, None).await?;
         let last = self.subscriptions.get(&id).map_or(start, |s| s.last_seq);
         Ok(self.write_json(&json!({ "type": "subscribed", "conversationId": id, "lastSeq": last })).await?)

@@ -174,6 +174,19 @@ pub async fn submit(ctx: &Ctx, request: &NewContactRequest) -> Result<ContactAcc
     Ok(ContactAccepted { id, received_at: now })
 }
 
+/// `query_as!` of [`Row`]s: every column `FROM contact_requests`, then `$rest`.
+macro_rules! contact_requests {
+    ($rest:tt, $($arg:expr),* $(,)?) => {
+        sqlx::query_as!(
+            Row,
+            r#"SELECT id AS "id: Uuid", name, email, subject, message, reservation_reference, locale,
+                      created_at AS "created_at: DateTime<Utc>", handled_at AS "handled_at: DateTime<Utc>", handled_by AS "handled_by: Uuid"
+               FROM contact_requests "# + $rest,
+            $($arg),*
+        )
+    };
+}
+
 struct Row {
     id: Uuid,
     name: String,
@@ -225,18 +238,10 @@ pub async fn list(ctx: &Ctx, actor: Actor, query: &ContactQuery) -> Result<Page<
     let pagination = errors.merge(Pagination::parse(&PageQuery { limit: query.limit.clone(), cursor: query.cursor.clone() }));
     errors.finish()?;
     let (handled, pagination) = (handled.flatten(), pagination.unwrap_or(Pagination { limit: 20, after: None }));
-    let after = match pagination.after.as_deref() {
-        None => None,
-        Some(key) => Some(super::parse_time_key(key).ok_or_else(|| ApiError::field("cursor", "invalid", "not a cursor of this list"))?),
-    };
-    let (at, after_id) = after.unzip();
-    let rows = sqlx::query_as!(
-        Row,
-        r#"SELECT id AS "id: Uuid", name, email, subject, message, reservation_reference, locale, created_at AS "created_at: DateTime<Utc>",
-                  handled_at AS "handled_at: DateTime<Utc>", handled_by AS "handled_by: Uuid"
-           FROM contact_requests
-           WHERE (? IS NULL OR (handled_at IS NOT NULL) = ?) AND (? IS NULL OR (created_at, id) < (?, ?))
-           ORDER BY created_at DESC, id DESC LIMIT ?"#,
+    let (at, after_id) = super::time_cursor(&pagination)?.unzip();
+    let rows = contact_requests!(
+        "WHERE (? IS NULL OR (handled_at IS NOT NULL) = ?) AND (? IS NULL OR (created_at, id) < (?, ?))
+         ORDER BY created_at DESC, id DESC LIMIT ?",
         handled,
         handled,
         at,
@@ -246,10 +251,8 @@ pub async fn list(ctx: &Ctx, actor: Actor, query: &ContactQuery) -> Result<Page<
     )
     .fetch_all(&ctx.state.db)
     .await?;
-    let keyed: Vec<(ContactRequestView, String)> =
-        rows.into_iter().map(|r| (super::time_key(r.created_at, r.id), r)).map(|(k, r)| (r.into(), k)).collect();
-    let page = pagination.page(keyed, |(_, key)| key.as_str());
-    Ok(Page { items: page.items.into_iter().map(|(view, _)| view).collect(), next_cursor: page.next_cursor })
+    let page = super::time_page(&pagination, rows, |row| (row.created_at, row.id));
+    Ok(Page { items: page.items.into_iter().map(ContactRequestView::from).collect(), next_cursor: page.next_cursor })
 }
 
 /// Support marks request `id` handled (again: unchanged).
@@ -259,16 +262,7 @@ pub async fn handle(ctx: &Ctx, actor: Actor, id: Uuid) -> Result<ContactRequestV
     sqlx::query!("UPDATE contact_requests SET handled_at = ?, handled_by = ? WHERE id = ? AND handled_at IS NULL", now, actor.id, id)
         .execute(&ctx.state.db)
         .await?;
-    let row = sqlx::query_as!(
-        Row,
-        r#"SELECT id AS "id: Uuid", name, email, subject, message, reservation_reference, locale, created_at AS "created_at: DateTime<Utc>",
-                  handled_at AS "handled_at: DateTime<Utc>", handled_by AS "handled_by: Uuid"
-           FROM contact_requests WHERE id = ?"#,
-        id
-    )
-    .fetch_optional(&ctx.state.db)
-    .await?
-    .ok_or(ApiError::NotFound)?;
+    let row = contact_requests!("WHERE id = ?", id).fetch_optional(&ctx.state.db).await?.ok_or(ApiError::NotFound)?;
     Ok(row.into())
 }
 

@@ -127,20 +127,15 @@ pub async fn list(ctx: &Ctx, actor: Actor, query: &ConversationQuery) -> Result<
     let pagination = errors.merge(Pagination::parse(&PageQuery { limit: query.limit.clone(), cursor: query.cursor.clone() }));
     errors.finish()?;
     let (status, pagination) = (status.flatten(), pagination.unwrap_or(Pagination { limit: 20, after: None }));
-    let after = match pagination.after.as_deref() {
-        None => None,
-        Some(key) => Some(super::parse_time_key(key).ok_or_else(|| ApiError::field("cursor", "invalid", "not a cursor of this list"))?),
-    };
+    let after = super::time_cursor(&pagination)?;
     let mut conn = ctx.state.db.acquire().await?;
     let rows = if actor.is_support() {
         repo::queue(&mut conn, status, after, pagination.fetch()).await?
     } else {
         repo::conversations_of_client(&mut conn, actor.id, status, after, pagination.fetch()).await?
     };
-    let keyed: Vec<(ConversationRow, String)> =
-        rows.into_iter().map(|row| (super::time_key(row.updated_at, row.id), row)).map(|(k, r)| (r, k)).collect();
-    let page = pagination.page(keyed, |(_, key)| key.as_str());
-    Ok(Page { items: page.items.iter().map(|(row, _)| view(row)).collect(), next_cursor: page.next_cursor })
+    let page = super::time_page(&pagination, rows, |row| (row.updated_at, row.id));
+    Ok(Page { items: page.items.iter().map(view).collect(), next_cursor: page.next_cursor })
 }
 
 /// Support user `actor` takes conversation `id`: 409 `already_assigned` when another did first.

@@ -20,8 +20,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 use ycyw_auth::Accounts;
-use ycyw_shared::AppState;
+use ycyw_shared::domain::{Page, Pagination};
 use ycyw_shared::time::to_db_precision;
+use ycyw_shared::{ApiError, AppState};
 
 use crate::hub::Hub;
 use crate::seam::Reservations;
@@ -58,8 +59,8 @@ impl Ctx {
             None => None,
         };
         let settings = Arc::new(settings);
-        let hub = Hub::start(redis.clone(), settings.clone()).await?;
-        let tickets = Tickets::new(state.db.clone(), redis).await?;
+        let hub = Hub::start(redis.clone(), settings.clone()).await;
+        let tickets = Tickets::new(state.db.clone(), redis);
         Ok(Self { state: state.clone(), accounts: Accounts::new(state), settings, hub, tickets })
     }
 
@@ -75,14 +76,32 @@ impl Ctx {
 }
 
 /// The sort key of a list item ordered by `(at, id)` descending, as its cursor carries it.
-pub(crate) fn time_key(at: DateTime<Utc>, id: Uuid) -> String {
+fn time_key(at: DateTime<Utc>, id: Uuid) -> String {
     format!("{}:{}", at.timestamp_micros(), id.simple())
 }
 
-/// The `(at, id)` of a [`time_key`]; `None` for anything else.
-pub(crate) fn parse_time_key(key: &str) -> Option<(DateTime<Utc>, Uuid)> {
-    let (micros, id) = key.split_once(':')?;
-    Some((DateTime::from_timestamp_micros(micros.parse().ok()?)?, Uuid::try_parse(id).ok()?))
+/// The `(at, id)` after which a page of a list ordered by `(at, id)` descending starts: from
+/// the validated cursor, a 422 when it is not one of [`time_page`]'s.
+pub(crate) fn time_cursor(pagination: &Pagination) -> Result<Option<(DateTime<Utc>, Uuid)>, ApiError> {
+    let Some(key) = pagination.after.as_deref() else { return Ok(None) };
+    let parsed = key
+        .split_once(':')
+        .and_then(|(micros, id)| Some((DateTime::from_timestamp_micros(micros.parse().ok()?)?, Uuid::try_parse(id).ok()?)));
+    parsed.map(Some).ok_or_else(|| ApiError::field("cursor", "invalid", "not a cursor of this list"))
+}
+
+/// The page of `rows` (fetched with `pagination.fetch()`), its cursor from the last row's
+/// `(at, id)`.
+pub(crate) fn time_page<T>(pagination: &Pagination, rows: Vec<T>, key: impl Fn(&T) -> (DateTime<Utc>, Uuid)) -> Page<T> {
+    let keyed: Vec<(T, String)> = rows
+        .into_iter()
+        .map(|row| {
+            let (at, id) = key(&row);
+            (row, time_key(at, id))
+        })
+        .collect();
+    let page = pagination.page(keyed, |(_, key)| key.as_str());
+    Page { items: page.items.into_iter().map(|(row, _)| row).collect(), next_cursor: page.next_cursor }
 }
 
 #[cfg(test)]

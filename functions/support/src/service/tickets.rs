@@ -88,9 +88,9 @@ fn key(hash: &[u8; 32]) -> String {
 
 impl Tickets {
     /// Tickets in `redis` when given, else in the database.
-    pub async fn new(db: MySqlPool, redis: Option<redis::Client>) -> anyhow::Result<Self> {
+    pub fn new(db: MySqlPool, redis: Option<redis::Client>) -> Self {
         let redis = redis.map(|client| Arc::new(RedisStore { client, connection: tokio::sync::Mutex::new(None) }));
-        Ok(Self { db, redis })
+        Self { db, redis }
     }
 
     /// A new ticket for `actor`, valid [`TICKET_TTL`] from `now`.
