@@ -190,3 +190,78 @@ async fn a_dedup_key_enqueues_once(pool: MySqlPool) {
     assert_eq!(enqueue(&mut conn, job, clock.now()).await.unwrap(), Enqueued::Duplicate);
     assert_eq!(db::depth(&pool).await.unwrap(), 1);
 }
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn a_batch_claim_takes_expired_leases_first_then_the_oldest_due_jobs(pool: MySqlPool) {
+    let clock = ManualClock::at(test_epoch());
+    let abandoned = enqueue_committed(&pool, &clock, NewJob::new("send_email", json!({"n": "abandoned"})).max_attempts(1)).await;
+    let crashed = enqueue_committed(&pool, &clock, NewJob::new("send_email", json!({"n": "crashed"}))).await;
+    let dead_worker = consumer(&pool, &clock, "dead");
+    assert_eq!(dead_worker.claim_batch(8).await.unwrap().len(), 2);
+    let mut due = Vec::new();
+    for n in 0..10 {
+        clock.advance(Span::seconds(1));
+        due.push(enqueue_committed(&pool, &clock, NewJob::new("send_email", json!({ "n": n }))).await);
+    }
+    clock.advance(Span::seconds(30)); // the dead worker's leases have expired
+
+    let queue = consumer(&pool, &clock, "w1");
+    let first = queue.claim_batch(4).await.unwrap();
+    let ids: Vec<_> = first.iter().map(|job| job.id).collect();
+    assert_eq!(ids, vec![crashed, due[0], due[1], due[2]], "the crashed job first, then the due ones in order; never more than asked");
+    assert_eq!(first.iter().map(|job| job.attempt).collect::<Vec<_>>(), vec![2, 1, 1, 1]);
+    assert_eq!(status_of(&pool, abandoned).await.0, "dead", "a job whose last attempt crashed is dead, not claimed");
+    for id in &ids {
+        assert_eq!(status_of(&pool, *id).await.0, "running");
+    }
+
+    let rest = queue.claim_batch(100).await.unwrap();
+    assert_eq!(rest.len(), 7, "the remaining due jobs, at most CLAIM_BATCH ({}) at once", ycyw_shared::queue::CLAIM_BATCH);
+    assert!(queue.claim_batch(8).await.unwrap().is_empty());
+    for job in first.iter().chain(&rest) {
+        queue.complete(job, false).await.unwrap();
+    }
+    assert_eq!(db::depth(&pool).await.unwrap(), 0, "every claimed job is done: nothing left running or queued");
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn completions_finishing_together_commit_together_and_a_lost_lease_is_reported_alone(pool: MySqlPool) {
+    let clock = ManualClock::at(test_epoch());
+    let mut tx = pool.begin().await.unwrap();
+    for n in 0..40 {
+        enqueue(&mut tx, NewJob::new("send_email", json!({ "n": n })), clock.now()).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+    let queue = consumer(&pool, &clock, "w1");
+    let mut jobs = Vec::new();
+    while jobs.len() < 40 {
+        jobs.extend(queue.claim_batch(8).await.unwrap());
+    }
+    // One job's lease taken over by another worker: its completion must fail, alone.
+    let fenced = jobs[7].clone();
+    sqlx::query!("UPDATE jobs SET locked_by = 'other/1' WHERE id = ?", fenced.id).execute(&pool).await.unwrap();
+
+    let completions = jobs.iter().map(|job| {
+        let queue = queue.clone();
+        let job = job.clone();
+        tokio::spawn(async move { (job.id, queue.complete(&job, true).await) })
+    });
+    let mut done = 0;
+    for completion in completions.collect::<Vec<_>>() {
+        let (id, result) = completion.await.unwrap();
+        if id == fenced.id {
+            assert!(matches!(result, Err(QueueError::LeaseLost(lost)) if lost == id), "{result:?}");
+        } else {
+            result.unwrap();
+            done += 1;
+        }
+    }
+    assert_eq!(done, 39);
+    let rows = sqlx::query!(
+        r#"SELECT CAST(SUM(status = 'done' AND payload = JSON_OBJECT()) AS SIGNED) AS "done!: i64", CAST(SUM(status = 'running') AS SIGNED) AS "running!: i64" FROM jobs"#
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((rows.done, rows.running), (39, 1), "39 recorded done with their payload erased; the fenced one untouched");
+}

@@ -8,7 +8,9 @@ use ycyw_shared::queue::Backoff;
 /// How the worker consumes.
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
-    /// `WORKER_CONCURRENCY`: jobs run at once (default 4).
+    /// `WORKER_CONCURRENCY`: jobs run at once (default 16: jobs wait on SMTP, Stripe and the
+    /// database, and a claim takes up to [`ycyw_shared::queue::CLAIM_BATCH`] of the free slots
+    /// in one commit).
     pub concurrency: usize,
     /// `JOB_LEASE_SECONDS`: how long a claim lasts before another worker may take the job
     /// (default 300; longer than any handler may run). With `QUEUE=sqs` it is also the
@@ -50,7 +52,7 @@ impl WorkerSettings {
                 None => Ok(default),
             }
         };
-        let concurrency = number("WORKER_CONCURRENCY", 4)?.max(1);
+        let concurrency = number("WORKER_CONCURRENCY", 16)?.max(1);
         let receive_wait = number("SQS_RECEIVE_WAIT_SECONDS", 20)?;
         if receive_wait > 20 {
             return Err(ConfigError::Invalid { key: "SQS_RECEIVE_WAIT_SECONDS", reason: "SQS waits 20 s at most".into() });
@@ -93,8 +95,8 @@ mod tests {
     #[test]
     fn defaults_and_queue_settings() {
         let s = settings(&[]).unwrap();
-        assert_eq!((s.concurrency, s.lease, s.poll_interval), (4, Duration::from_secs(300), Duration::from_millis(500)));
-        assert_eq!((s.relay_interval, s.receive_wait, s.receive_batch), (Duration::from_secs(1), Duration::from_secs(20), 4));
+        assert_eq!((s.concurrency, s.lease, s.poll_interval), (16, Duration::from_secs(300), Duration::from_millis(500)));
+        assert_eq!((s.relay_interval, s.receive_wait, s.receive_batch), (Duration::from_secs(1), Duration::from_secs(20), 10));
         assert_eq!(s.metrics_interval, Duration::from_secs(60));
         let s = settings(&[("WORKER_CONCURRENCY", "32"), ("RELAY_INTERVAL_MILLIS", "250"), ("SQS_RECEIVE_WAIT_SECONDS", "0")]).unwrap();
         assert_eq!((s.receive_batch, s.relay_interval, s.receive_wait), (10, Duration::from_millis(250), Duration::ZERO));

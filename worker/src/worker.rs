@@ -9,7 +9,7 @@ use tokio::task::JoinSet;
 use uuid::Uuid;
 pub use ycyw_shared::jobs::{Execution, Outcome};
 use ycyw_shared::jobs::{JobHandlers, execute};
-use ycyw_shared::queue::{Job, Queue, QueueError};
+use ycyw_shared::queue::{CLAIM_BATCH, Job, Queue, QueueError};
 
 use crate::metrics::JobCounters;
 
@@ -56,32 +56,43 @@ impl Worker {
         tracing::info!(concurrency, "worker started");
         while !*stop.borrow() {
             while running.try_join_next().is_some() {}
-            let permit = tokio::select! {
+            let first = tokio::select! {
                 permit = slots.clone().acquire_owned() => match permit { Ok(p) => p, Err(_) => break },
                 _ = stop.wait_for(|s| *s) => break,
             };
-            match self.queue.claim().await {
-                Ok(Some(job)) => {
-                    lock(&in_hand).insert(job.id, job.clone());
-                    let worker = self.clone();
-                    let in_hand = in_hand.clone();
-                    running.spawn(async move {
-                        let _permit = permit;
-                        if let Err(e) = worker.execute(&job).await {
-                            tracing::error!(job_id = %job.id, error = %e, "could not record the job's outcome");
-                        }
-                        lock(&in_hand).remove(&job.id);
-                    });
+            // One claim for every free slot: a claim is a transaction, and its commit (a log
+            // flush) costs more than running a short job.
+            let mut permits = vec![first];
+            while permits.len() < CLAIM_BATCH {
+                match slots.clone().try_acquire_owned() {
+                    Ok(permit) => permits.push(permit),
+                    Err(_) => break,
                 }
-                Ok(None) => {
-                    drop(permit);
+            }
+            match self.queue.claim_batch(permits.len()).await {
+                Ok(jobs) if !jobs.is_empty() => {
+                    for (job, permit) in jobs.into_iter().zip(permits) {
+                        lock(&in_hand).insert(job.id, job.clone());
+                        let worker = self.clone();
+                        let in_hand = in_hand.clone();
+                        running.spawn(async move {
+                            let _permit = permit;
+                            if let Err(e) = worker.execute(&job).await {
+                                tracing::error!(job_id = %job.id, error = %e, "could not record the job's outcome");
+                            }
+                            lock(&in_hand).remove(&job.id);
+                        });
+                    }
+                }
+                Ok(_) => {
+                    drop(permits);
                     tokio::select! {
                         () = tokio::time::sleep(poll_interval) => {},
                         _ = stop.wait_for(|s| *s) => {},
                     }
                 }
                 Err(e) => {
-                    drop(permit);
+                    drop(permits);
                     tracing::error!(error = %e, "claiming a job failed");
                     tokio::select! {
                         () = tokio::time::sleep(poll_interval.max(Duration::from_secs(1))) => {},

@@ -5,22 +5,25 @@
 //! The row updates that record an outcome under a lease, and the ops queries (`jobs list`,
 //! `jobs retry`), serve the SQS backend too: the row is the job's state in both.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::MySqlPool;
+use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use super::{Backoff, Job, JobStatus, NO_JITTER, Queue, QueueError, Retry, next_retry};
+use super::{Backoff, CLAIM_BATCH, Job, JobStatus, NO_JITTER, Queue, QueueError, Retry, next_retry};
 use crate::time::{Clock, to_db_precision};
 
 /// The `jobs`-table consumer.
 #[derive(Debug, Clone)]
 pub struct DbQueue {
     pool: MySqlPool,
+    /// Shared by the clones: their completions commit together.
+    completions: Arc<Completions>,
     clock: Arc<dyn Clock>,
     worker_id: String,
     lease: Duration,
@@ -39,14 +42,13 @@ struct ClaimRow {
     dedup_key: Option<String>,
     attempts: u32,
     max_attempts: u32,
-    status: JobStatus,
 }
 
 impl DbQueue {
     /// A consumer named `worker_id` whose claims last `lease`, retrying after exactly the
     /// exponential `backoff` (see [`DbQueue::with_jitter`]).
     pub fn new(pool: MySqlPool, clock: Arc<dyn Clock>, worker_id: impl Into<String>, lease: Duration, backoff: Backoff) -> Self {
-        Self { pool, clock, worker_id: worker_id.into(), lease, backoff, jitter: false, kinds: None }
+        Self { pool, completions: Arc::default(), clock, worker_id: worker_id.into(), lease, backoff, jitter: false, kinds: None }
     }
 
     /// The same consumer with the backoff's random jitter (what the worker runs; tests that
@@ -81,53 +83,72 @@ fn error_text(error: &str) -> String {
 }
 
 impl DbQueue {
-    async fn claim_once(&self) -> Result<Option<Job>, QueueError> {
-        loop {
-            let now = self.now();
-            let mut conn = self.pool.acquire().await?;
-            // Read committed: the claim must not take gap locks that would serialize workers.
-            sqlx::query!("SET TRANSACTION ISOLATION LEVEL READ COMMITTED").execute(&mut *conn).await?;
-            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-            // Two index ranges, each read in order up to its first unlocked row: a job whose
-            // worker died (its lease expired) first, then the oldest due one. (One statement
-            // with `OR` of both sorted every candidate on each claim: jobs/s fell with the backlog.)
-            let row = match self.expired(&mut tx, now).await? {
-                Some(row) => Some(row),
-                None => self.due(&mut tx, now).await?,
-            };
-            let Some(row) = row else {
-                tx.commit().await?;
-                return Ok(None);
-            };
-            let id = row.id;
-            if row.status == JobStatus::Running && row.attempts >= row.max_attempts {
+    /// Leases up to `max` runnable jobs (at most [`CLAIM_BATCH`]) in one transaction: one commit
+    /// for the batch, where a commit per job bounded a worker to one job per log flush.
+    async fn claim_batch_once(&self, max: usize) -> Result<Vec<Job>, QueueError> {
+        let max = max.clamp(1, CLAIM_BATCH);
+        let now = self.now();
+        let mut conn = self.pool.acquire().await?;
+        // Read committed: the claim must not take gap locks that would serialize workers.
+        sqlx::query!("SET TRANSACTION ISOLATION LEVEL READ COMMITTED").execute(&mut *conn).await?;
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        // Two index ranges, each read in order up to its first `max` unlocked rows: jobs whose
+        // worker died (their lease expired) first, then the oldest due ones. (One statement
+        // with `OR` of both sorted every candidate on each claim: jobs/s fell with the backlog.)
+        let mut rows = Vec::with_capacity(max);
+        for row in self.expired(&mut tx, now, max).await? {
+            if row.attempts >= row.max_attempts {
                 // Its last attempt died with its worker: nothing left to try.
-                kill_abandoned(&mut tx, id, now).await?;
-                tx.commit().await?;
-                continue;
+                kill_abandoned(&mut tx, row.id, now).await?;
+            } else {
+                rows.push(row);
             }
-            let lease = new_lease(&self.worker_id);
-            let locked_until = lease_end(now, self.lease);
-            sqlx::query!(
-                "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = ?, locked_by = ?, updated_at = ? WHERE id = ?",
-                locked_until,
-                lease,
-                now,
-                id
-            )
-            .execute(&mut *tx)
-            .await?;
+        }
+        if rows.len() < max {
+            rows.extend(self.due(&mut tx, now, max - rows.len()).await?);
+        }
+        let Some(first) = rows.first() else {
             tx.commit().await?;
-            return Ok(Some(Job {
-                id,
+            return Ok(Vec::new());
+        };
+        // The id list has a fixed width, so that the statement is checked at build: the ids
+        // claimed, then the first one again.
+        let mut ids = [first.id; CLAIM_BATCH];
+        for (slot, row) in ids.iter_mut().zip(&rows) {
+            *slot = row.id;
+        }
+        let lease = new_lease(&self.worker_id);
+        let locked_until = lease_end(now, self.lease);
+        sqlx::query!(
+            "UPDATE jobs SET status = 'running', attempts = attempts + 1, locked_until = ?, locked_by = ?, updated_at = ?
+             WHERE id IN (?, ?, ?, ?, ?, ?, ?, ?)",
+            locked_until,
+            lease,
+            now,
+            ids[0],
+            ids[1],
+            ids[2],
+            ids[3],
+            ids[4],
+            ids[5],
+            ids[6],
+            ids[7]
+        )
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| Job {
+                id: row.id,
                 kind: row.kind,
                 payload: row.payload,
                 dedup_key: row.dedup_key,
                 attempt: row.attempts + 1,
                 max_attempts: row.max_attempts,
-                lease,
-            }));
-        }
+                lease: lease.clone(),
+            })
+            .collect())
     }
 
     fn jitter_factor(&self) -> f64 {
@@ -146,35 +167,42 @@ pub(super) fn lease_end(now: DateTime<Utc>, lease: Duration) -> DateTime<Utc> {
 }
 
 impl DbQueue {
-    /// The oldest running job whose lease expired, locked (`jobs_lease_idx`).
-    async fn expired(&self, tx: &mut sqlx::MySqlConnection, now: DateTime<Utc>) -> Result<Option<ClaimRow>, sqlx::Error> {
+    /// The oldest `limit` running jobs whose lease expired, locked (`jobs_lease_idx`).
+    async fn expired(&self, tx: &mut sqlx::MySqlConnection, now: DateTime<Utc>, limit: usize) -> Result<Vec<ClaimRow>, sqlx::Error> {
         sqlx::query_as!(
             ClaimRow,
-            r#"SELECT id AS "id: _", kind, payload, dedup_key, attempts, max_attempts, status AS "status: _" FROM jobs
+            r#"SELECT id AS "id: _", kind, payload, dedup_key, attempts, max_attempts FROM jobs
              WHERE status = 'running' AND locked_until <= ? AND (? IS NULL OR FIND_IN_SET(kind, ?) > 0)
-             ORDER BY locked_until, id LIMIT 1 FOR UPDATE SKIP LOCKED"#,
+             ORDER BY locked_until, id LIMIT ? FOR UPDATE SKIP LOCKED"#,
             now,
             self.kinds,
-            self.kinds
+            self.kinds,
+            limit_param(limit)
         )
-        .fetch_optional(&mut *tx)
+        .fetch_all(&mut *tx)
         .await
     }
 
-    /// The oldest queued job that is due, locked (`jobs_claim_idx`).
-    async fn due(&self, tx: &mut sqlx::MySqlConnection, now: DateTime<Utc>) -> Result<Option<ClaimRow>, sqlx::Error> {
+    /// The oldest `limit` queued jobs that are due, locked (`jobs_claim_idx`).
+    async fn due(&self, tx: &mut sqlx::MySqlConnection, now: DateTime<Utc>, limit: usize) -> Result<Vec<ClaimRow>, sqlx::Error> {
         sqlx::query_as!(
             ClaimRow,
-            r#"SELECT id AS "id: _", kind, payload, dedup_key, attempts, max_attempts, status AS "status: _" FROM jobs
+            r#"SELECT id AS "id: _", kind, payload, dedup_key, attempts, max_attempts FROM jobs
              WHERE status = 'queued' AND run_at <= ? AND (? IS NULL OR FIND_IN_SET(kind, ?) > 0)
-             ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED"#,
+             ORDER BY run_at, id LIMIT ? FOR UPDATE SKIP LOCKED"#,
             now,
             self.kinds,
-            self.kinds
+            self.kinds,
+            limit_param(limit)
         )
-        .fetch_optional(&mut *tx)
+        .fetch_all(&mut *tx)
         .await
     }
+}
+
+/// A claim's `LIMIT` (at most [`CLAIM_BATCH`]).
+fn limit_param(limit: usize) -> u32 {
+    u32::try_from(limit.min(CLAIM_BATCH)).unwrap_or(1)
 }
 
 /// Marks dead a job whose last attempt died with its worker, inside the claim's transaction.
@@ -196,7 +224,12 @@ pub(super) async fn kill_abandoned(conn: &mut sqlx::MySqlConnection, id: Uuid, n
 pub(super) const ABANDONED: &str = "the worker running the last attempt stopped before finishing";
 
 /// Records `job` done while its lease holds; with `erase_payload`, `{}` replaces the payload.
-pub(super) async fn complete_row(pool: &MySqlPool, job: &Job, erase_payload: bool, now: DateTime<Utc>) -> Result<(), QueueError> {
+pub(super) async fn complete_row<'c>(
+    conn: impl sqlx::MySqlExecutor<'c>,
+    job: &Job,
+    erase_payload: bool,
+    now: DateTime<Utc>,
+) -> Result<(), QueueError> {
     let result = sqlx::query!(
         "UPDATE jobs SET status = 'done', locked_until = NULL, locked_by = NULL, last_error = NULL, finished_at = ?, updated_at = ?,
              payload = IF(?, JSON_OBJECT(), payload)
@@ -207,7 +240,7 @@ pub(super) async fn complete_row(pool: &MySqlPool, job: &Job, erase_payload: boo
         job.id,
         job.lease
     )
-    .execute(pool)
+    .execute(conn)
     .await?;
     held(&result, job)
 }
@@ -253,16 +286,90 @@ pub(super) async fn release_row(pool: &MySqlPool, job: &Job, now: DateTime<Utc>)
     held(&result, job)
 }
 
+/// Completions waiting for their group commit. A commit is a log flush, which costs more than a
+/// short job: while one group commits, the jobs finishing meanwhile queue up for the next, which
+/// records them all in one transaction. Each caller still returns only once its row is committed.
+#[derive(Debug, Default)]
+struct Completions(OnceLock<mpsc::UnboundedSender<Completion>>);
+
+/// A job done, waiting to be recorded.
+#[derive(Debug)]
+struct Completion {
+    job: Job,
+    erase_payload: bool,
+    now: DateTime<Utc>,
+    done: oneshot::Sender<Result<(), QueueError>>,
+}
+
+/// Completions one transaction records at most.
+const COMPLETION_GROUP: usize = 64;
+
+/// Records the completions as they come, in groups; ends when every sender is gone.
+async fn record_completions(pool: MySqlPool, mut waiting: mpsc::UnboundedReceiver<Completion>) {
+    let mut group = Vec::with_capacity(COMPLETION_GROUP);
+    while waiting.recv_many(&mut group, COMPLETION_GROUP).await > 0 {
+        let results = match group.as_slice() {
+            [one] => vec![retrying(|| complete_row(&pool, &one.job, one.erase_payload, one.now)).await],
+            _ => match retrying(|| complete_rows(&pool, &group)).await {
+                Ok(results) => results,
+                // Recorded one by one instead, each with its own error.
+                Err(_) => {
+                    let mut results = Vec::with_capacity(group.len());
+                    for c in &group {
+                        results.push(retrying(|| complete_row(&pool, &c.job, c.erase_payload, c.now)).await);
+                    }
+                    results
+                }
+            },
+        };
+        for (completion, result) in group.drain(..).zip(results) {
+            // Its caller may have stopped waiting; the row is recorded all the same.
+            let _ = completion.done.send(result);
+        }
+    }
+}
+
+/// Records `group` done in one transaction: for each job, done or [`QueueError::LeaseLost`].
+async fn complete_rows(pool: &MySqlPool, group: &[Completion]) -> Result<Vec<Result<(), QueueError>>, QueueError> {
+    let mut tx = pool.begin().await?;
+    let mut results = Vec::with_capacity(group.len());
+    for c in group {
+        results.push(match complete_row(&mut *tx, &c.job, c.erase_payload, c.now).await {
+            Err(QueueError::Store(e)) => return Err(QueueError::Store(e)),
+            other => other,
+        });
+    }
+    tx.commit().await?;
+    Ok(results)
+}
+
 // InnoDB may pick any of several workers claiming and finishing jobs at once as a deadlock
 // victim; the statement is then simply tried again.
 #[async_trait]
 impl Queue for DbQueue {
     async fn claim(&self) -> Result<Option<Job>, QueueError> {
-        retrying(|| self.claim_once()).await
+        Ok(self.claim_batch(1).await?.pop())
+    }
+
+    async fn claim_batch(&self, max: usize) -> Result<Vec<Job>, QueueError> {
+        retrying(|| self.claim_batch_once(max)).await
     }
 
     async fn complete(&self, job: &Job, erase_payload: bool) -> Result<(), QueueError> {
         let now = self.now();
+        let (done, recorded) = oneshot::channel();
+        let group = self.completions.0.get_or_init(|| {
+            let (sender, waiting) = mpsc::unbounded_channel();
+            tokio::spawn(record_completions(self.pool.clone(), waiting));
+            sender
+        });
+        let completion = Completion { job: job.clone(), erase_payload, now, done };
+        if group.send(completion).is_ok()
+            && let Ok(result) = recorded.await
+        {
+            return result;
+        }
+        // The task recording the groups is gone (its runtime is stopping): record it alone.
         retrying(|| complete_row(&self.pool, job, erase_payload, now)).await
     }
 

@@ -214,11 +214,20 @@ pub(crate) fn next_retry(job: &Job, permanent: bool, backoff: &Backoff, factor: 
     Retry::At(to_db_precision(now + delay))
 }
 
+/// Jobs one [`Queue::claim_batch`] takes at most.
+pub const CLAIM_BATCH: usize = 8;
+
 /// What a worker consumes from.
 #[async_trait]
 pub trait Queue: Send + Sync + std::fmt::Debug {
     /// Leases the next runnable job, if any.
     async fn claim(&self) -> Result<Option<Job>, QueueError>;
+    /// Leases up to `max` (at most [`CLAIM_BATCH`]) runnable jobs at once, none when nothing is
+    /// runnable. A backend that has no cheaper way claims one.
+    async fn claim_batch(&self, max: usize) -> Result<Vec<Job>, QueueError> {
+        let _ = max;
+        Ok(self.claim().await?.into_iter().collect())
+    }
     /// Marks the job done; with `erase_payload`, its payload goes too (`{}` is left).
     async fn complete(&self, job: &Job, erase_payload: bool) -> Result<(), QueueError>;
     /// Records a failure: retry later with backoff, or dead after the last attempt (or at once

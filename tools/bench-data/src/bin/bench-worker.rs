@@ -2,7 +2,8 @@
 //! `scripts/bench worker` (docs/benchmarks.md, "Worker").
 //!
 //! For each backend (`db`, `sqs` against moto), each kind (`noop`, `email` to a real SMTP server)
-//! and each number of worker processes (1, 4): starts the workers on an empty `jobs` table (and,
+//! each concurrency per process (`WORKER_CONCURRENCY`: 4, 16) and each number of worker processes
+//! (1, 4): starts the workers on an empty `jobs` table (and,
 //! with SQS, a fresh queue and DLQ), waits until they are ready, commits JOBS jobs in one
 //! transaction, and times from that commit until the last job is done (relay, receive, claim,
 //! handler, completion included). Prints one Markdown row per run.
@@ -27,9 +28,14 @@ struct Args {
     /// The release worker binary.
     #[arg(long)]
     worker: String,
-    /// Jobs per run.
+    /// Jobs per run on the DB queue.
     #[arg(long, default_value_t = 5000)]
     jobs: usize,
+    /// Jobs per run on SQS. moto (the stand-in of SQS here) scans its whole queue on every
+    /// receive and send, so its cost per message grows with the queue: a run of 5 000 measures
+    /// moto, not the worker (docs/benchmarks.md).
+    #[arg(long, default_value_t = 500)]
+    sqs_jobs: usize,
     /// Backends, comma-separated (`db`, `sqs`; `sqs` needs MOTO_URL).
     #[arg(long, default_value = "db,sqs", value_delimiter = ',')]
     backends: Vec<String>,
@@ -39,6 +45,9 @@ struct Args {
     /// Worker processes per run, comma-separated.
     #[arg(long, default_value = "1,4", value_delimiter = ',')]
     workers: Vec<usize>,
+    /// Jobs each worker process runs at once (`WORKER_CONCURRENCY`), comma-separated.
+    #[arg(long, default_value = "4,16", value_delimiter = ',')]
+    concurrency: Vec<usize>,
     /// Longest a run may take.
     #[arg(long, default_value_t = 600)]
     timeout: u64,
@@ -48,19 +57,23 @@ struct Args {
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     let pool = MySqlPoolOptions::new().max_connections(4).connect(&args.database_url).await.context("connecting")?;
-    println!("| backend | kind | workers | jobs | seconds | jobs/s | dead |");
-    println!("|---|---|---|---|---|---|---|");
+    println!("| backend | kind | workers | concurrency each | jobs | seconds | jobs/s | dead |");
+    println!("|---|---|---|---|---|---|---|---|");
     for backend in &args.backends {
         for kind in &args.kinds {
-            for &workers in &args.workers {
-                let run = run(&args, &pool, backend, kind, workers).await.with_context(|| format!("{backend} {kind} ×{workers}"))?;
-                println!(
-                    "| {backend} | {kind} | {workers} | {} | {:.2} | **{:.0}** | {} |",
-                    args.jobs,
-                    run.elapsed.as_secs_f64(),
-                    args.jobs as f64 / run.elapsed.as_secs_f64(),
-                    run.dead
-                );
+            for &concurrency in &args.concurrency {
+                for &workers in &args.workers {
+                    let run = run(&args, &pool, backend, kind, workers, concurrency)
+                        .await
+                        .with_context(|| format!("{backend} {kind} ×{workers}, concurrency {concurrency}"))?;
+                    println!(
+                        "| {backend} | {kind} | {workers} | {concurrency} | {} | {:.2} | **{:.0}** | {} |",
+                        run.jobs,
+                        run.elapsed.as_secs_f64(),
+                        run.jobs as f64 / run.elapsed.as_secs_f64(),
+                        run.dead
+                    );
+                }
             }
         }
     }
@@ -68,11 +81,12 @@ async fn main() -> anyhow::Result<()> {
 }
 
 struct Run {
+    jobs: usize,
     elapsed: Duration,
     dead: i64,
 }
 
-async fn run(args: &Args, pool: &MySqlPool, backend: &str, kind: &str, workers: usize) -> anyhow::Result<Run> {
+async fn run(args: &Args, pool: &MySqlPool, backend: &str, kind: &str, workers: usize, concurrency: usize) -> anyhow::Result<Run> {
     sqlx::query!("DELETE FROM jobs").execute(pool).await?;
     sqlx::query!("DELETE FROM mail_deliveries").execute(pool).await?;
     let sink = SmtpSink::start().await;
@@ -82,6 +96,7 @@ async fn run(args: &Args, pool: &MySqlPool, backend: &str, kind: &str, workers: 
         ("RUN_MIGRATIONS", "0".into()),
         ("RUST_LOG", "warn".into()),
         ("SMTP_URL", sink.url.clone()),
+        ("WORKER_CONCURRENCY", concurrency.to_string()),
         ("SQS_RECEIVE_WAIT_SECONDS", "1".into()),
         ("RELAY_INTERVAL_MILLIS", "100".into()),
         ("JOB_POLL_MILLIS", "100".into()),
@@ -108,7 +123,8 @@ async fn run(args: &Args, pool: &MySqlPool, backend: &str, kind: &str, workers: 
 
     let now = chrono::Utc::now();
     let mut tx = pool.begin().await?;
-    for n in 0..args.jobs {
+    let jobs = if backend == "sqs" { args.sqs_jobs } else { args.jobs };
+    for n in 0..jobs {
         match kind {
             "noop" => {
                 queue::enqueue(&mut tx, NewJob::new("noop", serde_json::json!({})), now).await?;
@@ -127,7 +143,7 @@ async fn run(args: &Args, pool: &MySqlPool, backend: &str, kind: &str, workers: 
     tx.commit().await?;
     let started = Instant::now();
     let deadline = started + Duration::from_secs(args.timeout);
-    let total = i64::try_from(args.jobs)?;
+    let total = i64::try_from(jobs)?;
     loop {
         let row = sqlx::query!(
             r#"SELECT COUNT(*) AS "finished!: i64", CAST(COALESCE(SUM(status = 'dead'), 0) AS SIGNED) AS "dead!: i64"
@@ -139,12 +155,12 @@ async fn run(args: &Args, pool: &MySqlPool, backend: &str, kind: &str, workers: 
         if finished >= total {
             let elapsed = started.elapsed();
             if kind == "email" {
-                anyhow::ensure!(sink.messages().len() == args.jobs - dead as usize, "mails received ≠ jobs done");
+                anyhow::ensure!(sink.messages().len() == jobs - dead as usize, "mails received ≠ jobs done");
             }
             for process in &processes {
                 process.signal("TERM").await;
             }
-            return Ok(Run { elapsed, dead });
+            return Ok(Run { jobs, elapsed, dead });
         }
         anyhow::ensure!(Instant::now() < deadline, "{finished} of {total} jobs finished after {}s", args.timeout);
         tokio::time::sleep(Duration::from_millis(20)).await;
