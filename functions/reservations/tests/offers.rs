@@ -181,3 +181,31 @@ async fn a_closed_agency_is_refused_by_name_and_left_out_of_its_city(pool: MySql
     let city = "/api/v1/offers?pickupCity=Lyon&pickupAt=2026-03-14T10:00&returnAt=2026-03-16T10:00";
     assert_eq!(w.app.get(city).await.json()["items"], serde_json::json!([]));
 }
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn a_long_rental_takes_its_vehicle_to_the_end_however_short_the_agencys_other_rentals(pool: MySqlPool) {
+    let w = world(pool).await;
+    let (_, ana) = w.client("ana@example.com").await;
+    let longest = |agency| {
+        let db = w.app.state.db.clone();
+        async move {
+            sqlx::query_scalar!("SELECT longest_seconds FROM reservation_spans WHERE agency_id = ?", agency)
+                .fetch_optional(&db)
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(longest(w.orly.id).await, None, "no rental written at Orly yet");
+    w.booked(&ana, &w.booking(&w.orly, "CDMR", common::instant(Paris, "2026-03-16T10:00"), 2)).await;
+    assert_eq!(longest(w.orly.id).await, Some(2 * 86_400));
+    // Orly's only vehicle, from 20 March for 60 days: 19 May, 11:00 summer time.
+    w.booked(&ana, &w.booking(&w.orly, "CDMR", common::instant(Paris, "2026-03-20T10:00"), 60)).await;
+    assert_eq!(longest(w.orly.id).await, Some(60 * 86_400), "the search's bound grew with the rental");
+    let search = |from: &str, to: &str| format!("/api/v1/offers?pickupAgencyId={}&pickupAt={from}&returnAt={to}", w.orly.id);
+    for (from, to) in [("2026-05-17T10:00", "2026-05-18T10:00"), ("2026-05-19T10:00", "2026-05-19T12:00")] {
+        assert_eq!(w.app.get(&search(from, to)).await.json()["items"], serde_json::json!([]), "{from} → {to}: still rented");
+    }
+    assert_eq!(summary(&w.app.get(&search("2026-05-19T11:00", "2026-05-20T10:00")).await.json()).len(), 1, "back at 11:00");
+    w.booked(&ana, &w.booking(&w.orly, "CDMR", common::instant(Paris, "2026-06-01T10:00"), 3)).await;
+    assert_eq!(longest(w.orly.id).await, Some(60 * 86_400), "a shorter rental leaves the longest as it was");
+}

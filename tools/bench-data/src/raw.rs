@@ -24,8 +24,12 @@ use crate::rng::Rng;
 /// The pool size of every product binary (`ycyw_shared::db::connect`).
 pub const API_POOL_SIZE: u32 = 10;
 
-/// How far back an overlapping reservation may start (the reservations' 90-day rule).
+/// How far back an overlapping reservation may start at most (the reservations' 90-day rule).
 const MAX_RENTAL: chrono::Duration = chrono::Duration::days(90);
+
+/// The reservations' `longest_spans`: each agency's longest rental.
+const SPANS_SQL: &str = "SELECT s.agency_id, s.longest_seconds FROM JSON_TABLE(?, '$[*]' COLUMNS (id CHAR(32) PATH '$')) AS wanted \
+     STRAIGHT_JOIN reservation_spans s ON s.agency_id = UNHEX(wanted.id)";
 
 /// `Catalog::categories`.
 const CATEGORIES_SQL: &str = "SELECT code, seats, doors, bags, description FROM vehicle_categories WHERE code > ? ORDER BY code LIMIT ?";
@@ -48,8 +52,9 @@ const FLEET_COUNTS_SQL: &str = "SELECT v.agency_id, v.category_code, COUNT(*) AS
      STRAIGHT_JOIN vehicles v ON v.agency_id = UNHEX(wanted.id) AND v.active \
      GROUP BY v.agency_id, v.category_code";
 
-/// The reservations' `busy_counts`: the availability query.
-pub const BUSY_COUNTS_SQL: &str = "SELECT busy.agency_id, busy.category_code, COUNT(DISTINCT busy.vehicle_id) AS vehicles \
+/// The first form of the availability query, for comparison: a `JSON_TABLE` of the ids joined to
+/// `reservations`, which MariaDB reads by the agency only (every reservation it ever had).
+pub const BUSY_COUNTS_JSON_TABLE_SQL: &str = "SELECT busy.agency_id, busy.category_code, COUNT(DISTINCT busy.vehicle_id) AS vehicles \
      FROM ( \
          SELECT r.pickup_agency_id AS agency_id, r.category_code, r.vehicle_id \
          FROM JSON_TABLE(?, '$[*]' COLUMNS (id CHAR(32) PATH '$')) AS wanted \
@@ -64,8 +69,51 @@ pub const BUSY_COUNTS_SQL: &str = "SELECT busy.agency_id, busy.category_code, CO
      ) AS busy \
      GROUP BY busy.agency_id, busy.category_code";
 
-/// A candidate form of the availability query, for comparison: the agency ids as an `IN` list,
-/// which MariaDB reads as one range per agency on `(pickup_agency_id, pickup_at)`.
+/// The reservations' `busy_counts`: each agency of `spans` (its longest rental) with its own
+/// range of pickups on `(pickup_agency_id, pickup_at)`. `prefix` goes before the statement.
+fn busy_counts_spans(
+    prefix: &str,
+    spans: &[(Uuid, chrono::Duration)],
+    ids: &[Uuid],
+    (pickup_at, return_at): (DateTime<Utc>, DateTime<Utc>),
+    now: DateTime<Utc>,
+) -> QueryBuilder<MySql> {
+    let mut query = QueryBuilder::new(prefix.to_string());
+    query.push(
+        "SELECT busy.agency_id, busy.category_code, COUNT(DISTINCT busy.vehicle_id) AS vehicles FROM ( \
+         SELECT r.pickup_agency_id AS agency_id, r.category_code, r.vehicle_id FROM reservations r WHERE (",
+    );
+    if spans.is_empty() {
+        query.push("FALSE");
+    }
+    for (n, (agency, longest)) in spans.iter().enumerate() {
+        query.push(if n == 0 { "(" } else { " OR (" });
+        query.push("r.pickup_agency_id = ").push_bind(*agency);
+        query.push(" AND r.pickup_at > ").push_bind(pickup_at - *longest);
+        query.push(" AND r.pickup_at < ").push_bind(return_at).push(")");
+    }
+    query.push(") AND r.return_at > ").push_bind(pickup_at);
+    query.push(" AND (r.status IN ('confirmed', 'picked_up') OR (r.status = 'pending_payment' AND r.hold_expires_at > ").push_bind(now);
+    query.push(")) UNION ALL SELECT c.pickup_agency_id, c.category_code, c.vehicle_id FROM reservation_changes c WHERE c.status = 'pending' AND c.pickup_agency_id IN (");
+    let mut list = query.separated(", ");
+    for id in ids {
+        list.push_bind(*id);
+    }
+    query.push(") AND c.pickup_at < ").push_bind(return_at);
+    query.push(" AND c.return_at > ").push_bind(pickup_at);
+    query.push(" AND c.hold_expires_at > ").push_bind(now);
+    query.push(") AS busy GROUP BY busy.agency_id, busy.category_code");
+    query
+}
+
+/// The agencies' longest rentals ([`SPANS_SQL`]), at most [`MAX_RENTAL`].
+async fn spans(pool: &MySqlPool, json: &str) -> anyhow::Result<Vec<(Uuid, chrono::Duration)>> {
+    let rows: Vec<(Uuid, u32)> = sqlx::query_as(SPANS_SQL).bind(json).fetch_all(pool).await?;
+    Ok(rows.into_iter().map(|(id, seconds)| (id, chrono::Duration::seconds(i64::from(seconds)).min(MAX_RENTAL))).collect())
+}
+
+/// A form of the availability query, for comparison: the agency ids as an `IN` list with one
+/// bound for all, which MariaDB reads as one range per agency on `(pickup_agency_id, pickup_at)`.
 /// `prefix` goes before the statement (`EXPLAIN `, or nothing); `since` is the earliest pickup
 /// that may overlap (the window's start less the longest rental).
 fn busy_counts_in_list(
@@ -101,13 +149,26 @@ fn busy_counts_in_list(
 }
 
 /// Which form of the availability query to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum BusyForm {
-    /// The product's: a `JSON_TABLE` of the ids joined to `reservations`.
+    /// The product's: each agency's range from its longest rental ([`busy_counts_spans`]).
     #[default]
-    JsonTable,
-    /// The candidate: an `IN` list ([`busy_counts_in_list`]).
+    Spans,
+    /// An `IN` list with one lookback for all agencies ([`busy_counts_in_list`]).
     InList,
+    /// The first form: a `JSON_TABLE` of the ids joined to `reservations`.
+    JsonTable,
+}
+
+impl BusyForm {
+    /// How reports name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            BusyForm::Spans => "per-agency spans",
+            BusyForm::InList => "IN list",
+            BusyForm::JsonTable => "JSON_TABLE",
+        }
+    }
 }
 
 /// `Catalog::rates_in_force`.
@@ -262,8 +323,12 @@ pub async fn search(
     let fleet: Vec<(Uuid, String, i64)> = sqlx::query_as(FLEET_COUNTS_SQL).bind(&json).fetch_all(pool).await?;
     split(&mut timings.fleet);
     let busy: Vec<(Uuid, String, i64)> = match form {
+        BusyForm::Spans => {
+            let spans = spans(pool, &json).await?;
+            busy_counts_spans("", &spans, &ids, (pickup_at, return_at), now).build_query_as().fetch_all(pool).await?
+        }
         BusyForm::JsonTable => {
-            sqlx::query_as(BUSY_COUNTS_SQL)
+            sqlx::query_as(BUSY_COUNTS_JSON_TABLE_SQL)
                 .bind(&json)
                 .bind(pickup_at - lookback)
                 .bind(return_at)
@@ -455,6 +520,14 @@ fn cell(row: &MySqlRow, index: usize) -> String {
 }
 
 /// Rows as a `|`-separated table with a header.
+/// A titled plan: `label`, then the rows (or why there are none: ANALYZE is MariaDB's).
+fn section(label: &str, rows: Result<Vec<MySqlRow>, sqlx::Error>) -> String {
+    match rows {
+        Ok(rows) => format!("\n{label}:\n{}", table(&rows)),
+        Err(error) => format!("\n{label}: not available ({error})\n"),
+    }
+}
+
 fn table(rows: &[MySqlRow]) -> String {
     let Some(first) = rows.first() else { return "(no rows)\n".into() };
     let mut out = first.columns().iter().map(|c| c.name().to_string()).collect::<Vec<_>>().join(" | ");
@@ -467,7 +540,8 @@ fn table(rows: &[MySqlRow]) -> String {
 }
 
 /// `EXPLAIN` and `ANALYZE` (MariaDB: the plan with the rows actually read, `r_rows`) of the
-/// availability query, and `EXPLAIN` of the fleet and rate queries, for a search of `city` (by
+/// availability query (the product's form and the IN list with the 90-day bound; ANALYZE adds
+/// `r_rows`, the rows actually read), and `EXPLAIN` of the fleet and rate queries, for a search of `city` (by
 /// default the city with the most agencies) picking up 30 days from now at 10:00 for 3 days.
 pub async fn explain(pool: &MySqlPool, city: Option<&str>) -> anyhow::Result<String> {
     let city: String = match city {
@@ -487,39 +561,27 @@ pub async fn explain(pool: &MySqlPool, city: Option<&str>) -> anyhow::Result<Str
     let pickup = (now.date_naive() + chrono::Duration::days(30)).and_hms_opt(10, 0, 0).unwrap_or_default();
     let back = pickup + chrono::Duration::days(3);
     let (pickup_at, return_at) = (instant(&zone, pickup)?, instant(&zone, back)?);
-    let busy = |verb: &str| {
-        sqlx::query(sqlx::AssertSqlSafe(format!("{verb} {BUSY_COUNTS_SQL}")))
-            .bind(json.clone())
-            .bind(pickup_at - MAX_RENTAL)
-            .bind(return_at)
-            .bind(pickup_at)
-            .bind(now)
-            .bind(json.clone())
-            .bind(return_at)
-            .bind(pickup_at)
-            .bind(now)
-    };
     let reservations: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM reservations").fetch_one(pool).await?;
+    let spans = spans(pool, &json).await?;
+    let longest = spans.iter().map(|(_, span)| *span).max().unwrap_or_default();
     let mut out = format!(
-        "search: {city} ({} agencies), pickup {pickup} local ({pickup_at}) for 3 days; {reservations} reservations in the table\n\n",
-        ids.len()
+        "search: {city} ({} agencies), pickup {pickup} local ({pickup_at}) for 3 days; {reservations} reservations in the table; \
+         longest rental of these agencies {:.1} days\n",
+        ids.len(),
+        longest.num_seconds() as f64 / 86_400.0
     );
-    out.push_str("EXPLAIN busy_counts (the availability query):\n");
-    out.push_str(&table(&busy("EXPLAIN").fetch_all(pool).await?));
-    match busy("ANALYZE").fetch_all(pool).await {
-        Ok(rows) => {
-            out.push_str("\nANALYZE busy_counts (r_rows: rows actually read per access):\n");
-            out.push_str(&table(&rows));
-        }
-        Err(error) => out.push_str(&format!("\n(ANALYZE not available: {error})\n")),
+    for verb in ["EXPLAIN", "ANALYZE"] {
+        let label = format!("{verb} busy_counts, the product's form (per-agency ranges from reservation_spans)");
+        let rows = busy_counts_spans(&format!("{verb} "), &spans, &ids, (pickup_at, return_at), now).build().fetch_all(pool).await;
+        out.push_str(&section(&label, rows));
     }
     for verb in ["EXPLAIN", "ANALYZE"] {
+        let label = format!("{verb} of the IN-list form with the 90-day bound (bench-raw --busy-form in-list)");
         let rows = busy_counts_in_list(&format!("{verb} "), &ids, (pickup_at - MAX_RENTAL, pickup_at), return_at, now)
             .build()
             .fetch_all(pool)
-            .await?;
-        out.push_str(&format!("\n{verb} of the candidate form, the ids as an IN list (bench-raw --busy-in-list):\n"));
-        out.push_str(&table(&rows));
+            .await;
+        out.push_str(&section(&label, rows));
     }
     let fleet = sqlx::query(sqlx::AssertSqlSafe(format!("EXPLAIN {FLEET_COUNTS_SQL}"))).bind(json.clone()).fetch_all(pool).await?;
     out.push_str("\nEXPLAIN fleet_counts:\n");

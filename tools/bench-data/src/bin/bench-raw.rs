@@ -34,12 +34,13 @@ struct Args {
     /// Percent of searches by agency id (the others by city).
     #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u64).range(0..=100))]
     agency_percent: u64,
-    /// Run the availability query with the agency ids as an IN list (a candidate form, to compare
-    /// with the product's JSON_TABLE join).
-    #[arg(long)]
-    busy_in_list: bool,
-    /// Days before the window an overlapping reservation may start, in the availability query
-    /// (the product's bound is 90, its longest rental; less measures a tighter bound).
+    /// The form of the availability query: the product's (`spans`: each agency's range from its
+    /// longest rental), or, to compare, `in-list` (one bound for all, --lookback-days) or
+    /// `json-table` (the first form, read by the agency only).
+    #[arg(long, value_enum, default_value_t = bench_data::raw::BusyForm::Spans)]
+    busy_form: bench_data::raw::BusyForm,
+    /// Days before the window an overlapping reservation may start, in the `in-list` and
+    /// `json-table` forms (90 is the longest rental allowed; less measures a tighter bound).
     #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(i64).range(1..=90))]
     lookback_days: i64,
     /// Print EXPLAIN / ANALYZE of the queries for one search and exit.
@@ -64,7 +65,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         seed: args.seed,
         agency_percent: args.agency_percent,
         lookback: chrono::Duration::days(args.lookback_days),
-        form: if args.busy_in_list { bench_data::raw::BusyForm::InList } else { bench_data::raw::BusyForm::JsonTable },
+        form: args.busy_form,
     };
     let report = bench_data::raw::run(&pool, &options).await?;
     pool.close().await;
@@ -85,13 +86,15 @@ async fn run(args: Args) -> anyhow::Result<()> {
     );
     let m = &report.mean;
     println!(
-        "mean time per statement: categories {:.2} ms, agencies {:.2} ms, fleet_counts {:.2} ms, busy_counts ({}, {} days back) {:.2} ms, \
+        "mean time per statement: categories {:.2} ms, agencies {:.2} ms, fleet_counts {:.2} ms, busy_counts ({}) {:.2} ms, \
          rates_in_force {:.2} ms",
         ms(m.categories),
         ms(m.agencies),
         ms(m.fleet),
-        if args.busy_in_list { "IN list" } else { "JSON_TABLE" },
-        args.lookback_days,
+        match args.busy_form {
+            bench_data::raw::BusyForm::Spans => format!("{}, with the spans lookup", args.busy_form.label()),
+            form => format!("{}, {} days back", form.label(), args.lookback_days),
+        },
         ms(m.busy),
         ms(m.rates)
     );
