@@ -1,9 +1,10 @@
-import { defineConfig } from '@playwright/test';
+import { defineConfig, devices } from '@playwright/test';
 
 /**
  * End-to-end suite, run by scripts/test-frontend against the real ycyw-api (serving the built
  * SPA) and worker. E2E_BASE_URL, E2E_MAILDIR (the SMTP sink's maildir) and E2E_WORKER (the
- * ycyw-worker binary, for create-staff) come from that script.
+ * ycyw-worker binary, for create-staff) come from that script. The booking journey also runs on
+ * a phone-sized viewport (project `mobile`, a Pixel 7 at scale 1 so that screenshots stay small).
  */
 export default defineConfig({
   testDir: './e2e',
@@ -35,5 +36,12 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  projects: [
+    { name: 'chromium', use: { browserName: 'chromium' } },
+    {
+      name: 'mobile',
+      testMatch: /booking\.spec\.ts/,
+      use: { ...devices['Pixel 7'], browserName: 'chromium', deviceScaleFactor: 1 },
+    },
+  ],
 });

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 
+import { formatPhone } from '../src/app/core/format/phone';
 import { audit, expect, expectLanguageSwitchChangesEverything, screenshot, test } from './support';
 
 interface Agency {
@@ -32,8 +33,7 @@ test('agencies filtered by country show their opening hours in local time', asyn
   expect(all.items.length, 'demo agencies in Canada').toBeGreaterThan(0);
 
   await page.goto('/');
-  await page.getByLabel('Where are you going?').selectOption('CA');
-  await page.getByRole('button', { name: 'Find an agency' }).click();
+  await page.getByRole('region', { name: 'Our countries' }).getByRole('link', { name: 'Canada' }).click();
   await expect(page).toHaveURL(/\/agencies\?country=CA$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Our agencies' })).toBeFocused();
   await expect(page.getByLabel('Country')).toHaveValue('CA');
@@ -47,11 +47,14 @@ test('agencies filtered by country show their opening hours in local time', asyn
     const card = cards.filter({ has: page.getByRole('heading', { name: agency.name }) });
     await expect(card).toContainText('Canada');
     await expect(card.locator('.local-time')).toHaveText(
-      new RegExp(`Local time (${(await localTimes(page, agency.timeZone)).join('|')}) \\(${agency.timeZone}\\)`),
+      new RegExp(`^Local time (${(await localTimes(page, agency.timeZone)).join('|')}) \\(GMT[−+-]\\d+(:\\d{2})?\\)$`),
     );
     await expect(card.locator('.open-status')).toHaveText(/^(Open now · closes at \d{2}:\d{2}|Open now · 24 hours a day, 7 days a week|Closed · opens .+ at \d{2}:\d{2}|Temporarily closed)$/);
     await expect(card.locator('.today-hours')).toHaveText(/^Today: ((\d{2}:\d{2}–\d{2}:\d{2}(, )?)+|Closed)$/);
-    await expect(card).toContainText(new RegExp(`Prices in ${agency.currency} \\(Canadian dollar\\)`, 'i'));
+    await expect(card).toContainText(/Prices in Canadian dollar \(CA\$\)/i);
+    // Customers see names, not codes: no agency code, no ISO country code, no IANA zone.
+    await expect(card).not.toContainText(agency.code);
+    await expect(card).not.toContainText(agency.timeZone);
   }
   await audit(page, 'agencies (Canada)');
   await screenshot(page, 'agencies');
@@ -63,7 +66,7 @@ test('agencies filtered by country show their opening hours in local time', asyn
   const inCity = all.items.filter((a) => a.city === city);
   await expect(cards).toHaveCount(inCity.length);
 
-  const sameInBothLanguages = [...inCity.flatMap((a) => [a.name, a.city, `${a.address.line1}, ${a.address.postalCode} ${a.address.city}`, `${a.city}, Canada`]), 'Canada', city, /^\(America\/[A-Za-z_]+\)$/];
+  const sameInBothLanguages = [...inCity.flatMap((a) => [a.name, a.city, `${a.address.line1}, ${a.address.postalCode} ${a.address.city}`, `${a.city}, Canada`]), 'Canada', city];
   await expectLanguageSwitchChangesEverything(page, 'fr', sameInBothLanguages);
   await expect(cards.first().locator('.local-time')).toHaveText(/^Heure locale /);
   await expectLanguageSwitchChangesEverything(page, 'en', sameInBothLanguages);
@@ -74,21 +77,28 @@ test('agencies filtered by country show their opening hours in local time', asyn
   await expect(page.getByRole('heading', { level: 1, name: agency.name })).toBeVisible();
   await expect(page).toHaveTitle(`${agency.name} · Your Car Your Way`);
   const table = page.getByRole('table');
-  await expect(table.locator('caption')).toContainText(`local time (${agency.timeZone}, GMT`);
+  await expect(table.locator('caption')).toContainText('local time (GMT');
   await expect(table.locator('tbody tr')).toHaveCount(7);
   await expect(table.locator('tbody tr').first().locator('th')).toContainText('Monday');
   await expect(table.locator('tr[aria-current="date"]')).toHaveCount(1);
   const today = new Intl.DateTimeFormat('en-GB', { weekday: 'long', timeZone: agency.timeZone }).format(Date.now());
   await expect(table.locator('tr[aria-current="date"] th')).toContainText(today);
-  await expect(page.getByText(new RegExp(`^${agency.currency} — Canadian dollar$`, 'i'))).toBeVisible();
-  await expect(page.getByRole('link', { name: agency.phone })).toHaveAttribute('href', `tel:${agency.phone}`);
+  await expect(page.getByText(/^Canadian dollar \(CA\$\)$/i)).toBeVisible();
+  await expect(page.getByText(/^(Eastern|Pacific|Mountain|Central|Atlantic|Newfoundland) Time \(GMT[−+-]\d+(:\d{2})?\)$/)).toBeVisible();
+  await expect(page.getByRole('link', { name: formatPhone(agency.phone) })).toHaveAttribute('href', `tel:${agency.phone}`);
+  await expect(page.getByRole('main')).not.toContainText(agency.code);
+  await expect(page.getByRole('main')).not.toContainText(agency.timeZone);
   await audit(page, 'agency detail');
   await screenshot(page, 'agency-detail');
   await expectLanguageSwitchChangesEverything(page, 'fr', [
-    agency.name, `${agency.name} · Your Car Your Way`, agency.address.line1, `${agency.address.postalCode} ${agency.address.city}`, agency.phone, agency.timeZone, 'Canada', `${agency.city}, Canada`,
-    /^America\/[A-Za-z_]+ \(GMT[−+-]\d+\)$/,
+    agency.name, `${agency.name} · Your Car Your Way`, agency.address.line1, `${agency.address.postalCode} ${agency.address.city}`, formatPhone(agency.phone), 'Canada', `${agency.city}, Canada`,
   ]);
   await expect(table.locator('tbody tr').first().locator('th')).toContainText('lundi');
+
+  // "Book here" starts a search from this agency.
+  await page.getByRole('link', { name: 'Réserver une voiture ici' }).click();
+  await expect(page).toHaveURL(new RegExp(`/\\?pickupAgencyId=${agency.id}$`));
+  await expect(page.getByRole('combobox', { name: 'Départ : ville ou agence' })).toHaveValue(agency.name);
 });
 
 test('an unknown agency shows a clear message', async ({ page }) => {

@@ -17,6 +17,8 @@ test('the home page switches language entirely, and the choice is remembered and
     route.fulfill({ status: 201, contentType: 'application/json', body: '{"email":"x@example.com","status":"verification_sent"}' }),
   );
   await page.getByRole('banner').getByRole('link', { name: 'Créer un compte' }).click();
+  // The register page is a lazy chunk: compare its texts, not the home page's still on screen.
+  await expect(page.getByRole('heading', { level: 1, name: 'Créez votre compte' })).toBeVisible();
   await expectLanguageSwitchChangesEverything(page, 'en', []);
   await page.getByRole('button', { name: 'Français' }).click();
   await page.getByLabel('Prénom').fill('Zoé');

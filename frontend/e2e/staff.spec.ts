@@ -12,6 +12,11 @@ test('an agent sets the password from the invitation link and signs in', async (
   const link = await waitForLink(email, '/set-password');
   await page.goto(link);
   await expect(page.getByRole('heading', { level: 1, name: 'Set the password of your staff account' })).toBeVisible();
+  // A staff page: no customer sign-up in the header, and no rule ticked that the page cannot check.
+  await expect(page.getByRole('banner').getByRole('link', { name: 'Create an account' })).toHaveCount(0);
+  await page.getByLabel('New password', { exact: true }).fill(STAFF_PASSWORD);
+  await expect(page.locator('#password-rules li.met')).toHaveCount(1);
+  await page.getByLabel('New password', { exact: true }).fill('');
   await audit(page, 'set password');
   await expectLanguageSwitchChangesEverything(page, 'fr');
   await expectLanguageSwitchChangesEverything(page, 'en');

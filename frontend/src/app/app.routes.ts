@@ -5,12 +5,17 @@ import { SignIn } from './features/auth/sign-in';
 import { Home } from './features/home/home';
 
 /**
- * Top-level routes. Each business area is a lazy feature folder with its own `*.routes.ts`;
- * the next ones slot in the same way: `search/`, `booking/` (authGuard), `support/`, and
- * `agent/` (`canActivate: [roleGuard('agent')]`). Route titles are dictionary keys.
+ * Top-level routes. Each business area is a lazy feature folder with its own `*.routes.ts`
+ * (`search/` the offers, `booking/` the summary, `reservations/` the customer's own, behind
+ * authGuard); `support/` and `agent/` (`canActivate: [roleGuard('agent')]`) slot in the same
+ * way. Route titles are dictionary keys.
  */
 export const routes: Routes = [
+  // Eager: the landing page with the search form (no chunk to wait for, no layout shift), one of the Lighthouse pages.
   { path: '', component: Home, title: 'home.title' },
+  { path: 'offers', loadChildren: () => import('./features/search/search.routes').then((m) => m.searchRoutes) },
+  { path: 'book', loadChildren: () => import('./features/booking/booking.routes').then((m) => m.bookingRoutes) },
+  { path: 'reservations', loadChildren: () => import('./features/reservations/reservations.routes').then((m) => m.reservationRoutes) },
   {
     path: 'sign-in',
     canActivate: [guestGuard],
@@ -43,7 +48,7 @@ export const routes: Routes = [
   {
     path: 'set-password',
     title: 'auth.staff.title',
-    data: { mode: 'staff' },
+    data: { mode: 'staff', staffPage: true },
     loadComponent: () => import('./features/auth/set-password').then((m) => m.SetPassword),
   },
   {

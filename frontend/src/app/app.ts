@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, DOCUMENT, HostListener, inject, signal } from '@angular/core';
-import { NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
+import { ActivatedRouteSnapshot, NavigationEnd, Router, RouterLink, RouterLinkActive, RouterOutlet } from '@angular/router';
 import { filter } from 'rxjs';
 
 import type { Locale } from './core/api/models';
@@ -25,11 +25,16 @@ export class App {
   protected readonly locales = LOCALES;
   protected readonly menuOpen = signal(false);
   protected readonly year = new Date().getFullYear();
+  /** A page for staff (the invitation's set-password): no "Create an account" for customers there. */
+  protected readonly staffPage = signal(false);
 
   constructor() {
     inject(RouteFocus).start();
     void this.auth.restore();
     this.router.events.pipe(filter((e) => e instanceof NavigationEnd)).subscribe(() => {
+      let staff = false;
+      for (let r: ActivatedRouteSnapshot | null = this.router.routerState.snapshot.root; r; r = r.firstChild) staff ||= r.data['staffPage'] === true;
+      this.staffPage.set(staff);
       this.menuOpen.set(false);
       this.notices.navigated();
     });

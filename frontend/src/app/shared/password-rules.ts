@@ -17,11 +17,19 @@ import { passwordRules } from './forms';
           {{ 'password.ruleLength' | t }}
           <span class="visually-hidden">{{ (rules().length ? 'password.met' : 'password.notMet') | t }}</span>
         </li>
-        <li [class.met]="rules().notEmail && password().length > 0">
-          <span class="rule-icon" aria-hidden="true">{{ rules().notEmail && password().length > 0 ? '✓' : '•' }}</span>
-          {{ 'password.ruleEmail' | t }}
-          <span class="visually-hidden">{{ (rules().notEmail && password().length > 0 ? 'password.met' : 'password.notMet') | t }}</span>
-        </li>
+        @if (email() === null) {
+          <!-- The address is not known here (a reset or invitation link): the API checks this rule. -->
+          <li>
+            <span class="rule-icon" aria-hidden="true">•</span>
+            {{ 'password.ruleEmail' | t }}
+          </li>
+        } @else {
+          <li [class.met]="emailRuleMet()">
+            <span class="rule-icon" aria-hidden="true">{{ emailRuleMet() ? '✓' : '•' }}</span>
+            {{ 'password.ruleEmail' | t }}
+            <span class="visually-hidden">{{ (emailRuleMet() ? 'password.met' : 'password.notMet') | t }}</span>
+          </li>
+        }
         <li>
           <span class="rule-icon" aria-hidden="true">•</span>
           {{ 'password.ruleCommon' | t }}
@@ -32,6 +40,9 @@ import { passwordRules } from './forms';
 })
 export class PasswordRulesComponent {
   readonly password = input.required<string>();
-  readonly email = input<string>('');
-  protected readonly rules = computed(() => passwordRules(this.password(), this.email()));
+  /** The account's address; `null` when the page does not know it (then that rule is never ticked). */
+  readonly email = input<string | null>(null);
+  protected readonly rules = computed(() => passwordRules(this.password(), this.email() ?? ''));
+  /** Ticked only once the address is known and the password does not contain it. */
+  protected readonly emailRuleMet = computed(() => this.rules().notEmail && this.password().length > 0 && !!this.email()?.includes('@'));
 }

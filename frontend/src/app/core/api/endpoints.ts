@@ -13,6 +13,9 @@ export const endpoints = {
   myPassword: `${API}/users/me/password`,
   myExport: `${API}/users/me/export`,
   agencies: `${API}/agencies`,
+  vehicleCategories: `${API}/vehicle-categories`,
+  offers: `${API}/offers`,
+  reservations: `${API}/reservations`,
 } as const;
 
 export function isApiUrl(url: string): boolean {

@@ -1,86 +1,44 @@
-/** Shapes of the HTTP contract (shared/API.md; functions/auth/src/model.rs, functions/catalog/src/model.rs). */
+/**
+ * The API's shapes, from the types generated out of its OpenAPI 3.1 document (`schema.d.ts`,
+ * `npm run api-types`; scripts/test-frontend fails when it no longer matches the running api).
+ * These are thin aliases: change the Rust DTOs, regenerate, and the compiler shows what to adapt.
+ */
+import type { components } from './schema';
 
-export type Locale = 'en' | 'fr';
-export type Role = 'client' | 'support' | 'agent';
+type Schemas = components['schemas'];
 
-export interface Address {
-  line1: string;
-  line2: string | null;
-  postalCode: string;
-  city: string;
-  countryCode: string;
-}
+export type Locale = Schemas['Locale'];
+export type Role = Schemas['Role'];
+export type Address = Schemas['PostalAddress'];
+export type AddressInput = Schemas['PostalAddressInput'];
 
 /** `GET /users/me`, and `user` of session answers. Staff may have no personal fields yet. */
-export interface User {
-  id: string;
-  email: string;
-  role: Role;
-  firstName: string | null;
-  lastName: string | null;
-  birthDate: string | null;
-  phone: string | null;
-  address: Address | null;
-  locale: Locale;
-  emailVerified: boolean;
-  agencyId: string | null;
-}
-
-/** `POST /auth/registrations`. */
-export interface RegistrationRequest {
-  email: string;
-  password: string;
-  firstName: string;
-  lastName: string;
-  birthDate: string;
-  phone: string | null;
-  address: Address;
-  locale: Locale;
-  acceptTerms: boolean;
-}
-
-/** `POST /auth/sessions` and `/auth/sessions/refresh`. */
-export interface SessionResponse {
-  accessToken: string;
-  tokenType: 'Bearer';
-  expiresIn: number;
-  user: User;
-}
-
+export type User = Schemas['User'];
+export type RegistrationRequest = Schemas['RegistrationRequest'];
+export type SessionResponse = Schemas['SessionResponse'];
 /** `PATCH /users/me`: only the fields present change; `phone: null` removes it. */
-export interface ProfilePatch {
-  firstName?: string;
-  lastName?: string;
-  birthDate?: string;
-  phone?: string | null;
-  address?: Address;
-  locale?: Locale;
-}
+export type ProfilePatch = Schemas['ProfilePatch'];
 
 /** One opening period in the agency's local time; ISO weekday (1 = Monday), `HH:MM`, `24:00` = midnight. */
-export interface OpeningPeriod {
-  weekday: number;
-  opens: string;
-  closes: string;
-}
+export type OpeningPeriod = Schemas['OpeningPeriod'];
+export type Agency = Schemas['Agency'];
 
-export interface Agency {
-  id: string;
-  code: string;
-  name: string;
-  address: Address;
-  city: string;
-  countryCode: string;
-  timeZone: string;
-  currency: string;
-  phone: string;
-  email: string;
-  openingHours: OpeningPeriod[];
-  active?: boolean;
-}
+/** `{ amountMinor: 12345, currency: 'EUR' }`: minor units of an ISO 4217 currency. */
+export type Money = Schemas['Money'];
+export type Currency = Schemas['CurrencyCode'];
 
-/** Every list endpoint: `{ items, nextCursor }`. */
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+/** An ACRISS category with its decoded attributes. */
+export type VehicleCategory = Schemas['VehicleCategory'];
+export type Offer = Schemas['Offer'];
+export type Reservation = Schemas['ReservationView'];
+export type ReservationStatus = Schemas['Status'];
+export type PendingChange = Schemas['PendingChangeView'];
+export type NewReservation = Schemas['NewReservation'];
+export type ReservationPatch = Schemas['ReservationPatch'];
+export type Modification = Schemas['Modification'];
+export type CancellationQuote = Schemas['CancellationQuote'];
+export type Cancellation = Schemas['Cancellation'];
+export type CheckoutSession = Schemas['CheckoutSessionView'];
+
+/** Every list endpoint: `{ items, nextCursor }` (`nextCursor` null or absent on the last page). */
+export type Page<T> = Omit<Schemas['Page'], 'items'> & { items: T[] };

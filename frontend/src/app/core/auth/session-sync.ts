@@ -21,8 +21,13 @@ const SIGNED_OUT_KEY = 'ycyw.signed-out';
 export const LEASE_MS = 10_000;
 /** How long a tab waits for another tab's fallback lease before refreshing anyway. */
 export const LEASE_WAIT_MS = 12_000;
-/** After writing its lease, how long a tab waits before reading it back (another tab may write too). */
-const LEASE_SETTLE_MS = 40;
+/**
+ * After writing its lease, how long a tab waits before reading it back (another tab may write
+ * too). Chromium syncs localStorage between renderer processes asynchronously: on a loaded
+ * machine a write took more than 40 ms to reach the other tabs, two tabs both read their own
+ * lease back and refreshed at once. Only browsers without Web Locks pay this wait.
+ */
+const LEASE_SETTLE_MS = 250;
 const LEASE_POLL_MS = 50;
 
 interface Lease {

@@ -68,15 +68,31 @@ export function formatClock(hhmm: string, locale: string): string {
   return format.format(Date.UTC(2024, 0, 1, Math.floor(total / 60) % 24, total % 60));
 }
 
+// Building an Intl.DateTimeFormat costs far more than using one: pages format dozens of times
+// (time pickers, weekly hours) on every render, so formats are made once per locale and zone.
+const hourCycles = new Map<string, boolean>();
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** Whether `locale` writes times on a 24-hour clock. */
 export function uses24Hours(locale: string): boolean {
-  const cycle = new Intl.DateTimeFormat(locale, { hour: 'numeric', timeZone: 'UTC' }).resolvedOptions().hourCycle;
-  return cycle === 'h23' || cycle === 'h24';
+  let h23 = hourCycles.get(locale);
+  if (h23 === undefined) {
+    const cycle = new Intl.DateTimeFormat(locale, { hour: 'numeric', timeZone: 'UTC' }).resolvedOptions().hourCycle;
+    h23 = cycle === 'h23' || cycle === 'h24';
+    hourCycles.set(locale, h23);
+  }
+  return h23;
 }
 
 /** Hours and minutes in `locale`'s clock: `07:30` on a 24-hour clock, `7:30 AM` on a 12-hour one. */
 function clockFormat(locale: string, timeZone: string): Intl.DateTimeFormat {
-  return new Intl.DateTimeFormat(locale, { hour: uses24Hours(locale) ? '2-digit' : 'numeric', minute: '2-digit', timeZone });
+  const key = `${locale}|${timeZone}`;
+  let format = clockFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { hour: uses24Hours(locale) ? '2-digit' : 'numeric', minute: '2-digit', timeZone });
+    clockFormats.set(key, format);
+  }
+  return format;
 }
 
 /** The name of an ISO weekday (1 = Monday) in `locale`. */
@@ -94,6 +110,12 @@ export function formatLocalTime(now: Date, timeZone: string, locale: string): st
 export function zoneLabel(now: Date, timeZone: string, locale: string): string {
   const parts = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'shortOffset' }).formatToParts(now);
   return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+}
+
+/** The generic name of `timeZone` in `locale` ("Central European Time"), its offset label when Intl has none. */
+export function zoneName(now: Date, timeZone: string, locale: string): string {
+  const parts = new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'longGeneric' }).formatToParts(now);
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? zoneLabel(now, timeZone, locale);
 }
 
 /** A calendar date `YYYY-MM-DD` in the reader's long format (no time zone shift). */

@@ -1,6 +1,9 @@
 import { TestBed } from '@angular/core/testing';
 
-import { DICTIONARIES, I18n, initialLocale, intlLocaleFor, translate } from './i18n';
+import { en as agenciesEn } from '../../features/agencies/messages.en';
+import { fr as agenciesFr } from '../../features/agencies/messages.fr';
+import { RENTAL_MESSAGES } from '../../features/rental/messages';
+import { DICTIONARIES, I18n, MissingTranslationError, type TranslationKey, initialLocale, intlLocaleFor, translate, translatePlural } from './i18n';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -16,8 +19,15 @@ function leaves(tree: Tree, prefix = ''): Map<string, string> {
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 describe('dictionaries', () => {
-  const en = leaves(DICTIONARIES.en as unknown as Tree);
-  const fr = leaves(DICTIONARIES.fr as unknown as Tree);
+  // The core dictionaries and the lazy features' (their namespaces must not collide).
+  const features = [RENTAL_MESSAGES, { en: agenciesEn, fr: agenciesFr }];
+  const en = new Map([DICTIONARIES.en, ...features.map((f) => f.en)].flatMap((d) => [...leaves(d as unknown as Tree)]));
+  const fr = new Map([DICTIONARIES.fr, ...features.map((f) => f.fr)].flatMap((d) => [...leaves(d as unknown as Tree)]));
+
+  it('give each feature namespaces of its own', () => {
+    const namespaces = [DICTIONARIES.en, ...features.map((f) => f.en)].flatMap((d) => Object.keys(d));
+    expect(namespaces.filter((n, i) => namespaces.indexOf(n) !== i)).toEqual([]);
+  });
 
   it('have exactly the same keys in English and French', () => {
     expect([...fr.keys()].sort()).toEqual([...en.keys()].sort());
@@ -50,8 +60,8 @@ describe('dictionaries', () => {
 
 describe('translate', () => {
   it('fills placeholders and falls back to the key', () => {
-    expect(translate(DICTIONARIES.en, 'agencies.count', { count: 3 })).toBe('3 agencies');
-    expect(translate(DICTIONARIES.fr, 'agencies.count', { count: 3 })).toBe('3 agences');
+    expect(translate(agenciesEn, 'agencies.count.other', { count: 3 })).toBe('3 agencies');
+    expect(translate(agenciesFr, 'agencies.count.other', { count: 3 })).toBe('3 agences');
     expect(translate(DICTIONARIES.en, 'no.such.key')).toBe('no.such.key');
     expect(translate(DICTIONARIES.en, 'agencies')).toBe('agencies');
   });
@@ -87,5 +97,34 @@ describe('I18n', () => {
     expect(i18n.countryName('DE')).toBe('Germany');
     expect(i18n.lookup(['errors.fields.address_postalCode.invalid', 'errors.codes.invalid'])).toMatch(/postal code/);
     expect(i18n.lookup(['errors.fields.nothing.invalid'])).toBeNull();
+  });
+});
+
+describe('plurals and missing keys', () => {
+  it('choose the plural form with Intl.PluralRules of the language', () => {
+    expect(translatePlural(RENTAL_MESSAGES.en, 'en-GB', 'offers.bags', 1)).toBe('1 suitcase');
+    expect(translatePlural(RENTAL_MESSAGES.en, 'en-GB', 'offers.bags', 0)).toBe('0 suitcases');
+    // French puts 0 and 1 in the singular.
+    expect(translatePlural(RENTAL_MESSAGES.fr, 'fr-FR', 'offers.bags', 0)).toBe('0 valise');
+    expect(translatePlural(RENTAL_MESSAGES.fr, 'fr-FR', 'offers.bags', 2)).toBe('2 valises');
+    expect(translatePlural(RENTAL_MESSAGES.fr, 'fr-FR', 'offers.period', 1, { from: 'a', to: 'b' })).toBe('a → b · 1 jour');
+  });
+
+  it('follow the language switch through I18n.plural, once the feature registered its texts', () => {
+    localStorage.clear();
+    const i18n = TestBed.inject(I18n);
+    i18n.setLocale('en');
+    expect(() => i18n.plural('offers.left', 1)).toThrow(MissingTranslationError);
+    i18n.register(RENTAL_MESSAGES);
+    expect(i18n.plural('offers.left', 1)).toBe('Last car of this type');
+    expect(i18n.plural('offers.left', 2)).toBe('Only 2 left');
+    i18n.setLocale('fr');
+    expect(i18n.plural('offers.count', 1)).toBe('1 voiture disponible');
+  });
+
+  it('fail on a key no dictionary has, in development and tests', () => {
+    const i18n = TestBed.inject(I18n);
+    expect(() => i18n.t('reservations.status.lost' as TranslationKey)).toThrow(MissingTranslationError);
+    expect(() => i18n.t('reservations.status.lost' as TranslationKey)).toThrow(/reservations\.status\.lost/);
   });
 });

@@ -1,6 +1,20 @@
-import { DOCUMENT, Injectable, Pipe, PipeTransform, computed, effect, inject, signal } from '@angular/core';
+import {
+  DOCUMENT,
+  EnvironmentProviders,
+  Injectable,
+  Pipe,
+  PipeTransform,
+  computed,
+  effect,
+  inject,
+  isDevMode,
+  provideEnvironmentInitializer,
+  signal,
+} from '@angular/core';
 
 import type { Locale } from '../api/models';
+import type { en as agenciesEn } from '../../features/agencies/messages.en';
+import type { en as rentalEn } from '../../features/rental/messages.en';
 import { en } from './messages.en';
 import { fr } from './messages.fr';
 
@@ -8,27 +22,69 @@ import { fr } from './messages.fr';
 export type Messages = ShapeOf<typeof en>;
 type ShapeOf<T> = { readonly [K in keyof T]: T[K] extends string ? string : ShapeOf<T[K]> };
 
-/** Every dotted key of the dictionaries, e.g. `auth.signIn.title`. */
-export type TranslationKey = LeafPaths<typeof en>;
+/**
+ * Every dotted key of the dictionaries, e.g. `auth.signIn.title`: the core ones (in the initial
+ * bundle) and those of the lazy features, registered when their routes load ({@link I18n.register}).
+ */
+export type TranslationKey = LeafPaths<AllMessages>;
+type AllMessages = typeof en & typeof agenciesEn & typeof rentalEn;
+
+/** A dictionary of a lazy feature in both languages: top-level namespaces of its own. */
+export type FeatureDictionaries = Readonly<Record<Locale, Tree>>;
+type Tree = { readonly [key: string]: string | Tree };
 type LeafPaths<T, Prefix extends string = ''> = {
   [K in keyof T & string]: T[K] extends string ? `${Prefix}${K}` : LeafPaths<T[K], `${Prefix}${K}.`>;
 }[keyof T & string];
 
 export type TranslationParams = Readonly<Record<string, string | number>>;
 
+/**
+ * Keys of plural messages: objects with an `other` form and the forms `Intl.PluralRules` names
+ * for the language (`one`, and `zero`, `two`, `few`, `many` where it has them), e.g. `offers.count`.
+ */
+export type PluralKey = PluralPaths<AllMessages>;
+type PluralPaths<T, Prefix extends string = ''> = {
+  [K in keyof T & string]: T[K] extends string ? never : T[K] extends { other: string } ? `${Prefix}${K}` : PluralPaths<T[K], `${Prefix}${K}.`>;
+}[keyof T & string];
+
+/** A key the dictionaries do not have (a key built at run time): an error in development and tests. */
+export class MissingTranslationError extends Error {
+  constructor(readonly key: string) {
+    super(`no message for the key "${key}" in the dictionaries`);
+    this.name = 'MissingTranslationError';
+  }
+}
+
 export const LOCALES: readonly Locale[] = ['en', 'fr'];
 export const DICTIONARIES: Readonly<Record<Locale, Messages>> = { en, fr };
 const STORAGE_KEY = 'ycyw.locale';
 
-/** Looks `key` up in `dictionary` and fills `{name}` placeholders; the key itself when missing. */
-export function translate(dictionary: Messages, key: string, params?: TranslationParams): string {
+/** The text of `key` in `dictionary`, or `null` when it has none. */
+export function find(dictionary: Messages | Tree, key: string): string | null {
   let node: unknown = dictionary;
   for (const part of key.split('.')) {
     node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[part] : undefined;
   }
-  if (typeof node !== 'string') return key;
-  if (!params) return node;
-  return node.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
+  return typeof node === 'string' ? node : null;
+}
+
+/** Fills the `{name}` placeholders of `text`. */
+export function fill(text: string, params?: TranslationParams): string {
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (match, name: string) => (name in params ? String(params[name]) : match));
+}
+
+/** Looks `key` up in `dictionary` and fills `{name}` placeholders; the key itself when missing. */
+export function translate(dictionary: Messages | Tree, key: string, params?: TranslationParams): string {
+  const text = find(dictionary, key);
+  return text === null ? key : fill(text, params);
+}
+
+/** The plural form of `key` for `count` in `locale` (`offers.count` → `offers.count.one` or `.other`), `{count}` filled. */
+export function translatePlural(dictionary: Messages | Tree, locale: string, key: string, count: number, params?: TranslationParams): string | null {
+  const form = new Intl.PluralRules(locale).select(count);
+  const text = find(dictionary, `${key}.${form}`) ?? find(dictionary, `${key}.other`);
+  return text === null ? null : fill(text, { count, ...params });
 }
 
 /** The locale for `Intl`: the browser's regional variant of the chosen language when it has one. */
@@ -60,7 +116,12 @@ export class I18n {
 
   readonly locale = signal<Locale>(initialLocale(this.storage?.getItem(STORAGE_KEY) ?? null, this.preferred));
   readonly intlLocale = computed(() => intlLocaleFor(this.locale(), this.preferred));
-  private readonly dictionary = computed(() => DICTIONARIES[this.locale()]);
+  /** The lazy features' dictionaries registered so far. */
+  private readonly features = signal<readonly FeatureDictionaries[]>([]);
+  private readonly dictionary = computed<Tree>(() => {
+    const locale = this.locale();
+    return Object.assign({}, DICTIONARIES[locale], ...this.features().map((feature) => feature[locale]));
+  });
 
   constructor() {
     effect(() => {
@@ -68,8 +129,23 @@ export class I18n {
     });
   }
 
+  /** A missing key throws in development and tests (a key built at run time that no dictionary has); shows the key in production. */
+  private readonly strict = isDevMode();
+
   t(key: TranslationKey, params?: TranslationParams): string {
-    return translate(this.dictionary(), key, params);
+    const text = find(this.dictionary(), key);
+    if (text === null) return this.missing(key);
+    return fill(text, params);
+  }
+
+  /** `{{ count }}` things with the language's plural rules (`Intl.PluralRules`): `1 suitcase`, `2 suitcases`, `0 valise`. */
+  plural(key: PluralKey, count: number, params?: TranslationParams): string {
+    return translatePlural(this.dictionary(), this.intlLocale(), key, count, params) ?? this.missing(key);
+  }
+
+  private missing(key: string): string {
+    if (this.strict) throw new MissingTranslationError(key);
+    return key;
   }
 
   /** The first of `keys` that the dictionary has (for keys built at run time, e.g. from API codes). */
@@ -81,6 +157,11 @@ export class I18n {
     return null;
   }
 
+  /** Adds a lazy feature's dictionaries (once; `provideFeatureMessages` on its routes calls this). */
+  register(feature: FeatureDictionaries): void {
+    if (!this.features().includes(feature)) this.features.update((features) => [...features, feature]);
+  }
+
   setLocale(locale: Locale): void {
     this.locale.set(locale);
     this.storage?.setItem(STORAGE_KEY, locale);
@@ -89,6 +170,16 @@ export class I18n {
   /** A country's name in the current language (`FR` → "France"). */
   countryName(code: string): string {
     return displayName(this.intlLocale(), 'region', code);
+  }
+
+  /** A currency's symbol in the current language (`CAD` → "CA$" in English, "$CA" in French). */
+  currencySymbol(code: string): string {
+    try {
+      const parts = new Intl.NumberFormat(this.intlLocale(), { style: 'currency', currency: code }).formatToParts(0);
+      return parts.find((p) => p.type === 'currency')?.value ?? code;
+    } catch {
+      return code;
+    }
   }
 
   /** A currency's name in the current language (`EUR` → "euro"). */
@@ -110,6 +201,24 @@ function safeStorage(document: Document): Storage | null {
     return document.defaultView?.localStorage ?? null;
   } catch {
     return null;
+  }
+}
+
+/**
+ * Route providers of a lazy feature whose texts live in its own chunk: registers its
+ * dictionaries when the route's injector is created, before its components render.
+ */
+export function provideFeatureMessages(feature: FeatureDictionaries): EnvironmentProviders {
+  return provideEnvironmentInitializer(() => inject(I18n).register(feature));
+}
+
+/** `{{ 'offers.bags' | plural: count }}`; impure so that it follows the language signal. */
+@Pipe({ name: 'plural', pure: false })
+export class PluralPipe implements PipeTransform {
+  private readonly i18n = inject(I18n);
+
+  transform(key: PluralKey, count: number, params?: TranslationParams): string {
+    return this.i18n.plural(key, count, params);
   }
 }
 

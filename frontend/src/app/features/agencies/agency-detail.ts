@@ -1,20 +1,20 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, effect, inject, input } from '@angular/core';
 import { RouterLink } from '@angular/router';
 
-import type { Agency } from '../../core/api/models';
-import { toProblem } from '../../core/api/problem';
+import { loadState } from '../../core/data/load-state';
 import { TranslatedTitleStrategy } from '../../core/a11y/title-strategy';
 import { TitleStrategy } from '@angular/router';
-import { localClock, weekSchedule, weekdayName, zoneLabel } from '../../core/format/opening-hours';
+import { localClock, weekSchedule, weekdayName, zoneLabel, zoneName } from '../../core/format/opening-hours';
+import { formatPhone } from '../../core/format/phone';
 import { I18n, TranslatePipe } from '../../core/i18n/i18n';
-import { Message, problemMessage } from '../../shared/problem-message';
+import { LoadStatus } from '../../shared/load-status';
 import { AgencyStatus, formatPeriods } from './agency-hours';
 import { AgencyService } from './agency.service';
 import { clockSignal } from './clock';
 
 @Component({
   selector: 'app-agency-detail',
-  imports: [RouterLink, TranslatePipe, AgencyStatus],
+  imports: [RouterLink, TranslatePipe, AgencyStatus, LoadStatus],
   templateUrl: './agency-detail.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -27,9 +27,13 @@ export class AgencyDetail {
   readonly id = input.required<string>();
 
   protected readonly now = clockSignal();
-  protected readonly agency = signal<Agency | null>(null);
-  protected readonly state = signal<'loading' | 'ready' | 'missing' | 'failed'>('loading');
-  protected readonly error = signal<Message | null>(null);
+  protected readonly loaded = loadState({ params: () => this.id(), load: (id) => this.agencies.get(id) });
+  protected readonly agency = this.loaded.value;
+  /** An id the API does not know (or could not read) is "not found", not a failure to retry. */
+  protected readonly missing = computed(() => {
+    const state = this.loaded.state();
+    return state.status === 'error' && [400, 404, 422].includes(state.problem.status);
+  });
 
   protected readonly week = computed(() => {
     const agency = this.agency();
@@ -47,27 +51,14 @@ export class AgencyDetail {
     const agency = this.agency();
     return agency ? zoneLabel(this.now(), agency.timeZone, this.i18n.intlLocale()) : '';
   });
+  /** "Central European Time", "heure de l’Est nord-américain": the zone as people name it. */
+  protected readonly zoneName = computed(() => {
+    const agency = this.agency();
+    return agency ? zoneName(this.now(), agency.timeZone, this.i18n.intlLocale()) : '';
+  });
+  protected readonly phone = formatPhone;
 
   constructor() {
-    effect(() => {
-      const id = this.id();
-      untracked(() => this.load(id));
-    });
     effect(() => this.titles.setPageName(this.agency()?.name ?? null));
-  }
-
-  protected load(id: string): void {
-    this.state.set('loading');
-    this.agencies.get(id).subscribe({
-      next: (agency) => {
-        this.agency.set(agency);
-        this.state.set('ready');
-      },
-      error: (error: unknown) => {
-        const problem = toProblem(error);
-        this.state.set(problem.status === 404 || problem.status === 400 || problem.status === 422 ? 'missing' : 'failed');
-        this.error.set(problemMessage(problem));
-      },
-    });
   }
 }

@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 
 import type { Agency } from '../../core/api/models';
-import { formatClock, formatLocalTime, localClock, openingStatus, weekSchedule, weekdayName } from '../../core/format/opening-hours';
+import { formatClock, formatLocalTime, localClock, openingStatus, weekSchedule, weekdayName, zoneLabel } from '../../core/format/opening-hours';
 import { I18n, TranslatePipe } from '../../core/i18n/i18n';
 
 /** "Open now · closes at 19:00" / "Closed · opens Monday at 08:00", in the agency's own time. */
@@ -14,7 +14,7 @@ import { I18n, TranslatePipe } from '../../core/i18n/i18n';
       <span class="open-status__dot" aria-hidden="true"></span>
       <span class="open-status__text">{{ text() }}</span>
     </p>
-    <p class="local-time">{{ 'agencies.localTime' | t: { time: localTime(), zone: agency().timeZone } }}</p>
+    <p class="local-time">{{ 'agencies.localTime' | t: { time: localTime(), zone: offset() } }}</p>
     <p class="today-hours"><span class="today-hours__label">{{ 'agencies.today' | t }}</span> {{ todayHours() }}</p>
   `,
 })
@@ -25,6 +25,7 @@ export class AgencyStatus {
 
   protected readonly status = computed(() => openingStatus(this.agency().openingHours, this.agency().timeZone, this.now()));
   protected readonly localTime = computed(() => formatLocalTime(this.now(), this.agency().timeZone, this.i18n.intlLocale()));
+  protected readonly offset = computed(() => zoneLabel(this.now(), this.agency().timeZone, this.i18n.intlLocale()));
 
   protected readonly text = computed(() => {
     const status = this.status();

@@ -1,11 +1,12 @@
-import { ChangeDetectionStrategy, Component, computed, effect, inject, input, signal, untracked } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, inject, input } from '@angular/core';
 import { Router, RouterLink } from '@angular/router';
 
-import type { Agency } from '../../core/api/models';
-import { toProblem } from '../../core/api/problem';
+import { map } from 'rxjs';
+
+import { loadState, pagedLoadState } from '../../core/data/load-state';
 import { MARKETS } from '../../core/format/countries';
 import { I18n, TranslatePipe } from '../../core/i18n/i18n';
-import { Message, problemMessage } from '../../shared/problem-message';
+import { LoadStatus } from '../../shared/load-status';
 import { AgencyStatus } from './agency-hours';
 import { AgencyService } from './agency.service';
 import { clockSignal } from './clock';
@@ -15,7 +16,7 @@ const PAGE_SIZE = 20;
 /** Agencies filtered by country and city (both in the URL: `/agencies?country=FR&city=Paris`). */
 @Component({
   selector: 'app-agency-list',
-  imports: [RouterLink, TranslatePipe, AgencyStatus],
+  imports: [RouterLink, TranslatePipe, AgencyStatus, LoadStatus],
   templateUrl: './agency-list.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -30,34 +31,42 @@ export class AgencyList {
 
   protected readonly markets = MARKETS;
   protected readonly now = clockSignal();
-  protected readonly items = signal<Agency[]>([]);
-  protected readonly nextCursor = signal<string | null>(null);
-  protected readonly loading = signal(true);
-  protected readonly loadingMore = signal(false);
-  protected readonly error = signal<Message | null>(null);
-  protected readonly cities = signal<string[]>([]);
 
   protected readonly selectedCountry = computed(() => (this.country() ?? '').toUpperCase());
   protected readonly selectedCity = computed(() => this.city() ?? '');
-  protected readonly summary = computed(() => {
-    if (this.loading()) return this.i18n.t('agencies.loading');
-    const count = this.items().length;
-    const more = this.nextCursor() !== null;
-    if (count === 0) return this.i18n.t('agencies.none');
-    return this.i18n.t(more ? 'agencies.countMore' : count === 1 ? 'agencies.countOne' : 'agencies.count', { count });
+
+  /** The agencies of the filters, page after page ("load more" stays within the same filters). */
+  protected readonly list = pagedLoadState({
+    params: () => ({ country: this.selectedCountry(), city: this.selectedCity() }),
+    loadPage: (filters, cursor) => this.agencies.list({ ...filters, limit: PAGE_SIZE, cursor }),
   });
 
-  constructor() {
-    effect(() => {
-      const country = this.selectedCountry();
-      const city = this.selectedCity();
-      untracked(() => this.load(country, city));
-    });
-    effect(() => {
-      const country = this.selectedCountry();
-      untracked(() => this.loadCities(country));
-    });
-  }
+  /** The cities of the chosen country, for the city filter (none until a country is chosen). */
+  protected readonly cities = loadState({
+    params: () => this.selectedCountry() || null,
+    load: (country) => this.agencies.list({ country, limit: 100 }).pipe(map((page) => page.items.map((a) => a.city))),
+  });
+  protected readonly cityNames = computed(() => {
+    const locale = this.i18n.intlLocale();
+    return [...new Set(this.cities.value() ?? [])].sort((a, b) => a.localeCompare(b, locale));
+  });
+
+  protected readonly summary = computed(() => {
+    const state = this.list.state();
+    switch (state.status) {
+      case 'loading':
+        return this.i18n.t('agencies.loading');
+      case 'error':
+        return '';
+      case 'empty':
+        return this.i18n.t('agencies.none');
+      case 'data': {
+        const count = state.value.items.length;
+        const more = state.value.nextCursor !== null;
+        return more ? this.i18n.t('agencies.countMore', { count }) : this.i18n.plural('agencies.count', count);
+      }
+    }
+  });
 
   protected selectCountry(country: string): void {
     void this.router.navigate(['/agencies'], { queryParams: { country: country || null, city: null } });
@@ -65,55 +74,5 @@ export class AgencyList {
 
   protected selectCity(city: string): void {
     void this.router.navigate(['/agencies'], { queryParams: { country: this.selectedCountry() || null, city: city || null } });
-  }
-
-  protected loadMore(): void {
-    const cursor = this.nextCursor();
-    if (!cursor) return;
-    this.loadingMore.set(true);
-    this.agencies
-      .list({ country: this.selectedCountry(), city: this.selectedCity(), limit: PAGE_SIZE, cursor })
-      .subscribe({
-        next: (page) => {
-          this.items.update((items) => [...items, ...page.items]);
-          this.nextCursor.set(page.nextCursor);
-          this.loadingMore.set(false);
-        },
-        error: (error: unknown) => {
-          this.loadingMore.set(false);
-          this.error.set(problemMessage(toProblem(error)));
-        },
-      });
-  }
-
-  private load(country: string, city: string): void {
-    this.loading.set(true);
-    this.error.set(null);
-    this.agencies.list({ country, city, limit: PAGE_SIZE }).subscribe({
-      next: (page) => {
-        this.items.set(page.items);
-        this.nextCursor.set(page.nextCursor);
-        this.loading.set(false);
-      },
-      error: (error: unknown) => {
-        this.items.set([]);
-        this.nextCursor.set(null);
-        this.loading.set(false);
-        this.error.set(problemMessage(toProblem(error)));
-      },
-    });
-  }
-
-  /** The cities of the chosen country, for the city filter. */
-  private loadCities(country: string): void {
-    this.cities.set([]);
-    if (!country) return;
-    this.agencies.list({ country, limit: 100 }).subscribe({
-      next: (page) => {
-        const locale = this.i18n.intlLocale();
-        this.cities.set([...new Set(page.items.map((a) => a.city))].sort((a, b) => a.localeCompare(b, locale)));
-      },
-      error: () => this.cities.set([]),
-    });
   }
 }

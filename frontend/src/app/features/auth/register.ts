@@ -1,10 +1,12 @@
-import { ChangeDetectionStrategy, Component, Injector, ElementRef, computed, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, Injector, ElementRef, computed, inject, input, signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { RouterLink } from '@angular/router';
 
 import { toProblem } from '../../core/api/problem';
 import { AuthService } from '../../core/auth/auth.service';
+import { safeReturnUrl } from '../../core/auth/guards';
+import { rememberReturnUrl } from '../../core/auth/return-url';
 import { I18n, TranslatePipe } from '../../core/i18n/i18n';
 import { FieldError } from '../../shared/field-error';
 import { adultValidator, applyFieldErrors, focusAfterRender, describedBy, focusFirstInvalid, newPasswordValidator, showsError } from '../../shared/forms';
@@ -27,6 +29,9 @@ export class Register {
   private readonly fb = inject(NonNullableFormBuilder);
 
   private readonly emailControl = this.fb.control('', [Validators.required, Validators.email]);
+  /** Where to go after the first sign-in (a booking in progress), kept across the emailed link. */
+  readonly returnUrl = input<string>();
+
   protected readonly form = this.fb.group({
     firstName: ['', [Validators.required, Validators.maxLength(100)]],
     lastName: ['', [Validators.required, Validators.maxLength(100)]],
@@ -77,6 +82,8 @@ export class Register {
       .subscribe({
         next: () => {
           this.submitting.set(false);
+          const returnUrl = this.returnUrl();
+          if (returnUrl) rememberReturnUrl(safeReturnUrl(returnUrl));
           this.sentTo.set(value.email.trim().toLowerCase());
           focusAfterRender(this.injector, this.host.nativeElement, '#register-sent');
         },

@@ -5,6 +5,7 @@ import { Router, RouterLink } from '@angular/router';
 import { toProblem } from '../../core/api/problem';
 import { AuthService } from '../../core/auth/auth.service';
 import { safeReturnUrl } from '../../core/auth/guards';
+import { takeReturnUrl } from '../../core/auth/return-url';
 import { TranslatePipe } from '../../core/i18n/i18n';
 import { FieldError } from '../../shared/field-error';
 import { applyFieldErrors, describedBy, focusFirstInvalid, showsError } from '../../shared/forms';
@@ -49,7 +50,7 @@ export class SignIn {
     this.auth.signIn(email, password).subscribe({
       next: () => {
         this.submitting.set(false);
-        void this.router.navigateByUrl(safeReturnUrl(this.returnUrl()));
+        void this.router.navigateByUrl(safeReturnUrl(this.returnUrl() ?? takeReturnUrl()));
       },
       error: (error: unknown) => {
         this.submitting.set(false);

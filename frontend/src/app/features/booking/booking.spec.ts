@@ -1,0 +1,179 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { TestBed } from '@angular/core/testing';
+import { ActivatedRoute, provideRouter } from '@angular/router';
+import { of } from 'rxjs';
+
+import type { Agency, Offer, User } from '../../core/api/models';
+import { AuthService } from '../../core/auth/auth.service';
+import { I18n } from '../../core/i18n/i18n';
+import { provideRentalMessages } from '../rental/messages';
+import { Booking } from './booking';
+
+const agency: Agency = {
+  id: '01a232ec-882e-7371-9a46-eac054b16eb6',
+  code: 'PAR-GDL',
+  name: 'Paris Gare de Lyon',
+  address: { line1: '20 boulevard Diderot', line2: null, postalCode: '75012', city: 'Paris', countryCode: 'FR' },
+  city: 'Paris',
+  countryCode: 'FR',
+  timeZone: 'Europe/Paris',
+  currency: 'EUR',
+  phone: '+33199001001',
+  email: 'paris-gdl@example.com',
+  openingHours: [{ weekday: 2, opens: '07:30', closes: '20:00' }],
+  active: true,
+};
+const offer: Offer = {
+  category: {
+    code: 'CDMR',
+    category: 'Compact',
+    type: '4-5 door',
+    transmission: 'Manual',
+    fuelAir: 'Unspecified fuel, air conditioning',
+    airConditioning: true,
+    seats: 5,
+    doors: 5,
+    bags: 2,
+    description: 'Peugeot 308 or similar',
+  },
+  pickupAgency: agency,
+  returnAgency: agency,
+  pickupAt: '2026-12-15T10:00:00+01:00',
+  returnAt: '2026-12-18T10:00:00+01:00',
+  days: 3,
+  dailyRate: { amountMinor: 4499, currency: 'EUR' },
+  oneWayFee: { amountMinor: 0, currency: 'EUR' },
+  total: { amountMinor: 13497, currency: 'EUR' },
+  available: 3,
+};
+const user: User = {
+  id: '01a232ec-0000-7000-8000-000000000001',
+  email: 'camille@example.com',
+  role: 'client',
+  firstName: 'Camille',
+  lastName: 'Durand',
+  birthDate: '1987-09-12',
+  phone: null,
+  address: { line1: '8 rue des Lilas', line2: null, postalCode: '69003', city: 'Lyon', countryCode: 'FR' },
+  locale: 'en',
+  emailVerified: true,
+  agencyId: null,
+};
+
+describe('Booking (the booking summary’s form)', () => {
+  beforeEach(() => {
+    localStorage.clear();
+    TestBed.configureTestingModule({
+      providers: [
+        provideRouter([{ path: 'reservations/:id', children: [] }]),
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideRentalMessages(),
+        {
+          provide: ActivatedRoute,
+          useValue: {
+            queryParams: of({ pickupAgencyId: agency.id, pickupAt: '2026-12-15T10:00', returnAt: '2026-12-18T10:00', category: 'CDMR' }),
+          },
+        },
+      ],
+    });
+    TestBed.inject(I18n).setLocale('en');
+    const auth = TestBed.inject(AuthService);
+    auth.user.set(user);
+    auth.status.set('authenticated');
+  });
+
+  afterEach(() => TestBed.inject(HttpTestingController).verify());
+
+  /** The page with its offer and driver loaded, conditions accepted, "Reserve" clicked. */
+  async function reserve() {
+    const http = TestBed.inject(HttpTestingController);
+    const fixture = TestBed.createComponent(Booking);
+    await fixture.whenStable();
+    http.expectOne((r) => r.url === '/api/v1/offers' && r.params.get('pickupAgencyId') === agency.id).flush({ items: [offer], nextCursor: null });
+    http.expectOne('/api/v1/users/me').flush(user);
+    await fixture.whenStable();
+    const root = fixture.nativeElement as HTMLElement;
+    root.querySelector<HTMLInputElement>('#booking-accept')!.click();
+    const button = Array.from(root.querySelectorAll('button')).find((b) => b.textContent?.includes('Reserve this car'))!;
+    button.click();
+    const request = http.expectOne({ method: 'POST', url: '/api/v1/reservations' });
+    return { fixture, root, request, button, http };
+  }
+
+  const alertOf = (root: HTMLElement) => root.querySelector('.form-alert')?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+
+  it('books the offer as priced, with an Idempotency-Key', async () => {
+    const { request } = await reserve();
+    expect(request.request.body).toEqual({
+      pickupAgencyId: agency.id,
+      returnAgencyId: agency.id,
+      pickupAt: '2026-12-15T10:00',
+      returnAt: '2026-12-18T10:00',
+      category: 'CDMR',
+    });
+    expect(request.request.headers.get('Idempotency-Key')).toMatch(/^[0-9a-f-]{36}$/);
+    request.flush({ id: 'r1' }, { status: 201, statusText: 'Created' });
+  });
+
+  it('shows every field error of a 422 in the alert, in the current language', async () => {
+    const { fixture, root, request } = await reserve();
+    request.flush(
+      {
+        status: 422,
+        code: 'validation_failed',
+        errors: [
+          { field: 'driver.birthDate', code: 'underage', message: 'the driver must be 18 on the pickup date' },
+          { field: 'pickupAt', code: 'too_soon', message: 'at least 2 hours ahead' },
+        ],
+      },
+      { status: 422, statusText: 'Unprocessable Entity' },
+    );
+    await fixture.whenStable();
+    expect(alertOf(root)).toContain('We could not accept this form:');
+    const items = Array.from(root.querySelectorAll('.form-alert li')).map((li) => li.textContent?.trim());
+    expect(items).toEqual(['Date of birth: You must be at least 18 years old to rent a car.', 'The pickup must be at least 2 hours from now.']);
+
+    TestBed.inject(I18n).setLocale('fr');
+    await fixture.whenStable();
+    expect(root.querySelector('.form-alert li')?.textContent?.trim()).toBe('Date de naissance : Il faut avoir au moins 18 ans pour louer une voiture.');
+  });
+
+  it('points to the profile on 422 profile_incomplete', async () => {
+    const { fixture, root, request } = await reserve();
+    request.flush(
+      { status: 422, code: 'validation_failed', errors: [{ field: 'profile', code: 'profile_incomplete', message: 'complete your profile' }] },
+      { status: 422, statusText: 'Unprocessable Entity' },
+    );
+    await fixture.whenStable();
+    expect(alertOf(root)).toContain('Complete your name, date of birth and address in your profile before booking.');
+    expect(root.querySelector('a[href="/account/profile"].btn')).not.toBeNull();
+  });
+
+  it('says the car was taken on 409 unavailable and offers the other cars', async () => {
+    const { fixture, root, request } = await reserve();
+    request.flush({ status: 409, code: 'unavailable', detail: 'no vehicle free' }, { status: 409, statusText: 'Conflict' });
+    await fixture.whenStable();
+    expect(alertOf(root)).toContain('No car of this category is free at this agency for your whole rental.');
+    const link = Array.from(root.querySelectorAll('a')).find((a) => a.textContent?.includes('See the other cars'));
+    expect(link?.getAttribute('href')).toContain('/offers?pickupAgencyId=');
+    expect(link?.getAttribute('href')).not.toContain('category=');
+  });
+
+  it('retries a booking whose answer was lost with the same key, and a refused one with a new key', async () => {
+    const { fixture, request, button, http } = await reserve();
+    const first = request.request.headers.get('Idempotency-Key');
+    request.error(new ProgressEvent('error'), { status: 0, statusText: '' });
+    await fixture.whenStable();
+    button.click();
+    const retry = http.expectOne({ method: 'POST', url: '/api/v1/reservations' });
+    expect(retry.request.headers.get('Idempotency-Key')).toBe(first);
+    retry.flush({ status: 409, code: 'idempotency_key_reused' }, { status: 409, statusText: 'Conflict' });
+    await fixture.whenStable();
+    button.click();
+    const fresh = http.expectOne({ method: 'POST', url: '/api/v1/reservations' });
+    expect(fresh.request.headers.get('Idempotency-Key')).not.toBe(first);
+    fresh.flush({ status: 409, code: 'unavailable' }, { status: 409, statusText: 'Conflict' });
+  });
+});

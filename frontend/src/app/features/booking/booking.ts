@@ -1,0 +1,146 @@
+import { ChangeDetectionStrategy, Component, ElementRef, Injector, computed, inject, signal } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { ActivatedRoute, Router, RouterLink } from '@angular/router';
+import { map } from 'rxjs';
+
+import type { ApiProblem } from '../../core/api/problem';
+import { toProblem } from '../../core/api/problem';
+import { ReservationService } from '../../core/api/reservations.service';
+import { AuthService } from '../../core/auth/auth.service';
+import { loadState } from '../../core/data/load-state';
+import { formatDate } from '../../core/format/opening-hours';
+import { formatLocalDateTime } from '../../core/format/local-time';
+import { formatMoney, perDay } from '../../core/format/money';
+import { I18n, PluralPipe, TranslatePipe } from '../../core/i18n/i18n';
+import { FormAlert } from '../../shared/form-alert';
+import { focusAfterRender } from '../../shared/forms';
+import { LoadStatus } from '../../shared/load-status';
+import { FormMessage, formProblemMessage, message } from '../../shared/problem-message';
+import { AccountService } from '../account/account.service';
+import { classKey } from '../search/acriss';
+import { CategoryFeaturesList } from '../search/category-features';
+import { criteriaFromParams, criteriaParams, offerQuery } from '../search/criteria';
+import { InlineSignIn } from './inline-sign-in';
+
+/**
+ * The booking summary (`/book?pickupAgencyId=…&category=CDMR&…`): the offer priced again by the
+ * API, the driver (the account holder, from the profile), then "Reserve": a `pending_payment`
+ * reservation holding the car for 30 minutes, paid on its page. A visitor signs in here first.
+ */
+@Component({
+  selector: 'app-booking',
+  imports: [RouterLink, PluralPipe, TranslatePipe, FormAlert, LoadStatus, CategoryFeaturesList, InlineSignIn],
+  templateUrl: './booking.html',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+})
+export class Booking {
+  protected readonly i18n = inject(I18n);
+  protected readonly auth = inject(AuthService);
+  private readonly api = inject(ReservationService);
+  private readonly account = inject(AccountService);
+  private readonly router = inject(Router);
+  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
+  private readonly injector = inject(Injector);
+  private readonly query = toSignal(inject(ActivatedRoute).queryParams, { requireSync: true });
+
+  protected readonly criteria = computed(() => {
+    const criteria = criteriaFromParams(this.query());
+    return criteria && criteria.pickup.kind === 'agency' && criteria.category?.length === 4 ? criteria : null;
+  });
+
+  /** The offer as the API prices it now (empty: no such car is free any more). */
+  protected readonly offer = loadState({
+    params: () => this.criteria(),
+    load: (criteria) => this.api.offers(offerQuery(criteria)).pipe(map((page) => page.items.find((o) => o.category.code === criteria.category) ?? null)),
+    isEmpty: (offer) => offer === null,
+  });
+
+  protected readonly driver = loadState({
+    params: () => (this.auth.status() === 'authenticated' ? this.auth.user()?.id ?? null : null),
+    load: () => this.account.me(),
+  });
+
+  protected readonly returnUrl = computed(() => this.router.url);
+  protected readonly offersParams = computed(() => {
+    const criteria = this.criteria();
+    return criteria ? { ...criteriaParams(criteria), category: null } : {};
+  });
+
+  protected readonly submitting = signal(false);
+  protected readonly formError = signal<FormMessage | null>(null);
+  /** The problem of the last attempt (409 unavailable offers the way back to the offers). */
+  protected readonly problem = signal<ApiProblem | null>(null);
+  protected readonly accepted = signal(false);
+  protected readonly acceptError = signal(false);
+  /** One key per booking attempt of this page: a retried submit after a lost answer books once. */
+  private idempotencyKey = newKey();
+  private keyCriteria = '';
+
+  protected readonly classKey = classKey;
+
+  protected money(value: { amountMinor: number; currency: string }): string {
+    return formatMoney(value, this.i18n.intlLocale());
+  }
+  protected perDay(value: { amountMinor: number; currency: string }, days: number): string {
+    return formatMoney(perDay(value, days), this.i18n.intlLocale());
+  }
+  protected when(value: string): string {
+    return formatLocalDateTime(value, this.i18n.intlLocale());
+  }
+  protected birthDate(value: string | null | undefined): string {
+    return value ? formatDate(value, this.i18n.intlLocale()) : '—';
+  }
+
+  protected reserve(): void {
+    const criteria = this.criteria();
+    const offer = this.offer.value();
+    if (!criteria || !offer) return;
+    this.formError.set(null);
+    this.problem.set(null);
+    if (!this.accepted()) {
+      this.acceptError.set(true);
+      this.formError.set(message('errors.checkFields'));
+      focusAfterRender(this.injector, this.host.nativeElement, '#booking-accept');
+      return;
+    }
+    const signature = JSON.stringify(criteria);
+    if (signature !== this.keyCriteria) {
+      this.idempotencyKey = newKey();
+      this.keyCriteria = signature;
+    }
+    this.submitting.set(true);
+    this.api
+      .book(
+        {
+          pickupAgencyId: offer.pickupAgency.id,
+          returnAgencyId: offer.returnAgency.id,
+          pickupAt: criteria.pickupAt,
+          returnAt: criteria.returnAt,
+          category: offer.category.code,
+        },
+        this.idempotencyKey,
+      )
+      .subscribe({
+        next: (reservation) => {
+          this.submitting.set(false);
+          void this.router.navigate(['/reservations', reservation.id]);
+        },
+        error: (error: unknown) => {
+          this.submitting.set(false);
+          const problem = toProblem(error);
+          this.problem.set(problem);
+          // A refused booking is settled: the next attempt is a new request with a new key. A lost
+          // answer (network, 5xx), a request still running (409 request_in_flight) or a 429 may
+          // have booked or may still book: retrying with the same key gets that booking.
+          const settled = problem.status >= 400 && problem.status < 500 && problem.status !== 429 && problem.code !== 'request_in_flight';
+          if (settled) this.keyCriteria = '';
+          // No field of this page can be edited: every field error is listed in the alert.
+          this.formError.set(formProblemMessage(problem, problem.errors));
+        },
+      });
+  }
+}
+
+function newKey(): string {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+}
