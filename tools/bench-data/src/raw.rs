@@ -92,7 +92,20 @@ fn busy_counts_spans(
         query.push(" AND r.pickup_at > ").push_bind(pickup_at - *longest);
         query.push(" AND r.pickup_at < ").push_bind(return_at).push(")");
     }
-    query.push(") AND r.return_at > ").push_bind(pickup_at);
+    query.push(")");
+    push_holding_and_changes(&mut query, ids, (pickup_at, return_at), now);
+    query
+}
+
+/// The end both forms share: the reservations' holding states, then the pending changes of the
+/// agencies overlapping the window, grouped.
+fn push_holding_and_changes(
+    query: &mut QueryBuilder<MySql>,
+    ids: &[Uuid],
+    (pickup_at, return_at): (DateTime<Utc>, DateTime<Utc>),
+    now: DateTime<Utc>,
+) {
+    query.push(" AND r.return_at > ").push_bind(pickup_at);
     query.push(" AND (r.status IN ('confirmed', 'picked_up') OR (r.status = 'pending_payment' AND r.hold_expires_at > ").push_bind(now);
     query.push(")) UNION ALL SELECT c.pickup_agency_id, c.category_code, c.vehicle_id FROM reservation_changes c WHERE c.status = 'pending' AND c.pickup_agency_id IN (");
     let mut list = query.separated(", ");
@@ -103,7 +116,6 @@ fn busy_counts_spans(
     query.push(" AND c.return_at > ").push_bind(pickup_at);
     query.push(" AND c.hold_expires_at > ").push_bind(now);
     query.push(") AS busy GROUP BY busy.agency_id, busy.category_code");
-    query
 }
 
 /// The agencies' longest rentals ([`SPANS_SQL`]), at most [`MAX_RENTAL`].
@@ -134,17 +146,7 @@ fn busy_counts_in_list(
     }
     query.push(") AND r.pickup_at > ").push_bind(since);
     query.push(" AND r.pickup_at < ").push_bind(return_at);
-    query.push(" AND r.return_at > ").push_bind(pickup_at);
-    query.push(" AND (r.status IN ('confirmed', 'picked_up') OR (r.status = 'pending_payment' AND r.hold_expires_at > ").push_bind(now);
-    query.push(")) UNION ALL SELECT c.pickup_agency_id, c.category_code, c.vehicle_id FROM reservation_changes c WHERE c.status = 'pending' AND c.pickup_agency_id IN (");
-    let mut list = query.separated(", ");
-    for id in ids {
-        list.push_bind(*id);
-    }
-    query.push(") AND c.pickup_at < ").push_bind(return_at);
-    query.push(" AND c.return_at > ").push_bind(pickup_at);
-    query.push(" AND c.hold_expires_at > ").push_bind(now);
-    query.push(") AS busy GROUP BY busy.agency_id, busy.category_code");
+    push_holding_and_changes(&mut query, ids, (pickup_at, return_at), now);
     query
 }
 
