@@ -19,6 +19,7 @@ pub(crate) mod error;
 pub mod fleet_guard;
 pub(crate) mod handlers;
 pub(crate) mod model;
+pub mod read_cache;
 mod reference;
 pub(crate) mod repo;
 pub(crate) mod service;
@@ -36,6 +37,7 @@ use ycyw_shared::AppState;
 use ycyw_shared::account::AccountPart;
 use ycyw_shared::config::SecretKey;
 use ycyw_shared::module::{Duty, Module, Routes};
+use ycyw_shared::services::Services;
 
 pub use acriss::{AcrissDecoded, AcrissError};
 pub use error::CatalogError;
@@ -45,6 +47,7 @@ pub use model::{
     NewAgency, NewVehicle, OpeningHours, OpeningPeriod, OpeningPeriodInput, Plate, PostalAddressInput, Quote, Rate, RateInput, SetupReport,
     Vehicle, VehicleCategory, Written,
 };
+pub use read_cache::{CatalogView, ReadCache};
 pub use repo::FleetCount;
 pub use service::{LocalTimeError, PricingError};
 
@@ -82,6 +85,10 @@ impl Module for CatalogModule {
     fn account(&self) -> Option<Arc<dyn AccountPart>> {
         Some(Arc::new(account::CatalogAccount))
     }
+
+    fn provide(&self, _state: &AppState, services: &mut Services) {
+        services.provide::<Arc<ReadCache>>(Arc::default());
+    }
 }
 
 /// What other modules may ask the catalog. Cheap to clone.
@@ -103,17 +110,20 @@ impl Module for CatalogModule {
 #[derive(Debug, Clone)]
 pub struct Catalog {
     db: MySqlPool,
+    cache: Arc<ReadCache>,
 }
 
 impl Catalog {
-    /// The catalog over a pool.
+    /// The catalog over a pool, with a read cache of its own ([`Catalog::current`]).
     pub fn new(db: MySqlPool) -> Self {
-        Self { db }
+        Self { db, cache: Arc::default() }
     }
 
-    /// The catalog of an application state.
+    /// The catalog of an application state, with the process's read cache (which the catalog
+    /// module provides to every deployable linking it).
     pub fn from_state(state: &AppState) -> Self {
-        Self::new(state.db.clone())
+        let cache = state.services.get::<Arc<ReadCache>>().cloned().unwrap_or_default();
+        Self { db: state.db.clone(), cache }
     }
 
     /// One agency, active or not (an old reservation still shows its agency); check
@@ -186,9 +196,11 @@ impl Catalog {
     /// Writes the reference vehicle categories (the ones the catalog migration inserts) back to
     /// their reference values, adding any that is missing; other categories are left alone.
     pub async fn restore_reference_categories(&self) -> Result<(), CatalogError> {
+        let mut tx = self.db.begin().await?;
         for category in reference::reference_categories()? {
-            repo::upsert_category(&self.db, &category).await?;
+            repo::upsert_category(&mut tx, &category).await?;
         }
+        tx.commit().await?;
         Ok(())
     }
 

@@ -209,3 +209,47 @@ async fn a_long_rental_takes_its_vehicle_to_the_end_however_short_the_agencys_ot
     w.booked(&ana, &w.booking(&w.orly, "CDMR", common::instant(Paris, "2026-06-01T10:00"), 3)).await;
     assert_eq!(longest(w.orly.id).await, Some(60 * 86_400), "a shorter rental leaves the longest as it was");
 }
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn a_catalog_write_reaches_the_next_search_through_the_revision_not_the_kept_rows(pool: MySqlPool) {
+    let w = world(pool.clone()).await;
+    let path = format!("/api/v1/offers?pickupAgencyId={}&pickupAt=2026-03-16T10:00&returnAt=2026-03-19T10:00", w.paris.id);
+    let revision = || async { sqlx::query_scalar!("SELECT revision FROM catalog_revision WHERE id = 1").fetch_one(&pool).await.unwrap() };
+    let cache = w.app.state.services.get::<std::sync::Arc<ycyw_catalog::ReadCache>>().expect("the catalog module provides the read cache");
+    let first = summary(&w.app.get(&path).await.json());
+    assert_eq!(first, [("PAR-GDL".into(), "EDMR".into(), 3 * 3600, 2), ("PAR-GDL".into(), "CDMR".into(), 3 * 4500, 4)]);
+    let (kept_at, kept) = cache.stats();
+    assert_eq!(kept_at, revision().await);
+    assert!(kept >= 3, "the categories, the agency, its fleet and its rates are kept: {kept}");
+    // The same search again answers the same from what was kept, reading no catalog row.
+    assert_eq!(summary(&w.app.get(&path).await.json()), first);
+    assert_eq!(cache.stats(), (kept_at, kept));
+
+    // An agent deactivates an EDMR and raises the CDMR rate: each write moves the revision, so the
+    // next search (in this process or another) reads the catalog again.
+    let agent = w.agent(w.paris.id).await;
+    let vehicles = w.get(&agent, &format!("/api/v1/agencies/{}/vehicles", w.paris.id)).await.json();
+    let edmr = vehicles["items"].as_array().unwrap().iter().find(|v| v["category"] == "EDMR").unwrap()["id"].as_str().unwrap().to_string();
+    let deleted = w.send(&agent, axum::http::Method::DELETE, &format!("/api/v1/vehicles/{edmr}"), None).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", String::from_utf8_lossy(&deleted.body));
+    assert!(revision().await > kept_at);
+    let rates = serde_json::json!({ "items": [
+        { "category": "CDMR", "dailyRate": { "amountMinor": 4900, "currency": "EUR" }, "oneWayFee": { "amountMinor": 6500, "currency": "EUR" }, "validFrom": "2026-01-01", "validTo": null },
+        { "category": "EDMR", "dailyRate": { "amountMinor": 3600, "currency": "EUR" }, "oneWayFee": { "amountMinor": 6500, "currency": "EUR" }, "validFrom": "2026-01-01", "validTo": null }
+    ]});
+    let replaced = w.send(&agent, axum::http::Method::PUT, &format!("/api/v1/agencies/{}/rates", w.paris.id), Some(&rates)).await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", String::from_utf8_lossy(&replaced.body));
+    assert_eq!(
+        summary(&w.app.get(&path).await.json()),
+        [("PAR-GDL".into(), "EDMR".into(), 3 * 3600, 1), ("PAR-GDL".into(), "CDMR".into(), 3 * 4900, 4)]
+    );
+    assert_eq!(cache.stats().0, revision().await);
+
+    // A write by another process's catalog (its own cache, the same database) is seen too.
+    let elsewhere = ycyw_catalog::Catalog::new(pool.clone());
+    elsewhere.restore_reference_categories().await.unwrap();
+    let before = cache.stats().0;
+    assert!(revision().await > before);
+    assert_eq!(summary(&w.app.get(&path).await.json()).len(), 2);
+    assert!(cache.stats().0 > before);
+}

@@ -219,7 +219,8 @@ pub async fn insert_agency(conn: &mut MySqlConnection, agency: &Agency, now: Dat
     )
     .execute(&mut *conn)
     .await?;
-    insert_opening_hours(conn, &[agency]).await
+    insert_opening_hours(conn, &[agency]).await?;
+    super::revision::moved(conn).await
 }
 
 /// Inserts many agencies and their opening hours with multi-row `INSERT`s (call inside a
@@ -250,7 +251,8 @@ pub async fn insert_agencies(conn: &mut MySqlConnection, agencies: &[Agency], no
         insert.build().execute(&mut *conn).await?;
     }
     let refs: Vec<&Agency> = agencies.iter().collect();
-    insert_opening_hours(conn, &refs).await
+    insert_opening_hours(conn, &refs).await?;
+    super::revision::moved(conn).await
 }
 
 /// Writes the mutable fields of an agency and replaces its opening hours (inside a transaction).
@@ -273,7 +275,8 @@ pub async fn update_agency(conn: &mut MySqlConnection, agency: &Agency, now: Dat
     .execute(&mut *conn)
     .await?;
     sqlx::query!("DELETE FROM agency_opening_hours WHERE agency_id = ?", agency.id).execute(&mut *conn).await?;
-    insert_opening_hours(conn, &[agency]).await
+    insert_opening_hours(conn, &[agency]).await?;
+    super::revision::moved(conn).await
 }
 
 /// Inserts the opening periods of agencies that have none stored yet (a multi-row `INSERT`).

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use sqlx::{Executor, MySql};
+use sqlx::{Executor, MySql, MySqlConnection};
 
 use super::corrupt;
 use crate::error::CatalogError;
@@ -60,7 +60,7 @@ pub async fn category_codes(db: impl Executor<'_, Database = MySql>) -> Result<B
 }
 
 /// Inserts or updates a category, with its decoded attributes (reference data).
-pub async fn upsert_category(db: impl Executor<'_, Database = MySql>, category: &VehicleCategory) -> Result<(), sqlx::Error> {
+pub async fn upsert_category(conn: &mut MySqlConnection, category: &VehicleCategory) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO vehicle_categories (code, category, vehicle_type, transmission, fuel_air, seats, doors, bags, description)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -76,7 +76,7 @@ pub async fn upsert_category(db: impl Executor<'_, Database = MySql>, category: 
         category.bags,
         category.description
     )
-    .execute(db)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    super::revision::moved(conn).await
 }

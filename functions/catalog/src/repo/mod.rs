@@ -5,10 +5,15 @@
 //! except the few whose text depends on the input — optional filters and multi-row inserts — which
 //! are built with [`sqlx::QueryBuilder`] and bound values. Rows are turned into validated model
 //! types here; a row that no longer parses is [`CatalogError::Corrupt`].
+//!
+//! Every write also moves the catalog's revision (`catalog_revision`, [`revision`]) on the same
+//! connection, after the write: what the offer search keeps in memory ([`crate::ReadCache`]) is
+//! checked against it, so no write path may skip it.
 
 mod agencies;
 mod categories;
 mod rates;
+mod revision;
 mod vehicles;
 
 pub use self::agencies::{
@@ -17,6 +22,7 @@ pub use self::agencies::{
 };
 pub use self::categories::{category_codes, find_category, list_categories, upsert_category};
 pub use self::rates::{insert_rates, list_rates, rate_in_force, rates_in_force, replace_rates};
+pub use self::revision::revision;
 pub use self::vehicles::{
     FleetCount, VehicleFilter, active_vehicles, find_vehicle, find_vehicle_by_plate, fleet_counts, insert_vehicle, insert_vehicles,
     list_vehicles, lock_vehicle, update_vehicle,

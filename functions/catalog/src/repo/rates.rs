@@ -127,5 +127,5 @@ pub async fn insert_rates(conn: &mut MySqlConnection, rates: &[Rate], now: DateT
         });
         insert.build().execute(&mut *conn).await?;
     }
-    Ok(())
+    super::revision::moved(conn).await
 }

@@ -154,7 +154,7 @@ pub async fn lock_vehicle(conn: &mut MySqlConnection, id: Uuid) -> Result<bool, 
 }
 
 /// Inserts a vehicle.
-pub async fn insert_vehicle(db: impl Executor<'_, Database = MySql>, vehicle: &Vehicle, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn insert_vehicle(conn: &mut MySqlConnection, vehicle: &Vehicle, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "INSERT INTO vehicles (id, agency_id, category_code, plate, model, active, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         vehicle.id,
@@ -166,9 +166,9 @@ pub async fn insert_vehicle(db: impl Executor<'_, Database = MySql>, vehicle: &V
         now,
         now
     )
-    .execute(db)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    super::revision::moved(conn).await
 }
 
 /// Inserts many vehicles with multi-row `INSERT`s (call inside a transaction).
@@ -189,11 +189,11 @@ pub async fn insert_vehicles(conn: &mut MySqlConnection, vehicles: &[Vehicle], n
         });
         insert.build().execute(&mut *conn).await?;
     }
-    Ok(())
+    super::revision::moved(conn).await
 }
 
 /// Writes a vehicle's mutable fields (its agency never changes).
-pub async fn update_vehicle(db: impl Executor<'_, Database = MySql>, vehicle: &Vehicle, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
+pub async fn update_vehicle(conn: &mut MySqlConnection, vehicle: &Vehicle, now: DateTime<Utc>) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE vehicles SET category_code = ?, plate = ?, model = ?, active = ?, updated_at = ? WHERE id = ?",
         vehicle.category.as_str(),
@@ -203,7 +203,7 @@ pub async fn update_vehicle(db: impl Executor<'_, Database = MySql>, vehicle: &V
         now,
         vehicle.id
     )
-    .execute(db)
+    .execute(&mut *conn)
     .await?;
-    Ok(())
+    super::revision::moved(conn).await
 }

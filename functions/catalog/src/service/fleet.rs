@@ -117,7 +117,9 @@ pub async fn create_vehicle(
     own_existing_agency(db, actor_agency, agency_id).await?;
     let known = repo::category_codes(db).await?;
     let vehicle = validate_new_vehicle(agency_id, input, &known, Uuid::now_v7())?;
-    repo::insert_vehicle(db, &vehicle, now).await.on_constraint("vehicles_plate_uq", || plate_taken(&vehicle))?;
+    let mut tx = db.begin().await?;
+    repo::insert_vehicle(&mut tx, &vehicle, now).await.on_constraint("vehicles_plate_uq", || plate_taken(&vehicle))?;
+    tx.commit().await?;
     Ok(vehicle)
 }
 
@@ -144,7 +146,7 @@ pub async fn update_vehicle(
         guard.vehicle_changing(&mut tx, &current, &next, now).await.map_err(|e| conflict("vehicle_has_reservations", e))?;
     }
     if next != current {
-        repo::update_vehicle(&mut *tx, &next, now).await.on_constraint("vehicles_plate_uq", || plate_taken(&next))?;
+        repo::update_vehicle(&mut tx, &next, now).await.on_constraint("vehicles_plate_uq", || plate_taken(&next))?;
     }
     tx.commit().await?;
     Ok(next)

@@ -96,13 +96,13 @@ pub async fn upsert_agency_setup(db: &MySqlPool, setup: &AgencySetup, now: DateT
     for wanted in vehicles {
         match repo::find_vehicle_by_plate(&mut *tx, &wanted.plate).await? {
             None => {
-                repo::insert_vehicle(&mut *tx, &wanted, now).await?;
+                repo::insert_vehicle(&mut tx, &wanted, now).await?;
                 vehicles_created += 1;
             }
             Some(current) if current.agency_id == agency.id => {
                 let wanted = Vehicle { id: current.id, ..wanted };
                 if wanted != current {
-                    repo::update_vehicle(&mut *tx, &wanted, now).await?;
+                    repo::update_vehicle(&mut tx, &wanted, now).await?;
                     vehicles_updated += 1;
                 }
             }

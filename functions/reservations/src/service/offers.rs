@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
-use ycyw_catalog::{Agency, Catalog};
+use ycyw_catalog::{Agency, Catalog, CatalogView};
 use ycyw_shared::domain::{FieldErrors, InvalidValue, PageQuery, Pagination};
 
 use super::places::{self, CategoryFilter};
@@ -45,10 +45,15 @@ fn place<'a>(errors: &mut FieldErrors, city_field: &str, city: Option<&'a str>, 
     }
 }
 
-async fn agencies_of(ctx: &Ctx, errors: &mut FieldErrors, field: &str, place: &Place<'_>) -> Result<Vec<Agency>, ReservationsError> {
+async fn agencies_of(
+    catalog: &CatalogView<'_>,
+    errors: &mut FieldErrors,
+    field: &str,
+    place: &Place<'_>,
+) -> Result<Vec<Agency>, ReservationsError> {
     Ok(match place {
-        Place::City(city) => ctx.catalog.agencies_in_city(city).await?,
-        Place::Agency(id) => errors.check(field, places::active_agency(ctx, *id).await?).into_iter().collect(),
+        Place::City(city) => catalog.agencies_in_city(city).await?,
+        Place::Agency(id) => errors.check(field, places::active(catalog.agency(*id).await?)).into_iter().collect(),
     })
 }
 
@@ -60,9 +65,11 @@ struct Leg {
     return_at: DateTime<Utc>,
 }
 
-/// The search.
+/// The search. It reads the catalog through one [`CatalogView`] (the revision, then what the
+/// process's read cache does not hold) and the taken vehicles from the reservations' tables.
 pub async fn search(ctx: &Ctx, query: &OfferQuery, page: &PageQuery) -> Result<OfferPage, ReservationsError> {
     let now = ctx.now();
+    let catalog = ctx.catalog.current().await?;
     let mut errors = FieldErrors::new();
     let pagination = errors.merge(Pagination::parse(page));
     let pickup_place = place(&mut errors, "pickupCity", text(&query.pickup_city), "pickupAgencyId", text(&query.pickup_agency_id));
@@ -78,14 +85,14 @@ pub async fn search(ctx: &Ctx, query: &OfferQuery, page: &PageQuery) -> Result<O
     if return_raw.is_none() {
         errors.push(InvalidValue::required("the return date-time, agency-local YYYY-MM-DDTHH:MM").at("returnAt"));
     }
-    let categories = places::categories(ctx).await?;
+    let categories = places::by_code(catalog.categories().await?);
     let filter = errors.check("category", places::category_filter(query.category.as_deref(), &categories));
     let pickups = match &pickup_place {
-        Some(p) => agencies_of(ctx, &mut errors, "pickupAgencyId", p).await?,
+        Some(p) => agencies_of(&catalog, &mut errors, "pickupAgencyId", p).await?,
         None => Vec::new(),
     };
     let returns = match &return_place {
-        Some(p) => Some(agencies_of(ctx, &mut errors, "returnAgencyId", p).await?),
+        Some(p) => Some(agencies_of(&catalog, &mut errors, "returnAgencyId", p).await?),
         None => None,
     };
     let (Some(pagination), Some(filter), Some(pickup_raw), Some(return_raw)) = (pagination, filter, pickup_raw, return_raw) else {
@@ -96,7 +103,7 @@ pub async fn search(ctx: &Ctx, query: &OfferQuery, page: &PageQuery) -> Result<O
     let naming_pickup = matches!(pickup_place, Some(Place::Agency(_)));
     let naming_return = matches!(return_place, Some(Place::Agency(_)));
     let legs = legs(&pickups, returns.as_deref(), pickup_raw, return_raw, now, naming_pickup, naming_return)?;
-    let offers = price_legs(ctx, &legs, &filter, &categories, now).await?;
+    let offers = price_legs(ctx, &catalog, &legs, &filter, &categories, now).await?;
     Ok(paginate(offers, &pagination))
 }
 
@@ -155,13 +162,14 @@ fn legs(
 
 async fn price_legs(
     ctx: &Ctx,
+    catalog: &CatalogView<'_>,
     legs: &[Leg],
     filter: &CategoryFilter,
     categories: &places::Categories,
     now: DateTime<Utc>,
 ) -> Result<Vec<Offer>, ReservationsError> {
     let ids: Vec<Uuid> = legs.iter().map(|l| l.pickup.id).collect();
-    let fleet = ctx.catalog.fleet_counts(&ids).await?;
+    let fleet = catalog.fleet_counts(&ids).await?;
     // Agencies of one search nearly always share one window and one local date: one query each.
     let mut by_window: BTreeMap<(DateTime<Utc>, DateTime<Utc>), Vec<Uuid>> = BTreeMap::new();
     let mut by_date: BTreeMap<NaiveDate, Vec<Uuid>> = BTreeMap::new();
@@ -177,7 +185,7 @@ async fn price_legs(
     }
     let mut rates = BTreeMap::new();
     for (on, agencies) in &by_date {
-        for rate in ctx.catalog.rates_in_force(agencies, *on).await? {
+        for rate in catalog.rates_in_force(agencies, *on).await? {
             rates.insert((rate.agency_id, rate.category.as_str().to_string()), rate);
         }
     }

@@ -15,10 +15,15 @@ use crate::model::Price;
 
 /// An active agency, or the field error of an unknown or inactive one.
 pub async fn active_agency(ctx: &Ctx, id: Uuid) -> Result<Result<Agency, InvalidValue>, ReservationsError> {
-    Ok(match ctx.catalog.agency(id).await? {
+    Ok(active(ctx.catalog.agency(id).await?))
+}
+
+/// The agency found when it is active, else the field error of an unknown or inactive one.
+pub fn active(found: Option<Agency>) -> Result<Agency, InvalidValue> {
+    match found {
         Some(agency) if agency.active => Ok(agency),
         _ => Err(InvalidValue::invalid("no open agency has this id")),
-    })
+    }
 }
 
 /// A request's agency-local date-time read at `agency`.
@@ -70,7 +75,12 @@ pub type Categories = BTreeMap<String, VehicleCategory>;
 
 /// Every category by code.
 pub async fn categories(ctx: &Ctx) -> Result<Categories, ReservationsError> {
-    Ok(ctx.catalog.categories().await?.into_iter().map(|c| (c.code.as_str().to_string(), c)).collect())
+    Ok(by_code(ctx.catalog.categories().await?))
+}
+
+/// Categories by code.
+pub fn by_code(categories: Vec<VehicleCategory>) -> Categories {
+    categories.into_iter().map(|c| (c.code.as_str().to_string(), c)).collect()
 }
 
 /// A category that the catalog offers: `unknown_category` otherwise.
