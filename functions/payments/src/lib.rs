@@ -24,12 +24,15 @@ use async_trait::async_trait;
 use axum::extract::FromRef;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use uuid::Uuid;
+use ycyw_reservations::seam::CheckoutDesk;
 use ycyw_shared::AppState;
 use ycyw_shared::account::AccountPart;
 use ycyw_shared::config::SecretKey;
 use ycyw_shared::jobs::JobHandlers;
 use ycyw_shared::module::{Duty, Module, Routes, Work};
 use ycyw_shared::retention::RetentionPart;
+use ycyw_shared::services::Services;
 
 pub use error::PaymentsError;
 pub use model::{CheckoutSessionView, Kind, PaymentList, PaymentStatus, PaymentView};
@@ -84,5 +87,25 @@ impl Module for PaymentsModule {
 
     fn retention(&self) -> Option<Arc<dyn RetentionPart>> {
         Some(Arc::new(retention::PaymentsRetention))
+    }
+
+    /// The checkout desk the reservations module opens for a modification that must be paid
+    /// (the deployable serving `PATCH /reservations/{id}` links payments, served or not). Without
+    /// a usable Stripe configuration there is none, and that answer carries no URL.
+    fn provide(&self, state: &AppState, services: &mut Services) {
+        match Ctx::new(state) {
+            Ok(ctx) => services.provide::<Arc<dyn CheckoutDesk>>(Arc::new(Desk(ctx))),
+            Err(e) => tracing::warn!(error = %format!("{e:#}"), "no checkout desk for the reservations module"),
+        }
+    }
+}
+
+/// [`CheckoutDesk`] over the checkout of `POST /reservations/{id}/checkout-sessions`.
+struct Desk(Ctx);
+
+#[async_trait]
+impl CheckoutDesk for Desk {
+    async fn checkout_url(&self, user: Uuid, id: Uuid) -> anyhow::Result<String> {
+        Ok(service::checkout::open(&self.0, user, id).await?.url)
     }
 }

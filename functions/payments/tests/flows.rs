@@ -261,7 +261,9 @@ async fn a_dearer_change_is_paid_and_a_cheaper_one_refunded(pool: MySqlPool) {
     let dearer = json!({ "category": "CDMR", "returnAt": later(13, 0) });
     let modification = s.w.send(&ana, Method::PATCH, &format!("/api/v1/reservations/{id}"), Some(&dearer)).await.json();
     assert_eq!(modification["outcome"], "payment_required", "{modification}");
-    let url = checkout(&s, &ana, id).await.json()["url"].as_str().unwrap().to_string();
+    // The answer carries the payment page of the difference; opening it again gives the same one.
+    let url = modification["checkoutUrl"].as_str().expect("payment_required carries checkoutUrl").to_string();
+    assert_eq!(checkout(&s, &ana, id).await.json()["url"], url.as_str());
     let sent = s.sim.requests().into_iter().rev().find(|r| r.path == "/v1/checkout/sessions").unwrap();
     assert_eq!(sent.params["line_items"][0]["price_data"]["unit_amount"], (13_500 - 7_200).to_string(), "the difference only");
     s.sim.pay(&session_of(&url)).unwrap();
@@ -277,6 +279,25 @@ async fn a_dearer_change_is_paid_and_a_cheaper_one_refunded(pool: MySqlPool) {
     let refunds: Vec<_> = payments(&s, &ana, id).await.into_iter().filter(|p| p.0 == "refund").collect();
     // 90.00 € back: the difference's charge (63.00 €) first, then 27.00 € of the first one.
     assert_eq!(refunds, [("refund".to_string(), "succeeded".to_string(), 6_300), ("refund".to_string(), "succeeded".to_string(), 2_700)]);
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn a_dearer_change_is_held_without_a_page_while_stripe_fails_and_paid_later(pool: MySqlPool) {
+    let s = stack(pool).await;
+    let (_, ana) = s.w.client("ana@example.com").await;
+    let id = paid(&s, &ana, &s.w.booking(&s.w.paris, "EDMR", paris_in(10), 2)).await;
+    s.sim.faults((0..3).map(|_| Fault { status: Some(500), ..Fault::default() })).unwrap();
+    let dearer = json!({ "category": "CDMR" });
+    let modification = s.w.send(&ana, Method::PATCH, &format!("/api/v1/reservations/{id}"), Some(&dearer)).await;
+    assert_eq!(modification.status, StatusCode::OK, "{}", String::from_utf8_lossy(&modification.body));
+    let modification = modification.json();
+    assert_eq!(modification["outcome"], "payment_required", "{modification}");
+    assert_eq!(modification["checkoutUrl"], Value::Null, "Stripe did not answer: no page, the change held all the same");
+    assert!(modification["reservation"]["pendingChange"].is_object(), "{modification}");
+    let url = checkout(&s, &ana, id).await.json()["url"].as_str().unwrap().to_string();
+    s.sim.pay(&session_of(&url)).unwrap();
+    deliver_and_work(&s).await;
+    assert_eq!(s.w.get(&ana, &format!("/api/v1/reservations/{id}")).await.json()["category"]["code"], "CDMR");
 }
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]

@@ -19,6 +19,7 @@ pub(crate) mod handlers;
 pub mod jobs;
 pub(crate) mod model;
 pub(crate) mod repo;
+pub mod seam;
 pub(crate) mod service;
 
 use std::sync::Arc;

@@ -153,7 +153,7 @@ async fn a_dearer_change_waits_for_its_difference_holding_the_new_car(pool: MySq
     let body = answer.json();
     assert_eq!(body["outcome"], "payment_required");
     assert_eq!(body["difference"], json!({ "amountMinor": 13500 - 7200, "currency": "EUR" }));
-    assert_eq!(body["checkoutUrl"], Value::Null);
+    assert_eq!(body["checkoutUrl"], Value::Null, "no payments module is linked here (functions/payments/tests/flows.rs checks the page)");
     let change = &body["reservation"]["pendingChange"];
     assert_eq!(change["category"]["code"], "CDMR");
     assert_eq!(change["total"]["amountMinor"], 13500);

@@ -20,7 +20,7 @@ use crate::service::{Ctx, manage};
     request_body = ReservationPatch,
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "applied (same price), refund_pending (cheaper: the difference is refunded) or payment_required (dearer: the new slot is held 30 minutes in pendingChange; pay with POST /reservations/{id}/checkout-sessions)", body = Modification),
+        (status = 200, description = "applied (same price), refund_pending (cheaper: the difference is refunded) or payment_required (dearer: the new slot is held 30 minutes in pendingChange; pay at checkoutUrl, or open the page again with POST /reservations/{id}/checkout-sessions)", body = Modification),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "No or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Staff", body = Problem, content_type = "application/problem+json"),

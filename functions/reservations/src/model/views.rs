@@ -219,8 +219,10 @@ pub struct Modification {
     pub reservation: ReservationView,
     /// New price minus old (negative: refunded).
     pub difference: Money,
-    /// Where to pay the difference: `null` here; the client opens a Checkout Session with
-    /// `POST /reservations/{id}/checkout-sessions`.
+    /// Where to pay the difference (`payment_required`): the Checkout Session's page, as
+    /// `POST /reservations/{id}/checkout-sessions` gives it. `null` for the other outcomes, and
+    /// when the payment provider did not answer: the change is held all the same, and that
+    /// `POST` opens the page.
     pub checkout_url: Option<String>,
 }
 

@@ -1,6 +1,8 @@
 //! The client's side of a reservation after booking: reading it, listing them, modifying one
 //! until 48 h before pickup, and cancelling with the 100 % / 25 % refund rule.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use sqlx::MySqlConnection;
 use uuid::Uuid;
@@ -16,6 +18,7 @@ use crate::model::{
     Reservation, ReservationPatch, ReservationView, Scope, Status,
 };
 use crate::repo;
+use crate::seam::CheckoutDesk;
 
 /// Who is looking at a reservation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -202,7 +205,7 @@ pub async fn modify(ctx: &Ctx, user: Uuid, id: Uuid, patch: &ReservationPatch) -
     )
     .await?;
     let recipient = emails::recipient(ctx, user).await?;
-    ycyw_shared::db::retry_transient(
+    let mut modification = ycyw_shared::db::retry_transient(
         || async {
             let mut tx = ctx.state.db.begin().await?;
             // Fleet lock first (as bookings take it), then the reservation.
@@ -289,7 +292,25 @@ pub async fn modify(ctx: &Ctx, user: Uuid, id: Uuid, patch: &ReservationPatch) -
         },
         ReservationsError::as_sql,
     )
-    .await
+    .await?;
+    if modification.outcome == ModificationOutcome::PaymentRequired {
+        modification.checkout_url = checkout_url(ctx, user, id).await;
+    }
+    Ok(modification)
+}
+
+/// The payment page for a pending change, from the payments module where this deployable links
+/// it. `None` when it does not, or when Stripe does not answer: the change is held all the same,
+/// and the client opens the page with `POST /reservations/{id}/checkout-sessions`.
+async fn checkout_url(ctx: &Ctx, user: Uuid, id: Uuid) -> Option<String> {
+    let desk = ctx.state.services.get::<Arc<dyn CheckoutDesk>>()?;
+    match desk.checkout_url(user, id).await {
+        Ok(url) => Some(url),
+        Err(e) => {
+            tracing::warn!(reservation = %id, error = %format!("{e:#}"), "no checkout page for the pending change; the client can open one");
+            None
+        }
+    }
 }
 
 /// 409 unless `r` is confirmed and its pickup at least 48 h away.
