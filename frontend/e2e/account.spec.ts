@@ -69,6 +69,12 @@ test('a customer registers, confirms the email, signs in, edits the profile, exp
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
 
+  // A customer lands on their reservations; the profile is in the account menu.
+  await expect(page).toHaveURL(/\/reservations$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'My reservations' })).toBeVisible();
+  await page.getByRole('button', { name: 'My account' }).click();
+  await page.getByRole('link', { name: 'Profile' }).click();
+
   // Profile: view, then edit.
   await expect(page).toHaveURL(/\/account\/profile$/);
   await expect(page.getByRole('heading', { level: 1, name: 'My profile' })).toBeVisible();

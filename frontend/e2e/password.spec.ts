@@ -42,7 +42,7 @@ test('a customer who forgot the password resets it from the emailed link and sig
   await expect(page.getByText('The email address or the password is incorrect.')).toBeVisible();
   await page.getByLabel('Password', { exact: true }).fill(NEW_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: 'My profile' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'My reservations' })).toBeVisible();
 
   // The link was single-use.
   await page.goto(link);

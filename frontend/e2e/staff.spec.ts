@@ -29,6 +29,11 @@ test('an agent sets the password from the invitation link and signs in', async (
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(STAFF_PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  // An agent lands on their agency's desk; the profile is in the account menu.
+  await expect(page).toHaveURL(/\/agent$/);
+  await expect(page.getByRole('heading', { level: 1, name: /^Pickups and returns · / })).toBeVisible();
+  await page.getByRole('button', { name: 'My account' }).click();
+  await page.getByRole('link', { name: 'Profile' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'My profile' })).toBeVisible();
   await expect(page.getByText('Agency staff')).toBeVisible();
   await page.getByRole('navigation', { name: 'My account' }).getByRole('link', { name: 'My data' }).click();

@@ -48,6 +48,24 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
 }
 
+/** The phone viewport of the `mobile` project (a Pixel 7 at scale 1). */
+const PHONE = { width: 412, height: 839 };
+
+/**
+ * axe-core and a screenshot of the current page on the desktop viewport (NAME.png), then on a
+ * phone-sized one (NAME-mobile.png), back to the desktop: for the pages of specs that need two
+ * browser contexts (chat, video) or a staff account, which the mobile project does not run.
+ */
+export async function auditAndShootBoth(page: Page, name: string): Promise<void> {
+  const desktop = page.viewportSize();
+  await audit(page, name);
+  await screenshot(page, name);
+  await page.setViewportSize(PHONE);
+  await audit(page, `${name} (phone)`);
+  await screenshot(page, `${name}-mobile`);
+  if (desktop) await page.setViewportSize(desktop);
+}
+
 /** Every visible text and accessible label of the page (main landmark and header). */
 export async function visibleTexts(page: Page): Promise<string[]> {
   return page.evaluate(() => {

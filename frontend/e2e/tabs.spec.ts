@@ -44,7 +44,7 @@ for (const variant of variants) {
     const email = uniqueEmail('three.tabs');
     await verifiedCustomer(request, email);
 
-    await page.goto('/sign-in');
+    await page.goto('/sign-in?returnUrl=%2Faccount%2Fprofile');
     await page.getByLabel('Email address').fill(email);
     await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -96,7 +96,7 @@ for (const variant of variants) {
 test('signing out in one tab signs the other tabs out', async ({ context, page, request }) => {
   const email = uniqueEmail('sign.out.tabs');
   await verifiedCustomer(request, email);
-  await page.goto('/sign-in');
+  await page.goto('/sign-in?returnUrl=%2Faccount%2Fprofile');
   await page.getByLabel('Email address').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -1,14 +1,15 @@
 import { Routes } from '@angular/router';
 
-import { authGuard, guestGuard } from './core/auth/guards';
+import { authGuard, guestGuard, roleMatch } from './core/auth/guards';
 import { SignIn } from './features/auth/sign-in';
 import { Home } from './features/home/home';
 
 /**
  * Top-level routes. Each business area is a lazy feature folder with its own `*.routes.ts`
  * (`search/` the offers, `booking/` the summary, `reservations/` the customer's own, behind
- * authGuard); `support/` and `agent/` (`canActivate: [roleGuard('agent')]`) slot in the same
- * way. Route titles are dictionary keys.
+ * authGuard, `support/` the contact form and the customers' chat). The staff areas (`console/`
+ * for support, `agent/` for agents) are behind `canMatch: [roleMatch(…)]`: for anybody else the
+ * route does not match, so their chunks are never fetched. Route titles are dictionary keys.
  */
 export const routes: Routes = [
   // Eager: the landing page with the search form (no chunk to wait for, no layout shift), one of the Lighthouse pages.
@@ -16,6 +17,17 @@ export const routes: Routes = [
   { path: 'offers', loadChildren: () => import('./features/search/search.routes').then((m) => m.searchRoutes) },
   { path: 'book', loadChildren: () => import('./features/booking/booking.routes').then((m) => m.bookingRoutes) },
   { path: 'reservations', loadChildren: () => import('./features/reservations/reservations.routes').then((m) => m.reservationRoutes) },
+  { path: 'support', loadChildren: () => import('./features/support/support.routes').then((m) => m.supportRoutes) },
+  {
+    path: 'console',
+    canMatch: [roleMatch('support')],
+    loadChildren: () => import('./features/console/console.routes').then((m) => m.consoleRoutes),
+  },
+  {
+    path: 'agent',
+    canMatch: [roleMatch('agent')],
+    loadChildren: () => import('./features/agent/agent.routes').then((m) => m.agentRoutes),
+  },
   {
     path: 'sign-in',
     canActivate: [guestGuard],

@@ -101,3 +101,31 @@ async fn no_route_answers_bad_input_with_a_500(pool: MySqlPool) {
         }
     }
 }
+
+/// Each module's OpenAPI components, merged into one document: two Rust types of one name (the
+/// support's and the reservations' `Status`) would silently become one schema, and the served
+/// document would describe one module's field with the other's type.
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn no_two_modules_give_one_schema_name_two_meanings(pool: MySqlPool) {
+    let app = TestApp::of(pool, ycyw_api::deployable("api").unwrap(), &[], None).await;
+    let mut seen: std::collections::BTreeMap<String, (&'static str, Value)> = std::collections::BTreeMap::new();
+    let mut shared = 0;
+    for module in ycyw_api::modules() {
+        let routes = module.routes(&app.state).await.unwrap();
+        let doc = serde_json::to_value(routes.api.into_openapi()).unwrap();
+        let schemas = doc["components"]["schemas"].as_object().cloned().unwrap_or_default();
+        for (name, schema) in schemas {
+            match seen.get(&name) {
+                Some((first, earlier)) => {
+                    assert_eq!(earlier, &schema, "schema {name} means one thing in {first} and another in {}", module.name());
+                    shared += 1;
+                }
+                None => {
+                    seen.insert(name, (module.name(), schema));
+                }
+            }
+        }
+    }
+    assert!(seen.contains_key("ConversationStatus") && seen.contains_key("Status"), "{:?}", seen.keys().collect::<Vec<_>>());
+    assert!(shared > 0, "the shared types (Problem, Money…) appear in several modules, identical");
+}

@@ -14,9 +14,11 @@ pub const MAX_BODY: usize = 5000;
 /// The longest `clientMsgId`.
 pub const MAX_CLIENT_MSG_ID: usize = 64;
 
+// `ConversationStatus` in the OpenAPI document, where the reservations' `Status` has the name.
 /// Where a conversation stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ConversationStatus)]
 pub enum Status {
     /// Waiting in the queue for a support user.
     Open,

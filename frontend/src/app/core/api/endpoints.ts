@@ -16,6 +16,11 @@ export const endpoints = {
   vehicleCategories: `${API}/vehicle-categories`,
   offers: `${API}/offers`,
   reservations: `${API}/reservations`,
+  contactRequests: `${API}/support/contact-requests`,
+  conversations: `${API}/support/conversations`,
+  wsTickets: `${API}/support/ws-tickets`,
+  ws: `${API}/support/ws`,
+  iceServers: `${API}/support/ice-servers`,
 } as const;
 
 export function isApiUrl(url: string): boolean {

@@ -42,3 +42,21 @@ export type CheckoutSession = Schemas['CheckoutSessionView'];
 
 /** Every list endpoint: `{ items, nextCursor }` (`nextCursor` null or absent on the last page). */
 export type Page<T> = Omit<Schemas['Page'], 'items'> & { items: T[] };
+
+// ---------------------------------------------------------------- support
+
+export type ConversationStatus = Schemas['ConversationStatus'];
+export type Conversation = Schemas['ConversationView'];
+export type ChatMessage = Schemas['MessageView'];
+export type NewConversation = Schemas['NewConversation'];
+export type NewContactRequest = Schemas['NewContactRequest'];
+export type ContactAccepted = Schemas['ContactAccepted'];
+export type ContactRequest = Schemas['ContactRequestView'];
+export type WsTicket = Schemas['TicketView'];
+export type IceServers = Schemas['IceServers'];
+
+// ---------------------------------------------------------------- agent counter
+
+/** `GET /agencies/{id}/reservations?date=`: the agency-local day's pickups and returns. */
+export type DayPage = Schemas['DayPage'];
+export type DayEntry = Schemas['DayEntryView'];

@@ -8,6 +8,12 @@
 /** Top-level codes (`code` of the problem body), with the HTTP status they come with. */
 export const PROBLEM_CODES: readonly { readonly code: string; readonly status: number }[] = [
   { code: 'bad_request', status: 400 },
+  // Error frames of the support WebSocket (`error {code, detail}`), shown by the chat.
+  { code: 'invalid_frame', status: 400 },
+  { code: 'frame_too_large', status: 400 },
+  { code: 'unknown_type', status: 400 },
+  { code: 'not_subscribed', status: 400 },
+  { code: 'unknown_message', status: 400 },
   { code: 'malformed_json', status: 400 },
   { code: 'invalid_signature', status: 400 },
   { code: 'websocket_expected', status: 400 },

@@ -851,6 +851,11 @@ export interface components {
             /** @description The subject. */
             subject: string;
         };
+        /**
+         * @description Where a conversation stands.
+         * @enum {string}
+         */
+        ConversationStatus: "open" | "assigned" | "closed";
         /** @description A conversation. */
         ConversationView: {
             /**
@@ -889,7 +894,7 @@ export interface components {
              */
             reservationId?: string | null;
             /** @description Where it stands. */
-            status: components["schemas"]["Status"];
+            status: components["schemas"]["ConversationStatus"];
             /** @description What it is about. */
             subject: string;
         };
@@ -1060,8 +1065,10 @@ export interface components {
         /** @description `PATCH /reservations/{id}`. */
         Modification: {
             /**
-             * @description Where to pay the difference: `null` here; the client opens a Checkout Session with
-             *     `POST /reservations/{id}/checkout-sessions`.
+             * @description Where to pay the difference (`payment_required`): the Checkout Session's page, as
+             *     `POST /reservations/{id}/checkout-sessions` gives it. `null` for the other outcomes, and
+             *     when the payment provider did not answer: the change is held all the same, and that
+             *     `POST` opens the page.
              */
             checkoutUrl?: string | null;
             /** @description New price minus old (negative: refunded). */
@@ -1392,7 +1399,7 @@ export interface components {
                  */
                 reservationId?: string | null;
                 /** @description Where it stands. */
-                status: components["schemas"]["Status"];
+                status: components["schemas"]["ConversationStatus"];
                 /** @description What it is about. */
                 subject: string;
             }[];
@@ -3182,7 +3189,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description applied (same price), refund_pending (cheaper: the difference is refunded) or payment_required (dearer: the new slot is held 30 minutes in pendingChange; pay with POST /reservations/{id}/checkout-sessions) */
+            /** @description applied (same price), refund_pending (cheaper: the difference is refunded) or payment_required (dearer: the new slot is held 30 minutes in pendingChange; pay at checkoutUrl, or open the page again with POST /reservations/{id}/checkout-sessions) */
             200: {
                 headers: {
                     [name: string]: unknown;

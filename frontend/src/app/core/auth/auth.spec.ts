@@ -2,14 +2,14 @@ import { HttpClient, provideHttpClient, withInterceptors } from '@angular/common
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { Component, EnvironmentInjector, createEnvironmentInjector } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { ActivatedRouteSnapshot, Router, RouterStateSnapshot, UrlTree, provideRouter } from '@angular/router';
+import { ActivatedRouteSnapshot, Router, RouterStateSnapshot, UrlSegment, UrlTree, provideRouter } from '@angular/router';
 import { firstValueFrom } from 'rxjs';
 
 import type { SessionResponse, User } from '../api/models';
 import { Notices } from '../notices';
 import { authInterceptor } from './auth.interceptor';
 import { AuthService } from './auth.service';
-import { authGuard, guestGuard, roleGuard, safeReturnUrl } from './guards';
+import { authGuard, guestGuard, landingFor, roleGuard, roleMatch, safeReturnUrl } from './guards';
 import { SessionSync } from './session-sync';
 
 /** BroadcastChannel between the "tabs" of a test: delivers to the other instances, a microtask later. */
@@ -373,7 +373,25 @@ describe('route guards', () => {
     const refused = await run(roleGuard('support'), '/support/inbox');
     expect(refused).not.toBe(true);
     const guest = (await run(guestGuard, '/sign-in')) as UrlTree;
-    expect(TestBed.inject(Router).serializeUrl(guest)).toBe('/account');
+    expect(TestBed.inject(Router).serializeUrl(guest)).toBe('/agent');
+  });
+
+  it('land each role on its own start page', () => {
+    expect(landingFor('client')).toBe('/reservations');
+    expect(landingFor('support')).toBe('/console');
+    expect(landingFor('agent')).toBe('/agent');
+  });
+
+  it('match the staff areas for their role only, so that other users never load their chunks', async () => {
+    const match = (guard: ReturnType<typeof roleMatch>, path: string) =>
+      TestBed.runInInjectionContext(() => guard({}, [new UrlSegment(path, {})]));
+    const visitor = (await match(roleMatch('support'), 'console')) as UrlTree;
+    expect(TestBed.inject(Router).serializeUrl(visitor)).toBe('/sign-in?returnUrl=%2Fconsole');
+    TestBed.inject(AuthService).user.set(user('client'));
+    expect(await match(roleMatch('support'), 'console')).toBe(false);
+    expect(await match(roleMatch('agent'), 'agent')).toBe(false);
+    TestBed.inject(AuthService).user.set(user('support'));
+    expect(await match(roleMatch('support'), 'console')).toBe(true);
   });
 
   it('only return to paths inside the app', () => {

@@ -1,5 +1,5 @@
 import { inject } from '@angular/core';
-import { CanActivateFn, RedirectCommand, Router } from '@angular/router';
+import { CanActivateFn, CanMatchFn, RedirectCommand, Router } from '@angular/router';
 
 import type { Role } from '../api/models';
 import { AuthService } from './auth.service';
@@ -27,16 +27,47 @@ export function roleGuard(...roles: Role[]): CanActivateFn {
   });
 }
 
-/** Pages for visitors (sign in, register): a signed-in user goes to their account. */
+/**
+ * The staff areas (support console, agents' desk): the route only matches for users of one of
+ * `roles`, so its lazy chunks are never even fetched for anybody else (a client gets the 404, a
+ * visitor the sign-in page and back).
+ */
+export function roleMatch(...roles: Role[]): CanMatchFn {
+  return sessionGuard<CanMatchFn>(async (_route, segments) => {
+    const auth = inject(AuthService);
+    const router = inject(Router);
+    await auth.restore();
+    const role = auth.role();
+    if (role === null) {
+      const url = router.getCurrentNavigation()?.extractedUrl.toString() ?? `/${segments.map((s) => s.path).join('/')}`;
+      return router.createUrlTree(['/sign-in'], { queryParams: { returnUrl: url } });
+    }
+    return roles.includes(role);
+  });
+}
+
+/** Where a user of `role` starts: customers their reservations, support the console, agents their agency's day. */
+export function landingFor(role: Role | null): string {
+  switch (role) {
+    case 'support':
+      return '/console';
+    case 'agent':
+      return '/agent';
+    default:
+      return '/reservations';
+  }
+}
+
+/** Pages for visitors (sign in, register): a signed-in user goes to the start page of their role. */
 export const guestGuard: CanActivateFn = async () => {
   const auth = inject(AuthService);
   const router = inject(Router);
   await auth.restore();
-  return !auth.isAuthenticated() || router.createUrlTree(['/account']);
+  return !auth.isAuthenticated() || router.parseUrl(landingFor(auth.role()));
 };
 
-/** A return URL from the query string, only when it stays inside the app. */
-export function safeReturnUrl(raw: string | null | undefined): string {
-  if (!raw || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return '/account';
+/** A return URL from the query string, only when it stays inside the app; else `fallback`. */
+export function safeReturnUrl(raw: string | null | undefined, fallback = '/account'): string {
+  if (!raw || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return fallback;
   return raw;
 }

@@ -15,6 +15,9 @@ import {
 import type { Locale } from '../api/models';
 import type { en as agenciesEn } from '../../features/agencies/messages.en';
 import type { en as rentalEn } from '../../features/rental/messages.en';
+import type { en as supportEn } from '../../features/support/messages.en';
+import type { en as consoleEn } from '../../features/console/messages.en';
+import type { en as agentEn } from '../../features/agent/messages.en';
 import { en } from './messages.en';
 import { fr } from './messages.fr';
 
@@ -27,7 +30,7 @@ type ShapeOf<T> = { readonly [K in keyof T]: T[K] extends string ? string : Shap
  * bundle) and those of the lazy features, registered when their routes load ({@link I18n.register}).
  */
 export type TranslationKey = LeafPaths<AllMessages>;
-type AllMessages = typeof en & typeof agenciesEn & typeof rentalEn;
+type AllMessages = typeof en & typeof agenciesEn & typeof rentalEn & typeof supportEn & typeof consoleEn & typeof agentEn;
 
 /** A dictionary of a lazy feature in both languages: top-level namespaces of its own. */
 export type FeatureDictionaries = Readonly<Record<Locale, Tree>>;

@@ -23,6 +23,11 @@ export const en = {
     copyright: '© {year} Your Car Your Way. All rights reserved.',
   },
   nav: {
+    help: 'Help',
+    contact: 'Contact us',
+    chat: 'Chat with support',
+    console: 'Support console',
+    desk: 'Agency desk',
     book: 'Book a car',
     agencies: 'Our agencies',
     reservations: 'My reservations',
@@ -104,6 +109,11 @@ export const en = {
     notAccepted: 'We could not accept this form:',
     fieldMessage: '{field}: {message}',
     problems: {
+      invalid_frame: 'The live chat did not understand the last action. Reload the page if this happens again.',
+      frame_too_large: 'This message is too long to be sent.',
+      unknown_type: 'The live chat did not understand the last action. Reload the page if this happens again.',
+      not_subscribed: 'The live chat is reconnecting to this conversation. Try again in a moment.',
+      unknown_message: 'This message is not part of the conversation.',
       bad_request: 'Your request could not be understood. Please reload the page and try again.',
       malformed_json: 'Your request could not be read. Please reload the page and try again.',
       invalid_signature: 'The notification could not be verified.',
@@ -156,6 +166,7 @@ export const en = {
       unknown_message: 'This message is not part of the conversation.',
     },
     fields: {
+      reservationReference: { invalid: 'A booking reference looks like YCW-7K2M9Q.', invalid_reference: 'A booking reference looks like YCW-7K2M9Q.' },
       email: { invalid: 'Enter a valid email address, e.g. name@example.com.', taken: 'An account already uses this email address.' },
       phone: { invalid: 'Enter an international number starting with +, e.g. +33 6 12 34 56 78.' },
       birthDate: {

@@ -21,6 +21,11 @@ export const fr: Messages = {
     copyright: '© {year} Your Car Your Way. Tous droits réservés.',
   },
   nav: {
+    help: 'Aide',
+    contact: 'Nous contacter',
+    chat: 'Discuter avec le service client',
+    console: 'Console du service client',
+    desk: 'Comptoir de l’agence',
     book: 'Réserver une voiture',
     agencies: 'Nos agences',
     reservations: 'Mes réservations',
@@ -102,6 +107,11 @@ export const fr: Messages = {
     notAccepted: 'Nous n’avons pas pu accepter ce formulaire :',
     fieldMessage: '{field} : {message}',
     problems: {
+      invalid_frame: 'La discussion en direct n’a pas compris la dernière action. Rechargez la page si cela se reproduit.',
+      frame_too_large: 'Ce message est trop long pour être envoyé.',
+      unknown_type: 'La discussion en direct n’a pas compris la dernière action. Rechargez la page si cela se reproduit.',
+      not_subscribed: 'La discussion en direct se reconnecte à cette conversation. Réessayez dans un instant.',
+      unknown_message: 'Ce message ne fait pas partie de la conversation.',
       bad_request: 'Votre demande n’a pas pu être comprise. Rechargez la page et réessayez.',
       malformed_json: 'Votre demande n’a pas pu être lue. Rechargez la page et réessayez.',
       invalid_signature: 'La notification n’a pas pu être vérifiée.',
@@ -154,6 +164,7 @@ export const fr: Messages = {
       unknown_message: 'Ce message ne fait pas partie de la conversation.',
     },
     fields: {
+      reservationReference: { invalid: 'Une référence de réservation ressemble à YCW-7K2M9Q.', invalid_reference: 'Une référence de réservation ressemble à YCW-7K2M9Q.' },
       email: { invalid: 'Saisissez une adresse e-mail valide, par ex. nom@exemple.fr.', taken: 'Un compte utilise déjà cette adresse e-mail.' },
       phone: { invalid: 'Saisissez un numéro international commençant par +, par ex. +33 6 12 34 56 78.' },
       birthDate: {
