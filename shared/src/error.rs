@@ -327,7 +327,55 @@ pub async fn method_not_allowed() -> ApiError {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+    use serde_json::{Value, json};
+    use ycyw_testkit::fuzz::{hostile_text, json_value};
+
     use super::*;
+    use crate::domain::PostalAddressInput;
+
+    /// A valid address body with one field (or an unknown one) set to any JSON value.
+    fn near_valid_body() -> impl Strategy<Value = Vec<u8>> {
+        let field = prop::sample::select(vec!["line1", "line2", "postalCode", "city", "countryCode", "extra"]);
+        (field, json_value()).prop_map(|(field, value)| {
+            let mut body = json!({ "line1": "10 rue de Rivoli", "postalCode": "75001", "city": "Paris", "countryCode": "FR" });
+            body[field] = value;
+            body.to_string().into_bytes()
+        })
+    }
+
+    proptest! {
+        /// Invariant: whatever the body, a JSON extractor's answer is the value, a 400
+        /// `malformed_json` or a 422 naming at least one field — never a panic or a 5xx.
+        #[test]
+        fn fuzz_json_body_rejections_are_4xx(body in prop_oneof![
+            prop::collection::vec(any::<u8>(), 0..256),
+            hostile_text().prop_map(String::into_bytes),
+            json_value().prop_map(|v: Value| v.to_string().into_bytes()),
+            near_valid_body(),
+        ]) {
+            if let Err(rejection) = axum::Json::<PostalAddressInput>::from_bytes(&body) {
+                let error = ApiError::from(rejection);
+                let problem = error.problem();
+                match error.status() {
+                    StatusCode::BAD_REQUEST => prop_assert_eq!(problem.code.as_str(), "malformed_json"),
+                    StatusCode::UNPROCESSABLE_ENTITY => prop_assert!(problem.errors.iter().all(|e| !e.field.is_empty()) && !problem.errors.is_empty()),
+                    other => prop_assert!(false, "{} for {:?}", other, String::from_utf8_lossy(&body)),
+                }
+            }
+        }
+
+        /// Invariant: serde's error text, whatever it quotes from the body, becomes one 422
+        /// field error (never a panic on a multi-byte character near the quotes).
+        #[test]
+        fn fuzz_json_data_error_text(text in hostile_text(), field in hostile_text()) {
+            for text in [text.clone(), format!("Failed to deserialize the JSON body into the target type: {field}: missing field `{text}` at line 1"), format!("target type: {field}: {text} at line 3")] {
+                let problem = json_data_error(&text).problem();
+                prop_assert_eq!(problem.status, 422);
+                prop_assert_eq!(problem.errors.len(), 1);
+            }
+        }
+    }
 
     #[test]
     fn internal_errors_hide_their_cause() {

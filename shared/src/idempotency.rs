@@ -347,7 +347,89 @@ pub async fn purge(pool: &MySqlPool, now: DateTime<Utc>) -> Result<u64, sqlx::Er
 
 #[cfg(test)]
 mod tests {
+    use std::future::Future as _;
+    use std::task::{Context, Poll, Waker};
+
+    use proptest::prelude::*;
+    use ycyw_testkit::fuzz::{hostile_text, mutated};
+
     use super::*;
+
+    const UUID_KEY: &str = "0190d7e2-6a4b-7c1d-9e8f-1a2b3c4d5e6f";
+
+    /// Runs the header extractor, which never waits, to its answer.
+    fn extract(parts: &mut Parts) -> Result<Idempotency, ApiError> {
+        let mut future = std::pin::pin!(Idempotency::from_request_parts(parts, &()));
+        match future.as_mut().poll(&mut Context::from_waker(Waker::noop())) {
+            Poll::Ready(answer) => answer,
+            Poll::Pending => unreachable!("the Idempotency-Key extractor does not wait"),
+        }
+    }
+
+    fn header_bytes() -> impl Strategy<Value = Vec<u8>> {
+        // What `HeaderValue` can hold: tab, and every byte from space up except DEL.
+        let byte = prop_oneof![8 => 0x20u8..=0x7e, 2 => 0x80u8..=0xff, 1 => Just(b'\t')];
+        prop_oneof![
+            prop::collection::vec(byte, 0..140),
+            mutated(UUID_KEY).prop_map(String::into_bytes).prop_filter("a header value", |b| HeaderValue::from_bytes(b).is_ok()),
+        ]
+    }
+
+    proptest! {
+        /// Invariant: a key is accepted exactly when, without its surrounding whitespace, it is
+        /// 1 to 100 visible ASCII characters; it is then that text, and parses again to itself.
+        /// Anything else is a field error on `Idempotency-Key`.
+        #[test]
+        fn fuzz_idempotency_key_parse(raw in prop_oneof![hostile_text(), mutated(UUID_KEY), "[ -~]{0,110}"]) {
+            let inner = raw.trim_matches(|c: char| c.is_whitespace());
+            let valid = (1..=MAX_KEY_LENGTH).contains(&inner.len()) && inner.bytes().all(|b| b.is_ascii_graphic());
+            match IdempotencyKey::parse(&raw) {
+                Ok(key) => {
+                    prop_assert!(valid, "accepted {:?}", raw);
+                    prop_assert_eq!(key.as_str(), inner);
+                    prop_assert_eq!(IdempotencyKey::parse(key.as_str()), Ok(key.clone()));
+                }
+                Err(error) => {
+                    prop_assert!(!valid, "refused {:?}", raw);
+                    prop_assert_eq!((error.field.as_str(), error.code.as_str()), ("Idempotency-Key", "invalid"));
+                }
+            }
+        }
+
+        /// Invariant: any header value (bytes beyond ASCII included) is either no key, a valid
+        /// key, or a 422 naming the header — never a panic, never another status.
+        #[test]
+        fn fuzz_idempotency_key_header(bytes in header_bytes()) {
+            let value = HeaderValue::from_bytes(&bytes).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            let (mut parts, ()) = axum::http::Request::builder().header(HEADER, value).body(()).map_err(|e| TestCaseError::fail(e.to_string()))?.into_parts();
+            match extract(&mut parts) {
+                Ok(Idempotency(Some(key))) => prop_assert_eq!(Ok(key.clone()), IdempotencyKey::parse(&String::from_utf8_lossy(&bytes))),
+                Ok(Idempotency(None)) => prop_assert!(false, "a header that is present is a key or an error"),
+                Err(error) => {
+                    prop_assert_eq!(error.status(), StatusCode::UNPROCESSABLE_ENTITY);
+                    let problem = error.problem();
+                    prop_assert_eq!(problem.errors[0].field.as_str(), "Idempotency-Key");
+                }
+            }
+        }
+
+        /// Invariant: the hash is a function of method, path and body, and any change of one of
+        /// them changes it (the parts are separated, so moving a byte across a boundary counts).
+        #[test]
+        fn fuzz_idempotency_request_hash(method in "[A-Z]{3,7}", path in hostile_text(), body in prop::collection::vec(any::<u8>(), 0..512), flip in any::<prop::sample::Index>()) {
+            let base = request_hash(&method, &path, &body);
+            prop_assert_eq!(base, request_hash(&method, &path, &body));
+            let mut changed = body.clone();
+            if changed.is_empty() {
+                changed.push(0);
+            } else {
+                let i = flip.index(changed.len());
+                changed[i] ^= 1;
+            }
+            prop_assert_ne!(base, request_hash(&method, &path, &changed));
+            prop_assert_ne!(base, request_hash(&method, &format!("{path}/"), &body));
+        }
+    }
 
     #[test]
     fn keys_are_short_visible_ascii() {

@@ -56,6 +56,13 @@ pub fn to_db_precision(at: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(micros).unwrap_or(at)
 }
 
+/// Whether `at` fits a `DATETIME` column (years 1000 to 9999 in MariaDB and MySQL). Input that
+/// carries an instant (a list's cursor, a day) is refused outside it: such a value cannot be
+/// bound (sqlx refuses a year before 0, the server the rest), which would be a 500.
+pub fn in_db_range(at: DateTime<Utc>) -> bool {
+    (1000..=9999).contains(&chrono::Datelike::year(&at))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +76,16 @@ mod tests {
         assert_eq!(clock.now(), start + Duration::minutes(15));
         clock.set(start);
         assert_eq!(clock.now(), start);
+    }
+
+    #[test]
+    fn the_db_range_is_years_1000_to_9999() {
+        let at = |micros: i64| DateTime::from_timestamp_micros(micros).unwrap();
+        assert!(in_db_range(at(0)) && in_db_range(at(253_402_300_799_999_999)), "1970 and 9999-12-31T23:59:59.999999");
+        assert!(!in_db_range(at(253_402_300_800_000_000)), "10000-01-01");
+        assert!(!in_db_range(at(-30_610_224_000_000_001)), "999-12-31T23:59:59.999999");
+        assert!(in_db_range(at(-30_610_224_000_000_000)), "1000-01-01");
+        assert!(!in_db_range(at(-62_167_219_200_000_001)), "before year 0");
     }
 
     #[test]

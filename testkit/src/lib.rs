@@ -7,8 +7,10 @@
 //!   queue and its dead-letter queue in it.
 //! - [`Binary`]: a workspace binary started as a child process, stopped when dropped.
 //! - [`LogCapture`]: everything logged while it is installed.
+//! - [`fuzz`]: the inputs of the parsers' fuzz tests (docs/fuzzing.md).
 
 mod binaries;
+pub mod fuzz;
 mod lambda;
 mod logs;
 mod process;

@@ -218,6 +218,7 @@ ycyw_shared::string_schema!(AcrissCode, "An ACRISS vehicle code: category, type,
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+    use ycyw_testkit::fuzz::{hostile_text, mutated};
 
     use super::*;
     use crate::model::test_support::spliced;
@@ -340,15 +341,46 @@ mod tests {
     }
 
     proptest! {
+        /// Invariant: never panics; an accepted code is the trimmed input upper-cased, parses
+        /// again to itself and decodes every position; a refusal is `Malformed` (not four ASCII
+        /// letters) or `UnknownLetter` naming the first position its table does not define.
         #[test]
-        fn parsing_never_panics(raw in "\\PC*", any_raw in ".*", letters in "[a-zA-Z]{4}") {
-            for raw in [raw, any_raw, letters] {
-                if let Ok(code) = AcrissCode::parse(&raw) {
-                    prop_assert_eq!(code.as_str(), raw.trim().to_ascii_uppercase());
+        fn fuzz_acriss_parse(raw in prop_oneof![hostile_text(), "[a-zA-Z]{4}", mutated("CDMR")]) {
+            let letters = raw.trim();
+            match AcrissCode::parse(&raw) {
+                Ok(code) => {
+                    prop_assert_eq!(code.as_str(), letters.to_ascii_uppercase());
                     prop_assert_eq!(AcrissCode::parse(code.as_str()), Ok(code));
-                    prop_assert!(!code.decode().category.is_empty());
+                    let decoded = code.decode();
+                    prop_assert!(![decoded.category, decoded.vehicle_type, decoded.transmission, decoded.fuel_air].contains(&""));
+                }
+                Err(AcrissError::Malformed) => {
+                    prop_assert!(letters.len() != 4 || !letters.bytes().all(|b| b.is_ascii_alphabetic()));
+                }
+                Err(AcrissError::UnknownLetter { position, letter }) => {
+                    prop_assert!((1..=4).contains(&position));
+                    prop_assert_eq!(letters.to_ascii_uppercase().chars().nth(position - 1), Some(letter));
                 }
             }
+        }
+
+        /// Invariant: every code of four letters from the tables is accepted and decodes to
+        /// their names, and JSON round-trips it.
+        #[test]
+        fn fuzz_acriss_valid_codes_round_trip(
+            a in prop::sample::select(letters_of(CATEGORIES)),
+            b in prop::sample::select(letters_of(TYPES)),
+            c in prop::sample::select(letters_of(TRANSMISSIONS)),
+            d in prop::sample::select(fuel_letters()),
+            lower in any::<bool>(),
+        ) {
+            let text: String = [a, b, c, d].iter().collect();
+            let typed = if lower { text.to_ascii_lowercase() } else { text.clone() };
+            let code = AcrissCode::parse(&typed).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(code.as_str(), text.as_str());
+            prop_assert_eq!(code.decode().category, lookup(CATEGORIES, a).unwrap_or_default());
+            let json = serde_json::to_string(&code).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(serde_json::from_str::<AcrissCode>(&json).ok(), Some(code));
         }
     }
 }

@@ -192,6 +192,126 @@ fn parse<T: serde::de::DeserializeOwned>(frame: &Value) -> Result<T, FrameError>
     serde_json::from_value(frame.clone()).map_err(|e| FrameError::new("invalid_frame", e.to_string()))
 }
 
+/// A client frame, read and checked as far as it can be without the session: what is left
+/// (subscriptions, the conversation, the call) is [`Session::handle`]'s.
+#[derive(Debug, Clone, PartialEq)]
+enum ClientFrame {
+    Ping,
+    Subscribe {
+        conversation_id: Uuid,
+        after_message_id: Option<Uuid>,
+    },
+    Send {
+        conversation_id: Uuid,
+        client_msg_id: String,
+        body: String,
+    },
+    Read {
+        conversation_id: Uuid,
+        message_id: Uuid,
+    },
+    Typing {
+        conversation_id: Uuid,
+    },
+    /// `call.offer`, `call.answer`, `call.ice`, `call.hangup`, with what is relayed.
+    Call {
+        conversation_id: Uuid,
+        signal: Signal,
+        payload: serde_json::Map<String, Value>,
+    },
+}
+
+impl ClientFrame {
+    /// The frame's `type`, named by the `error` frame of a refusal (`ref`).
+    fn kind(&self) -> &'static str {
+        match self {
+            ClientFrame::Ping => "ping",
+            ClientFrame::Subscribe { .. } => "subscribe",
+            ClientFrame::Send { .. } => "message.send",
+            ClientFrame::Read { .. } => "message.read",
+            ClientFrame::Typing { .. } => "typing",
+            ClientFrame::Call { signal, .. } => signal.frame_type(),
+        }
+    }
+}
+
+/// Why a frame was refused before any work: the `error` frame's `code`/`detail`, with the
+/// frame's `type` (`ref`) and `clientMsgId` when it had them.
+struct Refused {
+    kind: Option<String>,
+    client_msg_id: Option<Value>,
+    error: FrameError,
+}
+
+/// Reads one text frame (API.md "Support", client frames).
+fn decode(text: &str) -> Result<ClientFrame, Box<Refused>> {
+    let refused = |error| Box::new(Refused { kind: None, client_msg_id: None, error });
+    if text.len() > MAX_FRAME {
+        return Err(refused(FrameError::new("frame_too_large", format!("frames are at most {MAX_FRAME} bytes"))));
+    }
+    let frame: Value = match serde_json::from_str(text) {
+        Ok(frame @ Value::Object(_)) => frame,
+        _ => return Err(refused(FrameError::new("invalid_frame", "a frame is a JSON object with a type"))),
+    };
+    let kind = frame.get("type").and_then(Value::as_str).unwrap_or_default();
+    read_frame(kind, &frame).map_err(|error| {
+        Box::new(Refused {
+            kind: Some(kind.to_string()).filter(|k| !k.is_empty()),
+            client_msg_id: frame.get("clientMsgId").cloned(),
+            error,
+        })
+    })
+}
+
+fn read_frame(kind: &str, frame: &Value) -> Result<ClientFrame, FrameError> {
+    match kind {
+        "ping" => Ok(ClientFrame::Ping),
+        "subscribe" => {
+            let f: Subscribe = parse(frame)?;
+            Ok(ClientFrame::Subscribe { conversation_id: f.conversation_id, after_message_id: f.after_message_id })
+        }
+        "message.send" => {
+            let f: Send = parse(frame)?;
+            let (client_msg_id, body) =
+                model::NewMessage { client_msg_id: f.client_msg_id, body: f.body }.validate().map_err(ApiError::from)?;
+            Ok(ClientFrame::Send { conversation_id: f.conversation_id, client_msg_id, body })
+        }
+        "message.read" => {
+            let f: Read = parse(frame)?;
+            Ok(ClientFrame::Read { conversation_id: f.conversation_id, message_id: f.message_id })
+        }
+        "typing" => {
+            let f: About = parse(frame)?;
+            Ok(ClientFrame::Typing { conversation_id: f.conversation_id })
+        }
+        "call.offer" | "call.answer" => {
+            let f: Sdp = parse(frame)?;
+            if f.sdp.is_empty() || f.sdp.len() > MAX_SDP {
+                return Err(FrameError::new("invalid_frame", format!("sdp is 1 to {MAX_SDP} bytes")));
+            }
+            let signal = if kind == "call.offer" { Signal::Offer } else { Signal::Answer };
+            let mut payload = serde_json::Map::new();
+            payload.insert("sdp".into(), f.sdp.into());
+            Ok(ClientFrame::Call { conversation_id: f.conversation_id, signal, payload })
+        }
+        "call.ice" => {
+            let f: Ice = parse(frame)?;
+            if !(f.candidate.is_object() || f.candidate.is_null()) {
+                return Err(FrameError::new("invalid_frame", "candidate is an RTCIceCandidateInit object or null"));
+            }
+            let mut payload = serde_json::Map::new();
+            payload.insert("candidate".into(), f.candidate);
+            Ok(ClientFrame::Call { conversation_id: f.conversation_id, signal: Signal::Ice, payload })
+        }
+        "call.hangup" => {
+            let f: About = parse(frame)?;
+            Ok(ClientFrame::Call { conversation_id: f.conversation_id, signal: Signal::Hangup, payload: serde_json::Map::new() })
+        }
+        "" => Err(FrameError::new("invalid_frame", "a frame is a JSON object with a type")),
+        other => Err(FrameError::new("unknown_type", format!("unknown frame type {:?}", other.chars().take(40).collect::<String>()))),
+    }
+}
+
 impl Session {
     async fn write(&mut self, message: Message) -> Result<(), Stop> {
         match tokio::time::timeout(WRITE_TIMEOUT, self.socket.send(message)).await {
@@ -211,20 +331,17 @@ impl Session {
             Message::Close(_) => return Err(Stop::Gone),
             Message::Ping(_) | Message::Pong(_) => return Ok(()),
         };
-        if text.len() > MAX_FRAME {
-            return self.error(None, FrameError::new("frame_too_large", format!("frames are at most {MAX_FRAME} bytes"))).await;
-        }
-        let frame: Value = match serde_json::from_str(text.as_str()) {
-            Ok(frame @ Value::Object(_)) => frame,
-            _ => return self.error(None, FrameError::new("invalid_frame", "a frame is a JSON object with a type")).await,
+        let frame = match decode(text.as_str()) {
+            Ok(frame) => frame,
+            Err(refused) => return self.error_with(refused.kind.as_deref(), refused.client_msg_id, refused.error).await,
         };
-        let kind = frame.get("type").and_then(Value::as_str).unwrap_or_default().to_string();
-        match self.handle(socket_id, &kind, &frame).await {
+        let (kind, client_msg_id) = match &frame {
+            ClientFrame::Send { client_msg_id, .. } => (frame.kind(), Some(Value::String(client_msg_id.clone()))),
+            other => (other.kind(), None),
+        };
+        match self.handle(socket_id, frame).await {
             Ok(()) => Ok(()),
-            Err(HandleError::Frame(error)) => {
-                let client_msg_id = frame.get("clientMsgId").cloned();
-                self.error_with(Some(&kind), client_msg_id, error).await
-            }
+            Err(HandleError::Frame(error)) => self.error_with(Some(kind), client_msg_id, error).await,
             Err(HandleError::Stop(stop)) => Err(stop),
         }
     }
@@ -247,65 +364,33 @@ impl Session {
         self.write_json(&frame).await
     }
 
-    async fn handle(&mut self, socket_id: u64, kind: &str, frame: &Value) -> Result<(), HandleError> {
+    async fn handle(&mut self, socket_id: u64, frame: ClientFrame) -> Result<(), HandleError> {
         let (ctx, actor) = (self.ctx.clone(), self.actor);
-        match kind {
-            "ping" => Ok(self.write_json(&json!({ "type": "pong" })).await?),
-            "subscribe" => {
-                let f: Subscribe = parse(frame)?;
-                self.subscribe(socket_id, f.conversation_id, f.after_message_id).await
+        match frame {
+            ClientFrame::Ping => Ok(self.write_json(&json!({ "type": "pong" })).await?),
+            ClientFrame::Subscribe { conversation_id, after_message_id } => {
+                self.subscribe(socket_id, conversation_id, after_message_id).await
             }
-            "message.send" => {
-                let f: Send = parse(frame)?;
-                let (client_msg_id, body) =
-                    model::NewMessage { client_msg_id: f.client_msg_id, body: f.body }.validate().map_err(ApiError::from)?;
-                let sent = messages::send(&ctx, actor, f.conversation_id, client_msg_id.clone(), body).await?;
-                if let Some(sub) = self.subscriptions.get_mut(&f.conversation_id)
+            ClientFrame::Send { conversation_id, client_msg_id, body } => {
+                let sent = messages::send(&ctx, actor, conversation_id, client_msg_id.clone(), body).await?;
+                if let Some(sub) = self.subscriptions.get_mut(&conversation_id)
                     && sent.message.seq == sub.last_seq + 1
                 {
                     sub.last_seq = sent.message.seq;
                 }
                 Ok(self.write_json(&json!({ "type": "message.ack", "clientMsgId": client_msg_id, "message": sent.message })).await?)
             }
-            "message.read" => {
-                let f: Read = parse(frame)?;
-                Ok(messages::read(&ctx, actor, f.conversation_id, f.message_id).await?)
-            }
-            "typing" => {
-                let f: About = parse(frame)?;
-                if !self.subscriptions.contains_key(&f.conversation_id) {
+            ClientFrame::Read { conversation_id, message_id } => Ok(messages::read(&ctx, actor, conversation_id, message_id).await?),
+            ClientFrame::Typing { conversation_id } => {
+                if !self.subscriptions.contains_key(&conversation_id) {
                     return Err(FrameError::new("not_subscribed", "subscribe to the conversation first").into());
                 }
-                let frame = json!({ "type": "typing", "conversationId": f.conversation_id, "userId": actor.id });
-                ctx.hub.publish(Event::signal(f.conversation_id, crate::hub::Audience::Except(actor.id), &frame)).await;
+                let frame = json!({ "type": "typing", "conversationId": conversation_id, "userId": actor.id });
+                ctx.hub.publish(Event::signal(conversation_id, crate::hub::Audience::Except(actor.id), &frame)).await;
                 Ok(())
             }
-            "call.offer" | "call.answer" => {
-                let f: Sdp = parse(frame)?;
-                if f.sdp.is_empty() || f.sdp.len() > MAX_SDP {
-                    return Err(FrameError::new("invalid_frame", format!("sdp is 1 to {MAX_SDP} bytes")).into());
-                }
-                let signal = if kind == "call.offer" { Signal::Offer } else { Signal::Answer };
-                let mut payload = serde_json::Map::new();
-                payload.insert("sdp".into(), f.sdp.into());
-                Ok(calls::relay(&ctx, actor, f.conversation_id, signal, payload).await?)
-            }
-            "call.ice" => {
-                let f: Ice = parse(frame)?;
-                if !(f.candidate.is_object() || f.candidate.is_null()) {
-                    return Err(FrameError::new("invalid_frame", "candidate is an RTCIceCandidateInit object or null").into());
-                }
-                let mut payload = serde_json::Map::new();
-                payload.insert("candidate".into(), f.candidate);
-                Ok(calls::relay(&ctx, actor, f.conversation_id, Signal::Ice, payload).await?)
-            }
-            "call.hangup" => {
-                let f: About = parse(frame)?;
-                Ok(calls::relay(&ctx, actor, f.conversation_id, Signal::Hangup, serde_json::Map::new()).await?)
-            }
-            "" => Err(FrameError::new("invalid_frame", "a frame is a JSON object with a type").into()),
-            other => {
-                Err(FrameError::new("unknown_type", format!("unknown frame type {:?}", other.chars().take(40).collect::<String>())).into())
+            ClientFrame::Call { conversation_id, signal, payload } => {
+                Ok(calls::relay(&ctx, actor, conversation_id, signal, payload).await?)
             }
         }
     }
@@ -441,5 +526,114 @@ impl From<ApiError> for HandleError {
 impl From<Stop> for HandleError {
     fn from(stop: Stop) -> Self {
         HandleError::Stop(stop)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use ycyw_testkit::fuzz::{hostile_text, json_value, mutated};
+
+    use super::*;
+
+    const ID: &str = "0190d7e2-6a4b-7c1d-9e8f-1a2b3c4d5e6f";
+
+    fn code(text: &str) -> Result<ClientFrame, &'static str> {
+        decode(text).map_err(|refused| refused.error.code)
+    }
+
+    /// One valid frame of each type, as a client sends it.
+    fn valid_frames() -> Vec<Value> {
+        vec![
+            json!({ "type": "ping" }),
+            json!({ "type": "subscribe", "conversationId": ID }),
+            json!({ "type": "subscribe", "conversationId": ID, "afterMessageId": ID }),
+            json!({ "type": "message.send", "conversationId": ID, "clientMsgId": "c-1", "body": "Bonjour\nà tous" }),
+            json!({ "type": "message.read", "conversationId": ID, "messageId": ID }),
+            json!({ "type": "typing", "conversationId": ID }),
+            json!({ "type": "call.offer", "conversationId": ID, "sdp": "v=0\r\n" }),
+            json!({ "type": "call.answer", "conversationId": ID, "sdp": "v=0\r\n" }),
+            json!({ "type": "call.ice", "conversationId": ID, "candidate": { "candidate": "candidate:1 1 udp 1 10.0.0.1 9 typ host" } }),
+            json!({ "type": "call.ice", "conversationId": ID, "candidate": null }),
+            json!({ "type": "call.hangup", "conversationId": ID }),
+        ]
+    }
+
+    #[test]
+    fn every_valid_frame_is_read_as_its_type() {
+        for frame in valid_frames() {
+            let read = code(&frame.to_string()).unwrap_or_else(|e| panic!("{frame}: {e}"));
+            assert_eq!(read.kind(), frame["type"].as_str().unwrap());
+        }
+        let long = json!({ "type": "ping", "pad": "x".repeat(MAX_FRAME) }).to_string();
+        assert_eq!(code(&long), Err("frame_too_large"));
+        assert_eq!(code("[]"), Err("invalid_frame"));
+        assert_eq!(code(r#"{"type":"nope"}"#), Err("unknown_type"));
+        let empty = json!({ "type": "message.send", "conversationId": ID, "clientMsgId": "c-1", "body": " " }).to_string();
+        assert_eq!(code(&empty), Err("validation_failed"));
+    }
+
+    proptest! {
+        /// Invariant: any text frame (any Unicode, control characters, longer than
+        /// `MAX_FRAME`) is read or refused with one of the documented codes — never a panic.
+        #[test]
+        fn fuzz_ws_frame_text(text in prop_oneof![hostile_text(), json_value().prop_map(|v| v.to_string()), mutated(valid_frames()[3].to_string())]) {
+            match decode(&text) {
+                Ok(frame) => prop_assert!(!frame.kind().is_empty()),
+                Err(refused) => {
+                    prop_assert!(["frame_too_large", "invalid_frame", "unknown_type", "validation_failed"].contains(&refused.error.code), "{}", refused.error.code);
+                    prop_assert_eq!(refused.error.code == "frame_too_large", text.len() > MAX_FRAME);
+                }
+            }
+        }
+
+        /// Invariant: a valid frame with one field set to any JSON value (a field of the wrong
+        /// type, a missing id, an unknown field) is read with that value or refused as
+        /// `invalid_frame`/`validation_failed`, naming the frame's type in `ref`; a frame of a
+        /// known type is never refused as `unknown_type`.
+        #[test]
+        fn fuzz_ws_frame_field(
+            which in any::<prop::sample::Index>(),
+            field in prop::sample::select(vec!["conversationId", "afterMessageId", "messageId", "clientMsgId", "body", "sdp", "candidate", "extra"]),
+            value in json_value(),
+        ) {
+            let frames = valid_frames();
+            let mut frame = frames[which.index(frames.len())].clone();
+            let kind = frame["type"].as_str().unwrap_or_default().to_string();
+            frame[field] = value;
+            let text = frame.to_string();
+            match decode(&text) {
+                Ok(read) => prop_assert_eq!(read.kind(), kind.as_str()),
+                Err(refused) if text.len() > MAX_FRAME => prop_assert_eq!(refused.error.code, "frame_too_large"),
+                Err(refused) => {
+                    prop_assert!(refused.error.code == "invalid_frame" || refused.error.code == "validation_failed", "{}", refused.error.code);
+                    prop_assert_eq!(refused.kind.as_deref(), Some(kind.as_str()));
+                }
+            }
+        }
+
+        /// Invariant: a `message.send` with any `clientMsgId` and body is accepted exactly when
+        /// the REST API's validation accepts them, with the same values, and the id is echoed
+        /// in the refusal.
+        #[test]
+        fn fuzz_ws_frame_message_send(client_msg_id in prop_oneof!["[!-~]{1,70}", hostile_text()], body in prop_oneof![hostile_text(), "\\PC{1,40}"]) {
+            let frame = json!({ "type": "message.send", "conversationId": ID, "clientMsgId": client_msg_id, "body": body });
+            let expected = model::NewMessage { client_msg_id: client_msg_id.clone(), body: body.clone() }.validate();
+            let text = frame.to_string();
+            if text.len() > MAX_FRAME {
+                prop_assert_eq!(code(&text).err(), Some("frame_too_large"));
+                return Ok(());
+            }
+            match (decode(&text), expected) {
+                (Ok(ClientFrame::Send { client_msg_id: id, body: text, .. }), Ok((expected_id, expected_text))) => {
+                    prop_assert_eq!((id, text), (expected_id, expected_text));
+                }
+                (Err(refused), Err(_)) => {
+                    prop_assert_eq!(refused.error.code, "validation_failed");
+                    prop_assert_eq!(refused.client_msg_id, Some(Value::String(client_msg_id)));
+                }
+                (read, expected) => prop_assert!(false, "read {:?}, validation {:?}", read.map(|f| f.kind()).map_err(|r| r.error.code), expected),
+            }
+        }
     }
 }

@@ -42,6 +42,7 @@ crate::string_schema!(Email, "Email address, lower-case", None, "ana@example.com
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+    use ycyw_testkit::fuzz::{hostile_text, mutated};
 
     use super::*;
     use crate::domain::fuzz::spliced;
@@ -77,12 +78,12 @@ mod tests {
     }
 
     proptest! {
+        /// Invariant: never panics; an accepted address parses again to itself; anything else is
+        /// a typed `InvalidValue`.
         #[test]
-        fn parsing_never_panics_and_is_idempotent(raw in "\\PC*", any_raw in ".*") {
-            for raw in [raw, any_raw] {
-                if let Ok(email) = Email::parse(&raw) {
-                    prop_assert_eq!(Email::parse(email.as_str()), Ok(email.clone()));
-                }
+        fn fuzz_email_parse(raw in prop_oneof![hostile_text(), mutated("Ana.Silva+cars@example.com")]) {
+            if let Ok(email) = Email::parse(&raw) {
+                prop_assert_eq!(Email::parse(email.as_str()), Ok(email.clone()));
             }
         }
     }

@@ -103,6 +103,8 @@ pub fn decode_cursor(cursor: &str) -> Result<String, InvalidValue> {
 mod tests {
     use proptest::prelude::*;
 
+    use ycyw_testkit::fuzz::{hostile_text, mutated};
+
     use super::*;
     use crate::domain::fuzz::spliced;
 
@@ -150,15 +152,47 @@ mod tests {
         }
     }
 
+    fn any_cursor() -> impl Strategy<Value = String> {
+        prop_oneof![
+            hostile_text(),
+            "[A-Za-z0-9_-]{0,200}",
+            "\\PC{1,40}".prop_map(|key| encode_cursor(&key)),
+            mutated(encode_cursor("1767225600000000|0190d7e26a4b7c1d9e8f1a2b3c4d5e6f")),
+        ]
+    }
+
     proptest! {
+        /// Invariant: `?limit=&cursor=` never panics; accepted, the limit is 1 to 100 and the
+        /// cursor is the canonical encoding of a 1 to 128-byte key (it encodes back to the same
+        /// text); refused, the errors name only `limit` and `cursor`, with code `invalid`.
         #[test]
-        fn parsing_never_panics(limit in "\\PC*", cursor in ".*") {
-            let _ = Pagination::parse(&page_query(Some(&limit), Some(&cursor)));
+        fn fuzz_pagination_parse(limit in prop_oneof![hostile_text(), "[+-]?[0-9]{0,12}", mutated("100")], cursor in any_cursor()) {
+            match Pagination::parse(&page_query(Some(&limit), Some(&cursor))) {
+                Ok(pagination) => {
+                    prop_assert!((1..=MAX_LIMIT).contains(&pagination.limit));
+                    if let Some(key) = &pagination.after {
+                        prop_assert!(!key.is_empty() && key.len() <= MAX_CURSOR_KEY);
+                        prop_assert_eq!(encode_cursor(key), cursor.trim());
+                    }
+                }
+                Err(errors) => {
+                    for (field, code) in fields(errors) {
+                        prop_assert!(field == "limit" || field == "cursor", "{}", field);
+                        prop_assert_eq!(code, "invalid");
+                    }
+                }
+            }
         }
 
+        /// Invariant: every key of 1 to 128 bytes round-trips through its cursor.
         #[test]
-        fn every_key_round_trips(key in "\\PC{1,32}") {
-            prop_assert_eq!(decode_cursor(&encode_cursor(&key)), Ok(key));
+        fn fuzz_cursor_round_trip(key in prop_oneof!["\\PC{1,32}", hostile_text()]) {
+            let decoded = decode_cursor(&encode_cursor(&key));
+            if !key.is_empty() && key.len() <= MAX_CURSOR_KEY {
+                prop_assert_eq!(decoded, Ok(key));
+            } else {
+                prop_assert!(decoded.is_err());
+            }
         }
     }
 }

@@ -55,6 +55,9 @@ pub fn utc_to_local(zone: Tz, at: DateTime<Utc>) -> DateTime<Tz> {
 /// read in `zone`; an offset, if present, must be the zone's at that instant.
 pub fn parse_agency_local(zone: Tz, input: &str) -> Result<DateTime<Utc>, LocalTimeError> {
     let input = input.trim();
+    if !fixed_width(input) {
+        return Err(LocalTimeError::Malformed);
+    }
     let zulu = input.strip_suffix(['Z', 'z']).map(|rest| format!("{rest}+00:00"));
     let input = zulu.as_deref().unwrap_or(input);
     let with_offset = DateTime::parse_from_rfc3339(input).or_else(|_| DateTime::parse_from_str(input, "%Y-%m-%dT%H:%M%:z"));
@@ -69,6 +72,19 @@ pub fn parse_agency_local(zone: Tz, input: &str) -> Result<DateTime<Utc>, LocalT
         .or_else(|_| NaiveDateTime::parse_from_str(input, "%Y-%m-%dT%H:%M:%S"))
         .map_err(|_| LocalTimeError::Malformed)?;
     local_to_utc(zone, local)
+}
+
+/// Whether `input` starts `YYYY-MM-DDTHH:MM`, then `:SS` or not, with every field at its full
+/// width: chrono alone also reads `026-10-25T02:3` (the year 26) or `2026-12-1T9:5`.
+fn fixed_width(input: &str) -> bool {
+    let shape = |text: &[u8], pattern: &[u8]| {
+        text.len() >= pattern.len() && pattern.iter().zip(text).all(|(p, c)| if *p == b'9' { c.is_ascii_digit() } else { p == c })
+    };
+    let bytes = input.as_bytes();
+    let Some((date, rest)) = bytes.split_at_checked(10) else { return false };
+    let separator = rest.first().is_some_and(|c| matches!(c, b'T' | b't' | b' '));
+    let seconds = rest.get(6) != Some(&b':') || shape(&rest[6..], b":99");
+    shape(date, b"9999-99-99") && separator && shape(&rest[1..], b"99:99") && seconds
 }
 
 impl Agency {
@@ -99,6 +115,7 @@ mod tests {
     use chrono_tz::America::Toronto;
     use chrono_tz::Europe::{London, Paris};
     use proptest::prelude::*;
+    use ycyw_testkit::fuzz::{hostile_text, mutated};
 
     use super::*;
     use crate::model::test_support::spliced;
@@ -159,7 +176,17 @@ mod tests {
         assert_eq!(parse_agency_local(Paris, "2026-12-01T10:00+01:00"), Ok(utc(2026, 12, 1, 9, 0)));
         assert!(matches!(parse_agency_local(Paris, "2026-12-01T10:00+02:00"), Err(LocalTimeError::OffsetMismatch { .. })));
         assert!(matches!(parse_agency_local(Paris, "2026-12-01T10:00Z"), Err(LocalTimeError::OffsetMismatch { .. })));
-        for bad in ["2026-12-01", "01/12/2026 10:00", "2026-13-01T10:00", "2026-12-01T25:00", ""] {
+        for bad in [
+            "2026-12-01",
+            "01/12/2026 10:00",
+            "2026-13-01T10:00",
+            "2026-12-01T25:00",
+            "",
+            "026-10-25T02:3",
+            "2026-12-1T9:05",
+            "2026-12-01T10:00:5",
+            "+02026-12-01T10:00",
+        ] {
             assert_eq!(parse_agency_local(Paris, bad), Err(LocalTimeError::Malformed), "{bad}");
         }
     }
@@ -191,15 +218,44 @@ mod tests {
             }
         }
 
+        /// Invariant: never panics; an accepted input has the contract's fixed-width shape, and
+        /// its instant, written back as the zone's wall-clock time, reads as that time again; a
+        /// refusal is one of the three typed errors.
         #[test]
-        fn agency_local_parser_never_panics(
-            raw in "\\PC*",
-            any_raw in ".*",
-            dated in "[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2})?([+-][0-9]{2}:?[0-9]{2}|[Zz])?",
+        fn fuzz_agency_local_parse(
+            raw in prop_oneof![
+                hostile_text(),
+                "[+-]?[0-9]{4,6}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?([+-][0-9]{2}:?[0-9]{2}|[Zz])?",
+                mutated("2026-10-25T02:30:00+01:00"),
+            ],
             zone in zones(),
         ) {
-            for raw in [&raw, &any_raw, &dated] {
-                let _ = parse_agency_local(zone, raw);
+            match parse_agency_local(zone, &raw) {
+                Ok(at) => {
+                    // Written back as the zone's wall-clock time, it reads as that time again.
+                    let wall = |at: DateTime<Utc>| utc_to_local(zone, at).format("%Y-%m-%dT%H:%M:%S").to_string();
+                    let again = parse_agency_local(zone, &wall(at)).map(wall);
+                    prop_assert_eq!(again, Ok(wall(at)), "{}", raw);
+                }
+                Err(LocalTimeError::Malformed | LocalTimeError::Nonexistent { .. } | LocalTimeError::OffsetMismatch { .. }) => {}
+            }
+        }
+
+        /// Invariant: every existing local minute of the zone, written `YYYY-MM-DDTHH:MM`, with
+        /// seconds, or with the zone's own offset, parses to the instant whose local time it is.
+        #[test]
+        fn fuzz_agency_local_valid_round_trip(zone in zones(), minutes in 0i64..(3 * 365 * 24 * 60), form in 0u8..3) {
+            let at = utc(2026, 1, 1, 0, 0) + Duration::minutes(minutes);
+            let local = utc_to_local(zone, at);
+            let text = match form {
+                0 => local.format("%Y-%m-%dT%H:%M").to_string(),
+                1 => local.format("%Y-%m-%dT%H:%M:%S").to_string(),
+                _ => local.format("%Y-%m-%dT%H:%M%:z").to_string(),
+            };
+            let parsed = parse_agency_local(zone, &text).map_err(|e| TestCaseError::fail(format!("{text}: {e}")))?;
+            prop_assert_eq!(utc_to_local(zone, parsed).naive_local(), local.naive_local());
+            if form == 2 {
+                prop_assert_eq!(parsed, at);
             }
         }
     }

@@ -54,6 +54,7 @@ ycyw_shared::string_schema!(Reference, "Reservation reference", Some("^YCW-[2-9A
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+    use ycyw_testkit::fuzz::{hostile_text, mutated};
 
     use super::*;
 
@@ -76,6 +77,18 @@ mod tests {
     }
 
     proptest! {
+        /// Invariant: never panics; an accepted reference is `YCW-` and six characters of the
+        /// alphabet, the trimmed input upper-cased, and parses again to itself.
+        #[test]
+        fn fuzz_reference_parse(raw in prop_oneof![hostile_text(), mutated(" ycw-7k2m9q "), "[yY][cC][wW]-[0-9A-Za-z]{5,7}"]) {
+            if let Ok(reference) = raw.parse::<Reference>() {
+                let tail = reference.as_str().strip_prefix(PREFIX).unwrap_or_default();
+                prop_assert!(tail.len() == LENGTH && tail.bytes().all(|b| ALPHABET.contains(&b)));
+                prop_assert_eq!(reference.as_str(), raw.trim().to_ascii_uppercase());
+                prop_assert_eq!(reference.as_str().parse::<Reference>(), Ok(reference.clone()));
+            }
+        }
+
         #[test]
         fn generated_references_parse_back(seed in any::<u64>()) {
             use rand::SeedableRng;

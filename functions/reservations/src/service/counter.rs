@@ -5,6 +5,7 @@ use chrono::{DateTime, Days, NaiveDate, NaiveTime, Utc};
 use uuid::Uuid;
 use ycyw_catalog::{Agency, Catalog};
 use ycyw_shared::domain::{FieldErrors, InvalidValue, PageQuery, Pagination};
+use ycyw_shared::time::in_db_range;
 
 use super::manage::Viewer;
 use super::rules::CounterAction;
@@ -34,9 +35,7 @@ pub async fn day(ctx: &Ctx, agent_agency: Uuid, agency_id: Uuid, query: &DayQuer
     let mut errors = FieldErrors::new();
     let date = match query.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => Some(agency.local_date(now)),
-        Some(raw) => {
-            errors.check("date", NaiveDate::parse_from_str(raw, "%Y-%m-%d").map_err(|_| InvalidValue::invalid("a date YYYY-MM-DD")))
-        }
+        Some(raw) => errors.check("date", parse_day(raw)),
     };
     let pagination = errors.merge(Pagination::parse(page));
     let after = pagination.as_ref().and_then(|p| p.after.as_deref()).and_then(|key| errors.check("cursor", decode_key(key)));
@@ -61,6 +60,15 @@ pub async fn day(ctx: &Ctx, agent_agency: Uuid, agency_id: Uuid, query: &DayQuer
     Ok(DayPage { date, items: page.items.into_iter().map(|(_, v)| v).collect(), next_cursor: page.next_cursor })
 }
 
+/// `?date=`: a day the database can hold (chrono alone reads `+262142-12-31` and `-0001-01-01`,
+/// which the SQL bind refuses).
+fn parse_day(raw: &str) -> Result<NaiveDate, InvalidValue> {
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .filter(|date| in_db_range(date.and_time(NaiveTime::MIN).and_utc()))
+        .ok_or_else(|| InvalidValue::invalid("a date YYYY-MM-DD"))
+}
+
 fn encode_key(e: &DayEntry) -> String {
     format!("{}|{}|{}", e.at.timestamp_micros(), if e.pickup { 0 } else { 1 }, e.id.simple())
 }
@@ -69,7 +77,7 @@ fn decode_key(key: &str) -> Result<DayEntry, InvalidValue> {
     let bad = || InvalidValue::invalid("not a cursor returned by this list");
     let mut parts = key.split('|');
     let (Some(micros), Some(kind), Some(id), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else { return Err(bad()) };
-    let at = micros.parse::<i64>().ok().and_then(DateTime::<Utc>::from_timestamp_micros).ok_or_else(bad)?;
+    let at = micros.parse::<i64>().ok().and_then(DateTime::<Utc>::from_timestamp_micros).filter(|at| in_db_range(*at)).ok_or_else(bad)?;
     let pickup = match kind {
         "0" => true,
         "1" => false,
@@ -117,9 +125,49 @@ pub async fn act(ctx: &Ctx, agent_agency: Uuid, id: Uuid, action: CounterAction)
 
 #[cfg(test)]
 mod tests {
-    use chrono::TimeZone;
+    use chrono::{Datelike, TimeZone};
+    use proptest::prelude::*;
+    use ycyw_testkit::fuzz::{hostile_text, mutated};
 
     use super::*;
+
+    const KEY: &str = "1796634000000000|0|0190d7e26a4b7c1d9e8f1a2b3c4d5e6f";
+
+    #[test]
+    fn days_outside_the_database_range_are_refused() {
+        assert_eq!(parse_day("2026-12-08"), Ok(NaiveDate::from_ymd_opt(2026, 12, 8).unwrap()));
+        // chrono alone reads years beyond 4 digits and before 0, which the SQL bind refuses (a 500).
+        // chrono alone reads years beyond 4 digits and before 0, which the SQL bind refuses (a 500).
+        for far in ["+262142-12-31", "-0001-01-01"] {
+            assert!(NaiveDate::parse_from_str(far, "%Y-%m-%d").is_ok(), "{far}");
+        }
+        for bad in ["+262142-12-31", "-0001-01-01", "0999-12-31", "999-12-31", "+10000-01-01", "2026-02-30", "2026-12-8x"] {
+            assert!(parse_day(bad).is_err(), "{bad}");
+        }
+        assert!(decode_key("-99999999999999999|0|0190d7e26a4b7c1d9e8f1a2b3c4d5e6f").is_err(), "year -1199");
+    }
+
+    proptest! {
+        /// Invariant: `?date=` never panics; an accepted day is a real date of years 1000 to
+        /// 9999 (what a `DATETIME` holds), and its canonical form reads back to it.
+        #[test]
+        fn fuzz_counter_day_parse(raw in prop_oneof![hostile_text(), mutated("2026-12-08"), "[+-]?[0-9]{1,7}-[0-9]{1,2}-[0-9]{1,2}"]) {
+            if let Ok(date) = parse_day(&raw) {
+                prop_assert!((1000..=9999).contains(&date.year()));
+                prop_assert_eq!(parse_day(&date.format("%Y-%m-%d").to_string()), Ok(date));
+            }
+        }
+
+        /// Invariant: a day-list cursor key never panics; accepted, it is an instant the
+        /// database can hold, and it encodes back to the same key.
+        #[test]
+        fn fuzz_counter_cursor_key(raw in prop_oneof![hostile_text(), mutated(KEY), "[+-]?[0-9]{1,20}\\|[0-2]\\|[0-9a-f]{32}"]) {
+            if let Ok(entry) = decode_key(&raw) {
+                prop_assert!(in_db_range(entry.at));
+                prop_assert_eq!(decode_key(&encode_key(&entry)), Ok(entry));
+            }
+        }
+    }
 
     #[test]
     fn cursors_round_trip_and_refuse_garbage() {

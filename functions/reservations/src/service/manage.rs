@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use sqlx::MySqlConnection;
 use uuid::Uuid;
 use ycyw_shared::domain::{FieldErrors, InvalidValue, Money, Page, PageQuery, Pagination};
+use ycyw_shared::time::in_db_range;
 
 use super::emails::{self, Email};
 use super::places::{self, Asked, When};
@@ -79,7 +80,7 @@ fn encode_key(at: DateTime<Utc>, id: Uuid) -> String {
 fn decode_key(key: &str) -> Result<(DateTime<Utc>, Uuid), InvalidValue> {
     let bad = || InvalidValue::invalid("not a cursor returned by this list");
     let (micros, id) = key.split_once('|').ok_or_else(bad)?;
-    let at = micros.parse::<i64>().ok().and_then(DateTime::<Utc>::from_timestamp_micros).ok_or_else(bad)?;
+    let at = micros.parse::<i64>().ok().and_then(DateTime::<Utc>::from_timestamp_micros).filter(|at| in_db_range(*at)).ok_or_else(bad)?;
     Ok((at, id.parse::<Uuid>().map_err(|_| bad())?))
 }
 
@@ -328,4 +329,38 @@ fn check_modifiable(r: &Reservation, now: DateTime<Utc>) -> Result<(), Reservati
         return Err(ReservationsError::conflict("modification_window_closed", "a reservation can be changed until 48 hours before pickup"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use ycyw_testkit::fuzz::{hostile_text, mutated};
+
+    use super::*;
+
+    proptest! {
+        /// Invariant: a reservations-list cursor key never panics; accepted, its instant is one
+        /// the database can hold (a year outside 1000 to 9999 cannot be bound: it was a 500),
+        /// and it encodes back to the same key.
+        #[test]
+        fn fuzz_reservations_cursor_key(raw in prop_oneof![
+            hostile_text(),
+            mutated("1796634000000000|0190d7e26a4b7c1d9e8f1a2b3c4d5e6f"),
+            "[+-]?[0-9]{1,20}\\|[0-9a-f]{32}",
+        ]) {
+            if let Ok((at, id)) = decode_key(&raw) {
+                prop_assert!(in_db_range(at));
+                prop_assert_eq!(decode_key(&encode_key(at, id)), Ok((at, id)));
+            }
+        }
+    }
+
+    #[test]
+    fn cursors_outside_the_database_range_are_refused() {
+        let id = "0190d7e26a4b7c1d9e8f1a2b3c4d5e6f";
+        assert!(decode_key(&format!("1796634000000000|{id}")).is_ok());
+        for micros in ["-99999999999999999", "253402300800000000", "9223372036854775807"] {
+            assert!(decode_key(&format!("{micros}|{id}")).is_err(), "{micros}");
+        }
+    }
 }

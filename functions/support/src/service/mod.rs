@@ -86,7 +86,9 @@ pub(crate) fn time_cursor(pagination: &Pagination) -> Result<Option<(DateTime<Ut
     let Some(key) = pagination.after.as_deref() else { return Ok(None) };
     let parsed = key
         .split_once(':')
-        .and_then(|(micros, id)| Some((DateTime::from_timestamp_micros(micros.parse().ok()?)?, Uuid::try_parse(id).ok()?)));
+        .and_then(|(micros, id)| Some((DateTime::from_timestamp_micros(micros.parse().ok()?)?, Uuid::try_parse(id).ok()?)))
+        // An instant a `DATETIME` cannot hold cannot be bound: a 500, not "no such cursor".
+        .filter(|(at, _)| ycyw_shared::time::in_db_range(*at));
     parsed.map(Some).ok_or_else(|| ApiError::field("cursor", "invalid", "not a cursor of this list"))
 }
 
@@ -106,6 +108,46 @@ pub(crate) fn time_page<T>(pagination: &Pagination, rows: Vec<T>, key: impl Fn(&
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+    use ycyw_testkit::fuzz::{hostile_text, mutated};
+
+    use super::*;
+
+    fn after(key: &str) -> Pagination {
+        Pagination { limit: 20, after: Some(key.to_string()) }
+    }
+
+    #[test]
+    fn time_cursors_outside_the_database_range_are_refused() {
+        let id = Uuid::now_v7();
+        let at = DateTime::from_timestamp(1_796_634_000, 0).unwrap_or_default();
+        assert_eq!(time_cursor(&after(&time_key(at, id))).ok(), Some(Some((at, id))));
+        for micros in ["-99999999999999999", "253402300800000000", "x"] {
+            assert!(time_cursor(&after(&format!("{micros}:{}", id.simple()))).is_err(), "{micros}");
+        }
+    }
+
+    proptest! {
+        /// Invariant: a support list's cursor key never panics; accepted, its instant is one
+        /// the database can hold and it encodes back to the same `(at, id)`; refused, it is a
+        /// 422 on `cursor`.
+        #[test]
+        fn fuzz_support_time_cursor(key in prop_oneof![
+            hostile_text(),
+            mutated("1796634000000000:0190d7e26a4b7c1d9e8f1a2b3c4d5e6f"),
+            "[+-]?[0-9]{1,20}:[0-9a-f]{32}",
+        ]) {
+            match time_cursor(&after(&key)) {
+                Ok(Some((at, id))) => {
+                    prop_assert!(ycyw_shared::time::in_db_range(at));
+                    prop_assert_eq!(time_cursor(&after(&time_key(at, id))).ok(), Some(Some((at, id))));
+                }
+                Ok(None) => prop_assert!(false, "a cursor was given"),
+                Err(error) => prop_assert_eq!(error.status(), axum::http::StatusCode::UNPROCESSABLE_ENTITY),
+            }
+        }
+    }
+
     /// ElastiCache is reached over TLS (`rediss://`, the CDK app's `REDIS_URL`): the client must
     /// take such a URL.
     #[test]
