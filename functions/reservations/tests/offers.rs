@@ -62,6 +62,9 @@ async fn a_city_search_looks_at_every_agency_of_the_city_and_pages(pool: MySqlPo
     assert_eq!(first["items"].as_array().unwrap().len(), 2);
     let cursor = first["nextCursor"].as_str().unwrap();
     let second = w.app.get(&format!("{path}&limit=2&cursor={cursor}")).await.json();
+    // A cursor this search did not give (valid base64 of something else) is a field error, not page 1.
+    let forged = ycyw_shared::domain::page::encode_cursor("not-a-position");
+    assert_field(&w.app.get(&format!("{path}&limit=2&cursor={forged}")).await, "cursor", "invalid");
     assert_eq!(summary(&second), [("PAR-ORY".into(), "CDMR".into(), 5000, 1)]);
     assert_eq!(second["nextCursor"], Value::Null);
     let none = w.app.get("/api/v1/offers?pickupCity=Atlantis&pickupAt=2026-03-16T10:00&returnAt=2026-03-17T09:00").await.json();

@@ -72,6 +72,12 @@ pub async fn search(ctx: &Ctx, query: &OfferQuery, page: &PageQuery) -> Result<O
     let catalog = ctx.catalog.current().await?;
     let mut errors = FieldErrors::new();
     let pagination = errors.merge(Pagination::parse(page));
+    let start = match pagination.as_ref().and_then(|p| p.after.as_deref()) {
+        None => Some(0),
+        Some(after) => {
+            errors.check("cursor", after.parse::<usize>().map_err(|_| InvalidValue::invalid("not a cursor returned by this search")))
+        }
+    };
     let pickup_place = place(&mut errors, "pickupCity", text(&query.pickup_city), "pickupAgencyId", text(&query.pickup_agency_id));
     if text(&query.pickup_city).is_none() && text(&query.pickup_agency_id).is_none() {
         errors.push(InvalidValue::required("give pickupCity or pickupAgencyId").at("pickupAgencyId"));
@@ -95,7 +101,9 @@ pub async fn search(ctx: &Ctx, query: &OfferQuery, page: &PageQuery) -> Result<O
         Some(p) => Some(agencies_of(&catalog, &mut errors, "returnAgencyId", p).await?),
         None => None,
     };
-    let (Some(pagination), Some(filter), Some(pickup_raw), Some(return_raw)) = (pagination, filter, pickup_raw, return_raw) else {
+    let (Some(pagination), Some(start), Some(filter), Some(pickup_raw), Some(return_raw)) =
+        (pagination, start, filter, pickup_raw, return_raw)
+    else {
         return Err(errors.into());
     };
     errors.finish()?;
@@ -104,7 +112,7 @@ pub async fn search(ctx: &Ctx, query: &OfferQuery, page: &PageQuery) -> Result<O
     let naming_return = matches!(return_place, Some(Place::Agency(_)));
     let legs = legs(&pickups, returns.as_deref(), pickup_raw, return_raw, now, naming_pickup, naming_return)?;
     let offers = price_legs(ctx, &catalog, &legs, &filter, &categories, now).await?;
-    Ok(paginate(offers, &pagination))
+    Ok(paginate(offers, start, &pagination))
 }
 
 /// The rentals to price: one per pickup agency open at the pickup time, with the first return
@@ -226,8 +234,7 @@ async fn price_legs(
 }
 
 /// Offers are computed, not stored: the cursor is the position of the next offer.
-fn paginate(offers: Vec<Offer>, pagination: &Pagination) -> OfferPage {
-    let start = pagination.after.as_deref().and_then(|a| a.parse::<usize>().ok()).unwrap_or(0);
+fn paginate(offers: Vec<Offer>, start: usize, pagination: &Pagination) -> OfferPage {
     let limit = usize::try_from(pagination.limit).unwrap_or(usize::MAX);
     let total = offers.len();
     let items: Vec<Offer> = offers.into_iter().skip(start).take(limit).collect();
