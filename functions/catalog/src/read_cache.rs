@@ -131,11 +131,6 @@ impl<'a> CatalogView<'a> {
         Self { catalog, revision }
     }
 
-    /// The revision this view reads at.
-    pub fn revision(&self) -> u64 {
-        self.revision
-    }
-
     /// Every vehicle category, by code ([`Catalog::categories`]).
     pub async fn categories(&self) -> Result<Vec<VehicleCategory>, CatalogError> {
         let cache = &self.catalog.cache;
@@ -217,11 +212,6 @@ impl Catalog {
     /// catalog itself.
     pub async fn current(&self) -> Result<CatalogView<'_>, CatalogError> {
         Ok(CatalogView::new(self, repo::revision(&self.db).await?))
-    }
-
-    /// The read cache this catalog keeps its search reads in.
-    pub fn read_cache(&self) -> &ReadCache {
-        &self.cache
     }
 }
 
