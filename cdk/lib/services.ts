@@ -55,7 +55,8 @@ export const ROUTES: readonly RouteRule[] = [
   { priority: 10, target: 'reservations', paths: ['/api/v1/agencies/*/reservations', '/api/v1/agencies/*/reservations/*'] },
   // Checkout and payment history of a reservation belong to payments.
   { priority: 20, target: 'payments', paths: ['/api/v1/reservations/*/checkout-sessions', '/api/v1/reservations/*/checkout-sessions/*', '/api/v1/reservations/*/payments', '/api/v1/reservations/*/payments/*'] },
-  { priority: 30, target: 'auth', paths: ['/api/v1/auth/*', '/api/v1/users/*'] },
+  // Every function serves the whole product's OpenAPI document; auth answers for all.
+  { priority: 30, target: 'auth', paths: ['/api/v1/auth/*', '/api/v1/users/*', '/api/v1/openapi.json'] },
   { priority: 40, target: 'catalog', paths: ['/api/v1/agencies', '/api/v1/agencies/*', '/api/v1/vehicle-categories*', '/api/v1/vehicles/*'] },
   { priority: 50, target: 'reservations', paths: ['/api/v1/offers', '/api/v1/offers/*', '/api/v1/reservations', '/api/v1/reservations/*'] },
   { priority: 60, target: 'payments', paths: ['/api/v1/payments/*'] },

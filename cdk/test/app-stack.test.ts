@@ -327,6 +327,7 @@ describe('load balancer', () => {
     ['/api/v1/auth/sessions/refresh', 'ycyw-auth'],
     ['/api/v1/users/me', 'ycyw-auth'],
     ['/api/v1/users/me/export', 'ycyw-auth'],
+    ['/api/v1/openapi.json', 'ycyw-auth'],
     ['/api/v1/agencies', 'ycyw-catalog'],
     ['/api/v1/agencies/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b', 'ycyw-catalog'],
     ['/api/v1/agencies/0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b/vehicles', 'ycyw-catalog'],

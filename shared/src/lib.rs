@@ -13,6 +13,7 @@
 //! - [`module`]: the [`module::Module`] seam every function crate implements, and
 //!   [`module::Deployable`], the modules one binary links.
 //! - [`mail`]: localized templates and the SMTP / dev-mailbox mailer.
+//! - [`openapi`]: the served document, completed with the failures every operation's shape implies.
 //! - [`telemetry`]: logging with a masking policy for personal data and secrets.
 //! - [`rate_limit`]: per-IP limits shared by every instance.
 //! - [`retention`]: the retention purge's seam (what modules delete or anonymise on schedule)
@@ -33,6 +34,7 @@ pub mod idempotency;
 pub mod jobs;
 pub mod mail;
 pub mod module;
+pub mod openapi;
 pub mod queue;
 pub mod rate_limit;
 pub mod retention;

@@ -108,6 +108,14 @@ pub trait Module: Send + Sync + std::fmt::Debug {
         Ok(Routes::none())
     }
 
+    /// The description of its HTTP operations (paths relative to `/api/v1`), built without any
+    /// state or connection. Every deployable serves the whole product's document at
+    /// `/api/v1/openapi.json`, whatever it serves, so one route answers for all in AWS. Build it
+    /// from the same router as [`Module::routes`] (functions/api/tests/app.rs compares them in every deployable).
+    fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
+        None
+    }
+
     /// Worker set-up: the module's job handlers and schedules.
     async fn work(&self, state: &AppState) -> anyhow::Result<Work> {
         let _ = state;
@@ -244,6 +252,15 @@ impl Deployable {
             module.provide(&state, &mut services);
         }
         state.with_services(services)
+    }
+
+    /// The operations of every module it links, served or not (paths relative to `/api/v1`).
+    pub fn openapi(&self) -> utoipa::openapi::OpenApi {
+        let mut document = utoipa::openapi::OpenApi::default();
+        for part in self.modules.iter().filter_map(|m| m.openapi()) {
+            document.merge(part);
+        }
+        document
     }
 
     /// Sets up the served modules for HTTP: their routes merged, and their shutdown hooks.

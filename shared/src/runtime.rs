@@ -68,7 +68,7 @@ pub async fn serve_with_fallback(deployable: Deployable, fallback: Option<Router
     let name = deployable.name();
     let state = deployable.wire(connect(settings).await?);
     let routes = deployable.routes(&state).await?;
-    let app = app(state.clone(), routes.api, routes.readiness, fallback);
+    let app = app(state.clone(), routes.api, &deployable.openapi(), routes.readiness, fallback);
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         tracing::info!(service = name, "starting under the Lambda runtime");
         let app = app.layer(middleware::from_fn(lambda_client_address));
@@ -166,13 +166,29 @@ pub fn openapi_base() -> OpenApi {
         .build()
 }
 
-/// The complete application: the modules' routes under `/api/v1` with their OpenAPI document,
-/// the health routes (`/health/ready` also asking `readiness`), problem+json fallbacks and the
-/// common layers.
-pub fn app(state: AppState, modules: OpenApiRouter, readiness: Vec<Arc<dyn ReadinessCheck>>, fallback: Option<Router>) -> Router {
+/// The document served at `/api/v1/openapi.json`: [`openapi_base`] with `operations` under
+/// `/api/v1`, each completed with the failures its shape implies ([`crate::openapi::complete`]).
+pub fn document(operations: &OpenApi) -> serde_json::Value {
+    let spec = openapi_base().nest(API_PREFIX, operations.clone());
+    let mut document = serde_json::to_value(&spec).unwrap_or_default();
+    crate::openapi::complete(&mut document);
+    document
+}
+
+/// The complete application: the served modules' routes under `/api/v1`, the whole product's
+/// OpenAPI document (`operations`: every linked module's, [`Deployable::openapi`](crate::module::Deployable::openapi))
+/// at `/api/v1/openapi.json`, the health routes (`/health/ready` also asking `readiness`),
+/// problem+json fallbacks and the common layers.
+pub fn app(
+    state: AppState,
+    modules: OpenApiRouter,
+    operations: &OpenApi,
+    readiness: Vec<Arc<dyn ReadinessCheck>>,
+    fallback: Option<Router>,
+) -> Router {
     let settings = state.settings.clone();
-    let (api, spec) = OpenApiRouter::with_openapi(openapi_base()).nest(API_PREFIX, modules).split_for_parts();
-    let spec_json = spec.to_json().unwrap_or_else(|_| "{}".into());
+    let api = Router::new().nest(API_PREFIX, Router::from(modules));
+    let spec_json = document(operations).to_string();
     let api = api
         .route(
             &format!("{API_PREFIX}/openapi.json"),

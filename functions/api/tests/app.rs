@@ -129,3 +129,40 @@ async fn no_two_modules_give_one_schema_name_two_meanings(pool: MySqlPool) {
     assert!(seen.contains_key("ConversationStatus") && seen.contains_key("Status"), "{:?}", seen.keys().collect::<Vec<_>>());
     assert!(shared > 0, "the shared types (Problem, Money…) appear in several modules, identical");
 }
+
+/// Every deployable serves the whole product's document (in AWS one route answers
+/// `/api/v1/openapi.json` for all functions), every operation it serves is in it, and every
+/// operation has an `operationId`.
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn every_deployable_serves_the_whole_document(pool: MySqlPool) {
+    let whole = TestApp::of(pool.clone(), ycyw_api::deployable("api").unwrap(), &[], None).await.get("/api/v1/openapi.json").await.json();
+    let operations = |doc: &Value| -> Vec<(String, String, Value)> {
+        doc["paths"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .flat_map(|(path, item)| {
+                item.as_object().into_iter().flatten().map(move |(method, operation)| (path.clone(), method.clone(), operation.clone()))
+            })
+            .collect()
+    };
+    let all = operations(&whole);
+    assert!(all.len() > 40, "the product has more operations than {}", all.len());
+    for (path, method, operation) in &all {
+        assert!(operation["operationId"].as_str().is_some_and(|id| !id.is_empty()), "{method} {path} has no operationId");
+    }
+    for name in ["auth", "catalog", "reservations", "payments", "support"] {
+        let deployable = ycyw_api::deployable(name).unwrap();
+        let app = TestApp::of(pool.clone(), deployable.clone(), &[], None).await;
+        assert_eq!(app.get("/api/v1/openapi.json").await.json(), whole, "ycyw-{name} serves another document than ycyw-api");
+        // What it serves (its router's own description) is described in that document, alike.
+        let state = app.state.clone();
+        let served = deployable.routes(&state).await.unwrap().api.into_openapi();
+        let served = ycyw_shared::runtime::document(&served);
+        let served = operations(&served);
+        assert!(!served.is_empty(), "ycyw-{name} serves nothing");
+        for (path, method, operation) in served {
+            assert_eq!(whole["paths"][&path][&method], operation, "ycyw-{name}: {method} {path} differs from the document");
+        }
+    }
+}

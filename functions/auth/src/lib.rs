@@ -63,6 +63,22 @@ impl FromRef<AuthState> for Auth {
     }
 }
 
+/// The module's operations, before any state: served by [`Module::routes`], described by
+/// [`Module::openapi`].
+fn api() -> OpenApiRouter<AuthState> {
+    OpenApiRouter::new()
+        .routes(routes!(register::register))
+        .routes(routes!(verify_email::verify_email))
+        .routes(routes!(sign_in::sign_in))
+        .routes(routes!(refresh_session::refresh_session))
+        .routes(routes!(sign_out::sign_out))
+        .routes(routes!(request_password_reset::request_password_reset))
+        .routes(routes!(reset_password::reset_password))
+        .routes(routes!(get_profile::get_profile, update_profile::update_profile, delete_account::delete_account))
+        .routes(routes!(change_password::change_password))
+        .routes(routes!(export_my_data::export_my_data))
+}
+
 #[async_trait]
 impl Module for AuthModule {
     fn name(&self) -> &'static str {
@@ -95,18 +111,10 @@ impl Module for AuthModule {
     /// Fails (naming the setting) when the `ARGON2_*` settings are invalid.
     async fn routes(&self, state: &AppState) -> anyhow::Result<Routes> {
         let hasher = password::Hasher::from_env()?;
-        let api = OpenApiRouter::new()
-            .routes(routes!(register::register))
-            .routes(routes!(verify_email::verify_email))
-            .routes(routes!(sign_in::sign_in))
-            .routes(routes!(refresh_session::refresh_session))
-            .routes(routes!(sign_out::sign_out))
-            .routes(routes!(request_password_reset::request_password_reset))
-            .routes(routes!(reset_password::reset_password))
-            .routes(routes!(get_profile::get_profile, update_profile::update_profile, delete_account::delete_account))
-            .routes(routes!(change_password::change_password))
-            .routes(routes!(export_my_data::export_my_data))
-            .with_state(AuthState { app: state.clone(), auth: Auth { hasher } });
-        Ok(Routes::new(api))
+        Ok(Routes::new(api().with_state(AuthState { app: state.clone(), auth: Auth { hasher } })))
+    }
+
+    fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
+        Some(api().into_openapi())
     }
 }

@@ -56,6 +56,19 @@ pub use service::{LocalTimeError, PricingError};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CatalogModule;
 
+/// The module's operations, before any state: served by [`Module::routes`], described by
+/// [`Module::openapi`].
+fn api() -> OpenApiRouter<AppState> {
+    use handlers::*;
+    OpenApiRouter::new()
+        .routes(routes!(list_agencies::list_agencies, create_agency::create_agency))
+        .routes(routes!(get_agency::get_agency, update_agency::update_agency))
+        .routes(routes!(list_vehicle_categories::list_vehicle_categories))
+        .routes(routes!(list_vehicles::list_vehicles, create_vehicle::create_vehicle))
+        .routes(routes!(update_vehicle::update_vehicle, delete_vehicle::delete_vehicle))
+        .routes(routes!(get_rates::get_rates, replace_rates::replace_rates))
+}
+
 #[async_trait]
 impl Module for CatalogModule {
     fn name(&self) -> &'static str {
@@ -70,16 +83,11 @@ impl Module for CatalogModule {
     }
 
     async fn routes(&self, state: &AppState) -> anyhow::Result<Routes> {
-        use handlers::*;
-        let api = OpenApiRouter::new()
-            .routes(routes!(list_agencies::list_agencies, create_agency::create_agency))
-            .routes(routes!(get_agency::get_agency, update_agency::update_agency))
-            .routes(routes!(list_vehicle_categories::list_vehicle_categories))
-            .routes(routes!(list_vehicles::list_vehicles, create_vehicle::create_vehicle))
-            .routes(routes!(update_vehicle::update_vehicle, delete_vehicle::delete_vehicle))
-            .routes(routes!(get_rates::get_rates, replace_rates::replace_rates))
-            .with_state(state.clone());
-        Ok(Routes::new(api))
+        Ok(Routes::new(api().with_state(state.clone())))
+    }
+
+    fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
+        Some(api().into_openapi())
     }
 
     fn account(&self) -> Option<Arc<dyn AccountPart>> {

@@ -48,6 +48,16 @@ impl FromRef<Ctx> for AppState {
     }
 }
 
+/// The module's operations, before any state: served by [`Module::routes`], described by
+/// [`Module::openapi`].
+fn api() -> OpenApiRouter<Ctx> {
+    use handlers::*;
+    OpenApiRouter::new()
+        .routes(routes!(create_checkout_session::create_checkout_session))
+        .routes(routes!(list_payments::list_payments))
+        .routes(routes!(stripe_webhook::stripe_webhook))
+}
+
 #[async_trait]
 impl Module for PaymentsModule {
     fn name(&self) -> &'static str {
@@ -63,14 +73,11 @@ impl Module for PaymentsModule {
     }
 
     async fn routes(&self, state: &AppState) -> anyhow::Result<Routes> {
-        use handlers::*;
-        let ctx = Ctx::new(state)?;
-        let api = OpenApiRouter::new()
-            .routes(routes!(create_checkout_session::create_checkout_session))
-            .routes(routes!(list_payments::list_payments))
-            .routes(routes!(stripe_webhook::stripe_webhook))
-            .with_state(ctx);
-        Ok(Routes::new(api))
+        Ok(Routes::new(api().with_state(Ctx::new(state)?)))
+    }
+
+    fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
+        Some(api().into_openapi())
     }
 
     async fn work(&self, state: &AppState) -> anyhow::Result<Work> {

@@ -51,6 +51,22 @@ pub use service::rules;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ReservationsModule;
 
+/// The module's operations, before any state: served by [`Module::routes`], described by
+/// [`Module::openapi`].
+fn api() -> OpenApiRouter<AppState> {
+    use handlers::*;
+    OpenApiRouter::new()
+        .routes(routes!(search_offers::search_offers))
+        .routes(routes!(list_reservations::list_reservations, create_reservation::create_reservation))
+        .routes(routes!(get_reservation::get_reservation, modify_reservation::modify_reservation))
+        .routes(routes!(cancellation_quote::cancellation_quote))
+        .routes(routes!(cancel_reservation::cancel_reservation))
+        .routes(routes!(agency_day::agency_day))
+        .routes(routes!(record_pickup::record_pickup))
+        .routes(routes!(record_return::record_return))
+        .routes(routes!(record_no_show::record_no_show))
+}
+
 #[async_trait]
 impl Module for ReservationsModule {
     fn name(&self) -> &'static str {
@@ -65,19 +81,11 @@ impl Module for ReservationsModule {
     }
 
     async fn routes(&self, state: &AppState) -> anyhow::Result<Routes> {
-        use handlers::*;
-        let api = OpenApiRouter::new()
-            .routes(routes!(search_offers::search_offers))
-            .routes(routes!(list_reservations::list_reservations, create_reservation::create_reservation))
-            .routes(routes!(get_reservation::get_reservation, modify_reservation::modify_reservation))
-            .routes(routes!(cancellation_quote::cancellation_quote))
-            .routes(routes!(cancel_reservation::cancel_reservation))
-            .routes(routes!(agency_day::agency_day))
-            .routes(routes!(record_pickup::record_pickup))
-            .routes(routes!(record_return::record_return))
-            .routes(routes!(record_no_show::record_no_show))
-            .with_state(state.clone());
-        Ok(Routes::new(api))
+        Ok(Routes::new(api().with_state(state.clone())))
+    }
+
+    fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
+        Some(api().into_openapi())
     }
 
     async fn work(&self, state: &AppState) -> anyhow::Result<Work> {

@@ -47,6 +47,23 @@ impl FromRef<Ctx> for AppState {
     }
 }
 
+/// The module's operations, before any state: served by [`Module::routes`], described by
+/// [`Module::openapi`].
+fn api() -> OpenApiRouter<Ctx> {
+    use handlers::*;
+    OpenApiRouter::new()
+        .routes(routes!(contact_requests::create_contact_request, contact_requests::list_contact_requests))
+        .routes(routes!(contact_requests::handle_contact_request))
+        .routes(routes!(conversations::list_conversations, conversations::open_conversation))
+        .routes(routes!(conversations::get_conversation))
+        .routes(routes!(conversations::claim_conversation))
+        .routes(routes!(conversations::close_conversation))
+        .routes(routes!(messages::list_messages, messages::send_message))
+        .routes(routes!(ws_tickets::create_ws_ticket))
+        .routes(routes!(ws_connect::connect))
+        .routes(routes!(ice_servers::ice_servers))
+}
+
 #[async_trait]
 impl Module for SupportModule {
     fn name(&self) -> &'static str {
@@ -75,22 +92,15 @@ impl Module for SupportModule {
     }
 
     async fn routes(&self, state: &AppState) -> anyhow::Result<Routes> {
-        use handlers::*;
         let ctx = Ctx::connect(state, SupportSettings::from_settings(&state.settings)?).await?;
-        let api = OpenApiRouter::new()
-            .routes(routes!(contact_requests::create_contact_request, contact_requests::list_contact_requests))
-            .routes(routes!(contact_requests::handle_contact_request))
-            .routes(routes!(conversations::list_conversations, conversations::open_conversation))
-            .routes(routes!(conversations::get_conversation))
-            .routes(routes!(conversations::claim_conversation))
-            .routes(routes!(conversations::close_conversation))
-            .routes(routes!(messages::list_messages, messages::send_message))
-            .routes(routes!(ws_tickets::create_ws_ticket))
-            .routes(routes!(ws_connect::connect))
-            .routes(routes!(ice_servers::ice_servers))
-            .with_state(ctx.clone());
         let hub = ctx.hub.clone();
-        Ok(Routes::new(api).with_readiness(ctx.hub.readiness()).on_shutdown(move || async move { hub.shutdown().await }))
+        Ok(Routes::new(api().with_state(ctx.clone()))
+            .with_readiness(ctx.hub.readiness())
+            .on_shutdown(move || async move { hub.shutdown().await }))
+    }
+
+    fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
+        Some(api().into_openapi())
     }
 
     fn account(&self) -> Option<Arc<dyn AccountPart>> {

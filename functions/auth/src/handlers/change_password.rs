@@ -15,6 +15,7 @@ use crate::service::{self, Auth};
         (status = 204, description = "Password changed"),
         (status = 401, description = "No or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong current password or weak new one", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong passwords: the account is locked for 15 minutes (code locked)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Password hashing saturated (code overloaded); retry after Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn change_password(

@@ -16,6 +16,7 @@ use crate::service::{self, Auth};
         (status = 401, description = "No or invalid token", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Staff accounts are closed by ops", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Wrong password", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many wrong passwords: the account is locked for 15 minutes (code locked)", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Password hashing saturated (code overloaded); retry after Retry-After", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn delete_account(
