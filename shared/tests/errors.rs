@@ -110,13 +110,24 @@ async fn a_panicking_handler_is_a_generic_500_problem(pool: MySqlPool) {
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn common_headers_are_set(pool: MySqlPool) {
     let app = TestApp::routes(pool, module, &[]).await;
-    let response = app.get("/health/live").await;
-    assert_eq!(response.status, StatusCode::OK);
+    let response = app.get("/api/v1/no-such-thing").await;
+    assert_eq!(response.status, StatusCode::NOT_FOUND);
     assert_eq!(response.headers["x-content-type-options"], "nosniff");
     assert_eq!(response.headers["x-frame-options"], "DENY");
     assert!(response.headers.contains_key("x-request-id"));
-    let given = app.call(Method::GET, "/health/live", None, &[("x-request-id", "req-123")]).await;
+    let given = app.call(Method::GET, "/api/v1/no-such-thing", None, &[("x-request-id", "req-123")]).await;
     assert_eq!(given.headers["x-request-id"], "req-123");
+    let site = app.get("/elsewhere").await;
+    assert_eq!(site.headers["x-frame-options"], "DENY");
+
+    // The probes skip every layer (a load balancer's cheapest request): no CORS, no compression,
+    // no request id; they still answer JSON.
+    let probe = app.call(Method::GET, "/health/live", None, &[("origin", "http://localhost:4200"), ("accept-encoding", "gzip")]).await;
+    assert_eq!(probe.status, StatusCode::OK);
+    assert_eq!(probe.content_type(), "application/json");
+    for header in ["access-control-allow-origin", "content-encoding", "x-request-id"] {
+        assert!(!probe.headers.contains_key(header), "/health/live has {header}");
+    }
 
     let api = app.get("/api/v1/openapi.json").await;
     assert_eq!(api.headers["cache-control"], "no-store");
