@@ -206,3 +206,32 @@ async fn support_ws_tickets_are_for_clients_and_support(pool: MySqlPool) {
     call(&app, Method::POST, "/api/v1/support/ws-tickets", None, &agent).await.assert_problem(StatusCode::FORBIDDEN, "forbidden");
     assert_eq!(app.call(Method::POST, "/api/v1/support/ws-tickets", None, &[]).await.status, StatusCode::UNAUTHORIZED);
 }
+
+/// The other side's messages a participant reads through the REST history (no socket) are
+/// delivered to them, as a socket's receipt would mark them; a support user browsing a
+/// conversation not theirs marks nothing, and one's own messages stay undelivered until the
+/// other side reads them.
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn support_history_read_by_a_participant_marks_the_other_side_delivered(pool: MySqlPool) {
+    let app = app(pool.clone(), &[]).await;
+    let (ana, support, browser) = (user(&app, Role::Client), user(&app, Role::Support), user(&app, Role::Support));
+    let id = open(&app, &ana, "Child seat").await;
+    let messages = format!("/api/v1/support/conversations/{id}/messages");
+    let delivered = |page: &Value| -> Vec<bool> { page["items"].as_array().unwrap().iter().map(|m| !m["deliveredAt"].is_null()).collect() };
+
+    let browsed = call(&app, Method::GET, &messages, None, &browser).await.json();
+    assert_eq!(delivered(&browsed), [false], "a support user not assigned marks nothing");
+    let own = call(&app, Method::GET, &messages, None, &ana).await.json();
+    assert_eq!(delivered(&own), [false], "one's own message is not delivered by reading it");
+
+    claim(&app, &support, id).await;
+    let read = call(&app, Method::GET, &messages, None, &support).await.json();
+    let first = &read["items"][0];
+    assert_eq!(first["senderRole"], "client");
+    assert!(!first["deliveredAt"].is_null(), "the assignee received the client's message: {read}");
+    let seen_by_ana = call(&app, Method::GET, &messages, None, &ana).await.json();
+    assert!(!seen_by_ana["items"][0]["deliveredAt"].is_null(), "and the client sees it delivered");
+    let stamp = first["deliveredAt"].clone();
+    let again = call(&app, Method::GET, &messages, None, &support).await.json();
+    assert_eq!(again["items"][0]["deliveredAt"], stamp, "marked once");
+}

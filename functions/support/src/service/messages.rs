@@ -85,7 +85,9 @@ pub async fn append(
 }
 
 /// A page of conversation `id`'s history, oldest first within the page; `nextCursor` is the
-/// id to pass as `?before=` for the page before it.
+/// id to pass as `?before=` for the page before it. A participant reading it has received the
+/// other side's messages on it: they are marked delivered (and the subscribers told), as a
+/// socket's receipt would; a support user browsing a conversation not theirs marks nothing.
 pub async fn history(ctx: &Ctx, actor: Actor, id: Uuid, query: &HistoryQuery) -> Result<Page<MessageView>, ApiError> {
     let mut errors = FieldErrors::new();
     let pagination = errors.merge(Pagination::parse(&PageQuery { limit: query.limit.clone(), cursor: None }));
@@ -110,8 +112,31 @@ pub async fn history(ctx: &Ctx, actor: Actor, id: Uuid, query: &HistoryQuery) ->
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     rows.reverse();
+    if row.client_id == Some(actor.id) || row.assignee_id == Some(actor.id) {
+        mark_page_delivered(ctx, &mut conn, actor, &mut rows).await?;
+    }
     let next_cursor = if more { rows.first().map(|m| m.id.to_string()) } else { None };
     Ok(Page { items: rows.iter().map(|m| view(&row, m)).collect(), next_cursor })
+}
+
+/// Marks the other side's undelivered text messages of `rows` (one page, oldest first) and
+/// the earlier ones delivered to participant `actor`, updating `rows` and telling the
+/// subscribers with the newest one's `message.delivered`.
+async fn mark_page_delivered(ctx: &Ctx, conn: &mut MySqlConnection, actor: Actor, rows: &mut [MessageRow]) -> Result<(), ApiError> {
+    let undelivered = |m: &MessageRow| m.kind == Kind::Text && m.sender_id != Some(actor.id) && m.delivered_at.is_none();
+    let Some(newest) = rows.iter().rev().find(|m| undelivered(m)) else { return Ok(()) };
+    let (conversation, seq, message) = (newest.conversation_id, newest.seq, newest.id);
+    let now = ctx.now();
+    if repo::mark(conn, conversation, seq, actor.id, false, now).await? == 0 {
+        return Ok(());
+    }
+    for m in rows.iter_mut().filter(|m| m.seq <= seq && undelivered(m)) {
+        m.delivered_at = Some(now);
+    }
+    let frame =
+        serde_json::json!({ "type": "message.delivered", "conversationId": conversation, "messageId": message, "recipientId": actor.id });
+    ctx.hub.publish(Event::signal(conversation, Audience::All, &frame)).await;
+    Ok(())
 }
 
 /// What [`send`] did.
