@@ -75,8 +75,7 @@ impl Hasher {
     }
 
     pub(crate) fn new(params: Params, slots: usize, slot_wait: Duration) -> Result<Self, ConfigError> {
-        let dummy = hash_with(&params, "dummy password that matches no account")
-            .map_err(|e| ConfigError::Invalid { key: "ARGON2_*", reason: e.to_string() })?;
+        let dummy = dummy_hash(&params).map_err(|e| ConfigError::Invalid { key: "ARGON2_*", reason: e.to_string() })?;
         tracing::info!(slots, memory_kib = params.m_cost(), "password hashing bounded");
         Ok(Self { params, dummy_hash: Arc::new(dummy), slots: Arc::new(Semaphore::new(slots.max(1))), slot_wait })
     }
@@ -165,6 +164,22 @@ impl Hasher {
     }
 }
 
+/// A PHC string of the configured algorithm and cost, with a random salt and a random output:
+/// verifying any password against it costs what a real verification costs, and matches none
+/// (a 256-bit output drawn at random). Hashing a dummy password instead took about 35 ms of
+/// every start (docs/benchmarks.md), paid by each new Lambda or container instance.
+fn dummy_hash(params: &Params) -> Result<String, argon2::password_hash::Error> {
+    use argon2::password_hash::rand_core::RngCore as _;
+    let salt = SaltString::generate(&mut OsRng);
+    let mut bytes = [0u8; 32];
+    OsRng.fill_bytes(&mut bytes);
+    let output = argon2::password_hash::Output::new(&bytes)?;
+    let phc = format!("$argon2id$v=19$m={},t={},p={}${}${output}", params.m_cost(), params.t_cost(), params.p_cost(), salt.as_str());
+    // Parsed back, so a malformed one fails here, at start-up, not at the first unknown email.
+    PasswordHash::new(&phc)?;
+    Ok(phc)
+}
+
 fn hash_with(params: &Params, password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone()).hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
@@ -182,6 +197,20 @@ mod tests {
         assert!(hasher.verify("violet-tractor-harbour-42".into(), Some(hash.clone())).await.unwrap());
         assert!(!hasher.verify("violet-tractor-harbour-43".into(), Some(hash)).await.unwrap());
         assert!(!hasher.verify("dummy password that matches no account".into(), None).await.unwrap(), "the dummy never signs anyone in");
+        assert!(!hasher.verify(String::new(), None).await.unwrap());
+    }
+
+    /// The dummy costs what a real hash costs: same algorithm, version and parameters.
+    #[test]
+    fn the_dummy_hash_has_the_configured_cost() {
+        let params = Params::new(MIN_MEMORY_KIB + 1024, 3, 1, None).unwrap();
+        let hasher = Hasher::new(params, 1, SLOT_WAIT).unwrap();
+        assert!(!hasher.needs_rehash(&hasher.dummy_hash), "{}", hasher.dummy_hash);
+        assert!(hasher.dummy_hash.starts_with("$argon2id$v=19$m=20480,t=3,p=1$"), "{}", hasher.dummy_hash);
+        assert_ne!(
+            hasher.dummy_hash,
+            Hasher::new(Params::new(MIN_MEMORY_KIB + 1024, 3, 1, None).unwrap(), 1, SLOT_WAIT).unwrap().dummy_hash
+        );
     }
 
     #[tokio::test]
