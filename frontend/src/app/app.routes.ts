@@ -31,38 +31,16 @@ export const routes: Routes = [
   {
     path: 'sign-in',
     canActivate: [guestGuard],
-    title: 'auth.signIn.title',
+    title: 'signIn.title',
     // Eager: the page most visits go through, and one of the two Lighthouse budgets.
     component: SignIn,
   },
-  {
-    path: 'register',
-    canActivate: [guestGuard],
-    title: 'auth.register.title',
-    loadComponent: () => import('./features/auth/register').then((m) => m.Register),
-  },
-  {
-    path: 'verify-email',
-    title: 'auth.verify.title',
-    loadComponent: () => import('./features/auth/verify-email').then((m) => m.VerifyEmail),
-  },
-  {
-    path: 'forgot-password',
-    title: 'auth.forgot.title',
-    loadComponent: () => import('./features/auth/forgot-password').then((m) => m.ForgotPassword),
-  },
-  {
-    path: 'reset-password',
-    title: 'auth.reset.title',
-    data: { mode: 'reset' },
-    loadComponent: () => import('./features/auth/set-password').then((m) => m.SetPassword),
-  },
-  {
-    path: 'set-password',
-    title: 'auth.staff.title',
-    data: { mode: 'staff', staffPage: true },
-    loadComponent: () => import('./features/auth/set-password').then((m) => m.SetPassword),
-  },
+  // Lazy, with their texts (features/auth/messages.*) in the chunk of auth.routes.
+  { path: 'register', canActivate: [guestGuard], loadChildren: () => import('./features/auth/auth.routes').then((m) => m.registerRoutes) },
+  { path: 'verify-email', loadChildren: () => import('./features/auth/auth.routes').then((m) => m.verifyEmailRoutes) },
+  { path: 'forgot-password', loadChildren: () => import('./features/auth/auth.routes').then((m) => m.forgotPasswordRoutes) },
+  { path: 'reset-password', loadChildren: () => import('./features/auth/auth.routes').then((m) => m.resetPasswordRoutes) },
+  { path: 'set-password', loadChildren: () => import('./features/auth/auth.routes').then((m) => m.setPasswordRoutes) },
   {
     path: 'account',
     canActivate: [authGuard],

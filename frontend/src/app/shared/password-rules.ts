@@ -10,29 +10,29 @@ import { passwordRules } from './forms';
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <div class="password-rules">
-      <p class="password-rules__title">{{ 'password.rulesTitle' | t }}</p>
+      <p class="password-rules__title">{{ 'passwordRules.title' | t }}</p>
       <ul>
         <li [class.met]="rules().length">
           <span class="rule-icon" aria-hidden="true">{{ rules().length ? '✓' : '•' }}</span>
-          {{ 'password.ruleLength' | t }}
-          <span class="visually-hidden">{{ (rules().length ? 'password.met' : 'password.notMet') | t }}</span>
+          {{ 'passwordRules.length' | t }}
+          <span class="visually-hidden">{{ (rules().length ? 'passwordRules.met' : 'passwordRules.notMet') | t }}</span>
         </li>
         @if (email() === null) {
           <!-- The address is not known here (a reset or invitation link): the API checks this rule. -->
           <li>
             <span class="rule-icon" aria-hidden="true">•</span>
-            {{ 'password.ruleEmail' | t }}
+            {{ 'passwordRules.email' | t }}
           </li>
         } @else {
           <li [class.met]="emailRuleMet()">
             <span class="rule-icon" aria-hidden="true">{{ emailRuleMet() ? '✓' : '•' }}</span>
-            {{ 'password.ruleEmail' | t }}
-            <span class="visually-hidden">{{ (emailRuleMet() ? 'password.met' : 'password.notMet') | t }}</span>
+            {{ 'passwordRules.email' | t }}
+            <span class="visually-hidden">{{ (emailRuleMet() ? 'passwordRules.met' : 'passwordRules.notMet') | t }}</span>
           </li>
         }
         <li>
           <span class="rule-icon" aria-hidden="true">•</span>
-          {{ 'password.ruleCommon' | t }}
+          {{ 'passwordRules.common' | t }}
         </li>
       </ul>
     </div>

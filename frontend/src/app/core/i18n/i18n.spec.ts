@@ -1,8 +1,16 @@
 import { TestBed } from '@angular/core/testing';
 
+import { ACCOUNT_MESSAGES } from '../../features/account/messages';
 import { en as agenciesEn } from '../../features/agencies/messages.en';
 import { fr as agenciesFr } from '../../features/agencies/messages.fr';
+import { en as agentEn } from '../../features/agent/messages.en';
+import { fr as agentFr } from '../../features/agent/messages.fr';
+import { AUTH_MESSAGES } from '../../features/auth/messages';
+import { en as consoleEn } from '../../features/console/messages.en';
+import { fr as consoleFr } from '../../features/console/messages.fr';
 import { RENTAL_MESSAGES } from '../../features/rental/messages';
+import { SUPPORT_MESSAGES } from '../../features/support/messages';
+import { PERSON_FORM_MESSAGES } from '../../shared/person-messages';
 import { DICTIONARIES, I18n, MissingTranslationError, type TranslationKey, initialLocale, intlLocaleFor, translate, translatePlural } from './i18n';
 
 type Tree = { [key: string]: string | Tree };
@@ -20,7 +28,16 @@ const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) 
 
 describe('dictionaries', () => {
   // The core dictionaries and the lazy features' (their namespaces must not collide).
-  const features = [RENTAL_MESSAGES, { en: agenciesEn, fr: agenciesFr }];
+  const features = [
+    RENTAL_MESSAGES,
+    SUPPORT_MESSAGES,
+    AUTH_MESSAGES,
+    ACCOUNT_MESSAGES,
+    PERSON_FORM_MESSAGES,
+    { en: agenciesEn, fr: agenciesFr },
+    { en: consoleEn, fr: consoleFr },
+    { en: agentEn, fr: agentFr },
+  ];
   const en = new Map([DICTIONARIES.en, ...features.map((f) => f.en)].flatMap((d) => [...leaves(d as unknown as Tree)]));
   const fr = new Map([DICTIONARIES.fr, ...features.map((f) => f.fr)].flatMap((d) => [...leaves(d as unknown as Tree)]));
 
@@ -47,7 +64,8 @@ describe('dictionaries', () => {
   });
 
   it('are actually translated (French differs from English but for names)', () => {
-    const sameOnPurpose = new Set(['brand.name']);
+    // "Messages" and "Conversations" are the same words in both languages.
+    const sameOnPurpose = new Set(['brand.name', 'chat.title', 'console.queue.heading']);
     const identical = [...en].filter(([key, text]) => fr.get(key) === text && !sameOnPurpose.has(key)).map(([key]) => key);
     expect(identical).toEqual([]);
   });

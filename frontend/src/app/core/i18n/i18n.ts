@@ -18,6 +18,9 @@ import type { en as rentalEn } from '../../features/rental/messages.en';
 import type { en as supportEn } from '../../features/support/messages.en';
 import type { en as consoleEn } from '../../features/console/messages.en';
 import type { en as agentEn } from '../../features/agent/messages.en';
+import type { en as authEn } from '../../features/auth/messages.en';
+import type { en as accountEn } from '../../features/account/messages.en';
+import type { en as personFormEn } from '../../shared/person-messages.en';
 import { en } from './messages.en';
 import { fr } from './messages.fr';
 
@@ -30,7 +33,15 @@ type ShapeOf<T> = { readonly [K in keyof T]: T[K] extends string ? string : Shap
  * bundle) and those of the lazy features, registered when their routes load ({@link I18n.register}).
  */
 export type TranslationKey = LeafPaths<AllMessages>;
-type AllMessages = typeof en & typeof agenciesEn & typeof rentalEn & typeof supportEn & typeof consoleEn & typeof agentEn;
+type AllMessages = typeof en &
+  typeof agenciesEn &
+  typeof rentalEn &
+  typeof supportEn &
+  typeof consoleEn &
+  typeof agentEn &
+  typeof authEn &
+  typeof accountEn &
+  typeof personFormEn;
 
 /** A dictionary of a lazy feature in both languages: top-level namespaces of its own. */
 export type FeatureDictionaries = Readonly<Record<Locale, Tree>>;

@@ -12,11 +12,11 @@ import { TranslatePipe } from '../../core/i18n/i18n';
     <div class="container account-page">
       <aside class="account-nav">
         <p class="account-nav__hello">{{ 'account.hello' | t: { name: auth.user()?.firstName || auth.user()?.email || '' } }}</p>
-        <nav [attr.aria-label]="'account.nav.label' | t">
+        <nav [attr.aria-label]="'accountNav.label' | t">
           <ul>
-            <li><a routerLink="profile" routerLinkActive="is-active" ariaCurrentWhenActive="page">{{ 'account.nav.profile' | t }}</a></li>
-            <li><a routerLink="security" routerLinkActive="is-active" ariaCurrentWhenActive="page">{{ 'account.nav.security' | t }}</a></li>
-            <li><a routerLink="privacy" routerLinkActive="is-active" ariaCurrentWhenActive="page">{{ 'account.nav.privacy' | t }}</a></li>
+            <li><a routerLink="profile" routerLinkActive="is-active" ariaCurrentWhenActive="page">{{ 'accountNav.profile' | t }}</a></li>
+            <li><a routerLink="security" routerLinkActive="is-active" ariaCurrentWhenActive="page">{{ 'accountNav.security' | t }}</a></li>
+            <li><a routerLink="privacy" routerLinkActive="is-active" ariaCurrentWhenActive="page">{{ 'accountNav.privacy' | t }}</a></li>
           </ul>
         </nav>
       </aside>

@@ -1,21 +1,20 @@
 import { ChangeDetectionStrategy, Component, Injector, ElementRef, OnInit, computed, inject, signal } from '@angular/core';
-import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
+import { NonNullableFormBuilder, ReactiveFormsModule } from '@angular/forms';
 
 import type { Locale, User } from '../../core/api/models';
-import { toProblem } from '../../core/api/problem';
 import { AuthService } from '../../core/auth/auth.service';
 import { formatDate } from '../../core/format/opening-hours';
 import { I18n, TranslatePipe } from '../../core/i18n/i18n';
-import { AddressFields, addressGroup, toAddress } from '../../shared/address-fields';
-import { FieldError } from '../../shared/field-error';
-import { adultValidator, applyFieldErrors, focusAfterRender, describedBy, focusFirstInvalid, showsError } from '../../shared/forms';
+import { focusAfterRender } from '../../shared/forms';
+import { formSubmission } from '../../shared/form-submission';
 import { FormAlert } from '../../shared/form-alert';
-import { FormMessage, Message, message, formProblemMessage } from '../../shared/problem-message';
+import { PersonFields, personControls, personValue, toPersonDetails } from '../../shared/person-fields';
+import { Message, message } from '../../shared/problem-message';
 import { AccountService } from './account.service';
 
 @Component({
   selector: 'app-profile',
-  imports: [ReactiveFormsModule, TranslatePipe, FieldError, FormAlert, AddressFields],
+  imports: [ReactiveFormsModule, TranslatePipe, FormAlert, PersonFields],
   templateUrl: './profile.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -29,20 +28,13 @@ export class Profile implements OnInit {
 
   protected readonly user = this.auth.user;
   protected readonly editing = signal(false);
-  protected readonly saving = signal(false);
-  protected readonly formError = signal<FormMessage | null>(null);
   protected readonly status = signal<Message | null>(null);
-  protected readonly showsError = showsError;
-  protected readonly describedBy = describedBy;
 
   protected readonly form = this.fb.group({
-    firstName: ['', [Validators.required, Validators.maxLength(100)]],
-    lastName: ['', [Validators.required, Validators.maxLength(100)]],
-    birthDate: ['', [Validators.required, adultValidator()]],
-    phone: [''],
-    address: addressGroup(this.fb),
+    ...personControls(this.fb),
     locale: this.fb.control<Locale>('en'),
   });
+  protected readonly submission = formSubmission(this.form);
 
   protected readonly birthDate = computed(() => {
     const date = this.user()?.birthDate;
@@ -58,7 +50,7 @@ export class Profile implements OnInit {
     if (!user) return;
     this.fill(user);
     this.status.set(null);
-    this.formError.set(null);
+    this.submission.clear();
     this.editing.set(true);
     focusAfterRender(this.injector, this.host.nativeElement, '#firstName');
   }
@@ -69,54 +61,22 @@ export class Profile implements OnInit {
   }
 
   protected save(): void {
-    this.formError.set(null);
-    if (this.form.invalid) {
-      this.form.markAllAsTouched();
-      this.formError.set(message('errors.checkFields'));
-      focusFirstInvalid(this.injector, this.host.nativeElement);
-      return;
-    }
+    if (!this.submission.start()) return;
     const value = this.form.getRawValue();
-    this.saving.set(true);
     this.account
-      .update({
-        firstName: value.firstName.trim(),
-        lastName: value.lastName.trim(),
-        birthDate: value.birthDate,
-        phone: value.phone.trim() || null,
-        address: toAddress(value.address),
-        locale: value.locale,
-      })
+      .update({ ...toPersonDetails(value), locale: value.locale })
       .subscribe({
         next: () => {
-          this.saving.set(false);
+          this.submission.succeeded();
           this.editing.set(false);
           this.status.set(message('account.profile.saved'));
           focusAfterRender(this.injector, this.host.nativeElement, '#edit-profile');
         },
-        error: (error: unknown) => {
-          this.saving.set(false);
-          const problem = toProblem(error);
-          this.formError.set(formProblemMessage(problem, applyFieldErrors(this.form, problem.errors)));
-          focusFirstInvalid(this.injector, this.host.nativeElement);
-        },
+        error: (error: unknown) => this.submission.failed(error),
       });
   }
 
   private fill(user: User): void {
-    this.form.reset({
-      firstName: user.firstName ?? '',
-      lastName: user.lastName ?? '',
-      birthDate: user.birthDate ?? '',
-      phone: user.phone ?? '',
-      address: {
-        line1: user.address?.line1 ?? '',
-        line2: user.address?.line2 ?? '',
-        postalCode: user.address?.postalCode ?? '',
-        city: user.address?.city ?? '',
-        countryCode: user.address?.countryCode ?? '',
-      },
-      locale: user.locale,
-    });
+    this.form.reset({ ...personValue(user), locale: user.locale });
   }
 }

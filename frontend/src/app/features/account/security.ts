@@ -1,15 +1,14 @@
-import { ChangeDetectionStrategy, Component, Injector, ElementRef, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject, signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 
-import { toProblem } from '../../core/api/problem';
 import { AuthService } from '../../core/auth/auth.service';
 import { TranslatePipe } from '../../core/i18n/i18n';
 import { FieldError } from '../../shared/field-error';
-import { applyFieldErrors, describedBy, focusFirstInvalid, matchingPasswords, newPasswordValidator, showsError } from '../../shared/forms';
+import { describedBy, matchingPasswords, newPasswordValidator, showsError } from '../../shared/forms';
+import { formSubmission } from '../../shared/form-submission';
 import { PasswordRulesComponent } from '../../shared/password-rules';
 import { FormAlert } from '../../shared/form-alert';
-import { FormMessage, message, formProblemMessage } from '../../shared/problem-message';
 import { AccountService } from './account.service';
 
 @Component({
@@ -28,7 +27,7 @@ import { AccountService } from './account.service';
 
     <section class="card" aria-labelledby="password-title">
       <h2 id="password-title">{{ 'account.security.passwordTitle' | t }}</h2>
-      <app-form-alert [message]="formError()" />
+      <app-form-alert [message]="submission.error()" />
       <form [formGroup]="form" (ngSubmit)="submit()" novalidate class="narrow-form">
         <div class="field">
           <label for="currentPassword">{{ 'fields.currentPassword' | t }}</label>
@@ -49,15 +48,13 @@ import { AccountService } from './account.service';
             [attr.aria-invalid]="showsError(form.controls.confirmation)" [attr.aria-describedby]="describedBy(form.controls.confirmation, 'confirmation-error')" />
           <app-field-error [control]="form.controls.confirmation" field="confirmation" id="confirmation-error" />
         </div>
-        <button type="submit" class="btn btn--primary" [disabled]="submitting()">{{ 'account.security.submit' | t }}</button>
+        <button type="submit" class="btn btn--primary" [disabled]="submission.submitting()" [attr.aria-busy]="submission.submitting()">{{ 'account.security.submit' | t }}</button>
       </form>
     </section>
   `,
 })
 export class Security {
   private readonly account = inject(AccountService);
-  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
-  private readonly injector = inject(Injector);
   private readonly auth = inject(AuthService);
 
   protected readonly email = () => this.auth.user()?.email ?? '';
@@ -70,35 +67,22 @@ export class Security {
     { validators: matchingPasswords('newPassword', 'confirmation') },
   );
   protected readonly password = toSignal(this.form.controls.newPassword.valueChanges, { initialValue: '' });
-  protected readonly submitting = signal(false);
-  protected readonly formError = signal<FormMessage | null>(null);
+  protected readonly submission = formSubmission(this.form);
   protected readonly done = signal(false);
   protected readonly showsError = showsError;
   protected readonly describedBy = describedBy;
 
   protected submit(): void {
-    this.formError.set(null);
     this.done.set(false);
-    if (this.form.invalid) {
-      this.form.markAllAsTouched();
-      this.formError.set(message('errors.checkFields'));
-      focusFirstInvalid(this.injector, this.host.nativeElement);
-      return;
-    }
+    if (!this.submission.start()) return;
     const { currentPassword, newPassword } = this.form.getRawValue();
-    this.submitting.set(true);
     this.account.changePassword(currentPassword, newPassword).subscribe({
       next: () => {
-        this.submitting.set(false);
+        this.submission.succeeded();
         this.form.reset();
         this.done.set(true);
       },
-      error: (error: unknown) => {
-        this.submitting.set(false);
-        const problem = toProblem(error);
-        this.formError.set(formProblemMessage(problem, applyFieldErrors(this.form, problem.errors)));
-        focusFirstInvalid(this.injector, this.host.nativeElement);
-      },
+      error: (error: unknown) => this.submission.failed(error),
     });
   }
 }

@@ -6,6 +6,7 @@ import { map } from 'rxjs';
 import { loadState, pagedLoadState } from '../../core/data/load-state';
 import { MARKETS } from '../../core/format/countries';
 import { I18n, TranslatePipe } from '../../core/i18n/i18n';
+import { LoadMore } from '../../shared/load-more';
 import { LoadStatus } from '../../shared/load-status';
 import { AgencyStatus } from './agency-hours';
 import { AgencyService } from './agency.service';
@@ -16,7 +17,7 @@ const PAGE_SIZE = 20;
 /** Agencies filtered by country and city (both in the URL: `/agencies?country=FR&city=Paris`). */
 @Component({
   selector: 'app-agency-list',
-  imports: [RouterLink, TranslatePipe, AgencyStatus, LoadStatus],
+  imports: [RouterLink, TranslatePipe, AgencyStatus, LoadStatus, LoadMore],
   templateUrl: './agency-list.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

@@ -4,12 +4,13 @@ import { TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 
 import { I18n } from '../../core/i18n/i18n';
+import { provideAuthMessages } from './messages';
 import { Register } from './register';
 
 describe('Register', () => {
   beforeEach(() => {
     localStorage.clear();
-    TestBed.configureTestingModule({ providers: [provideRouter([]), provideHttpClient(), provideHttpClientTesting()] });
+    TestBed.configureTestingModule({ providers: [provideRouter([]), provideHttpClient(), provideHttpClientTesting(), provideAuthMessages()] });
     TestBed.inject(I18n).setLocale('en');
   });
 

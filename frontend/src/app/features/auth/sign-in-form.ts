@@ -35,7 +35,7 @@ import { FormMessage, formProblemMessage, message } from '../../shared/problem-m
         @if (full()) {
           <div class="field__label-row">
             <label [for]="id('password')">{{ 'fields.password' | t }}</label>
-            <a routerLink="/forgot-password" class="field__aside">{{ 'auth.signIn.forgot' | t }}</a>
+            <a routerLink="/forgot-password" class="field__aside">{{ 'signIn.forgot' | t }}</a>
           </div>
           <div class="password-input">
             <input [id]="id('password')" [type]="showPassword() ? 'text' : 'password'" formControlName="password" autocomplete="current-password"
@@ -53,7 +53,7 @@ import { FormMessage, formProblemMessage, message } from '../../shared/problem-m
       </div>
 
       <button type="submit" class="btn btn--primary" [class.btn--block]="full()" [disabled]="submitting()" [attr.aria-busy]="submitting()">
-        {{ (submitting() ? 'auth.signIn.submitting' : submitLabel()) | t }}
+        {{ (submitting() ? 'signIn.submitting' : submitLabel()) | t }}
       </button>
     </form>
   `,
@@ -67,7 +67,7 @@ export class SignInForm {
   readonly idPrefix = input('');
   /** The page's form (password toggle, "forgot your password") or the compact one of another page. */
   readonly variant = input<'page' | 'inline'>('page');
-  readonly submitLabel = input<TranslationKey>('auth.signIn.submit');
+  readonly submitLabel = input<TranslationKey>('signIn.submit');
   readonly formClass = input('');
   /** The session has started. */
   readonly signedIn = output<User>();
@@ -106,7 +106,7 @@ export class SignInForm {
         this.submitting.set(false);
         const problem = toProblem(error);
         if (problem.status === 401) {
-          this.formError.set(message('auth.signIn.badCredentials'));
+          this.formError.set(message('signIn.badCredentials'));
           this.form.controls.password.reset();
         } else {
           this.formError.set(formProblemMessage(problem, applyFieldErrors(this.form, problem.errors)));

@@ -4,61 +4,16 @@ import { TestBed } from '@angular/core/testing';
 import { ActivatedRoute, provideRouter } from '@angular/router';
 import { of } from 'rxjs';
 
-import type { Agency, Offer, User } from '../../core/api/models';
+import type { Offer } from '../../core/api/models';
 import { AuthService } from '../../core/auth/auth.service';
 import { I18n } from '../../core/i18n/i18n';
+import { agency, client as user, parisTrip } from '../../testing/fixtures';
 import { provideRentalMessages } from '../rental/messages';
 import { Booking } from './booking';
 
-const agency: Agency = {
-  id: '01a232ec-882e-7371-9a46-eac054b16eb6',
-  code: 'PAR-GDL',
-  name: 'Paris Gare de Lyon',
-  address: { line1: '20 boulevard Diderot', line2: null, postalCode: '75012', city: 'Paris', countryCode: 'FR' },
-  city: 'Paris',
-  countryCode: 'FR',
-  timeZone: 'Europe/Paris',
-  currency: 'EUR',
-  phone: '+33199001001',
-  email: 'paris-gdl@example.com',
-  openingHours: [{ weekday: 2, opens: '07:30', closes: '20:00' }],
-  active: true,
-};
 const offer: Offer = {
-  category: {
-    code: 'CDMR',
-    category: 'Compact',
-    type: '4-5 door',
-    transmission: 'Manual',
-    fuelAir: 'Unspecified fuel, air conditioning',
-    airConditioning: true,
-    seats: 5,
-    doors: 5,
-    bags: 2,
-    description: 'Peugeot 308 or similar',
-  },
-  pickupAgency: agency,
-  returnAgency: agency,
-  pickupAt: '2026-12-15T10:00:00+01:00',
-  returnAt: '2026-12-18T10:00:00+01:00',
-  days: 3,
-  dailyRate: { amountMinor: 4499, currency: 'EUR' },
-  oneWayFee: { amountMinor: 0, currency: 'EUR' },
-  total: { amountMinor: 13497, currency: 'EUR' },
+  ...parisTrip,
   available: 3,
-};
-const user: User = {
-  id: '01a232ec-0000-7000-8000-000000000001',
-  email: 'camille@example.com',
-  role: 'client',
-  firstName: 'Camille',
-  lastName: 'Durand',
-  birthDate: '1987-09-12',
-  phone: null,
-  address: { line1: '8 rue des Lilas', line2: null, postalCode: '69003', city: 'Lyon', countryCode: 'FR' },
-  locale: 'en',
-  emailVerified: true,
-  agencyId: null,
 };
 
 describe('Booking (the booking summary’s form)', () => {

@@ -9,15 +9,15 @@ import { ReservationService } from '../../core/api/reservations.service';
 import { AuthService } from '../../core/auth/auth.service';
 import { loadState } from '../../core/data/load-state';
 import { formatDate } from '../../core/format/opening-hours';
-import { formatLocalDateTime } from '../../core/format/local-time';
 import { formatMoney, perDay } from '../../core/format/money';
-import { I18n, PluralPipe, TranslatePipe } from '../../core/i18n/i18n';
+import { I18n, TranslatePipe } from '../../core/i18n/i18n';
 import { FormAlert } from '../../shared/form-alert';
 import { focusAfterRender } from '../../shared/forms';
 import { LoadStatus } from '../../shared/load-status';
 import { FormMessage, formProblemMessage, message } from '../../shared/problem-message';
 import { AccountService } from '../account/account.service';
 import { classKey } from '../search/acriss';
+import { PriceSummary, TripDetails } from '../rental/rental-summary';
 import { CategoryFeaturesList } from '../search/category-features';
 import { criteriaFromParams, criteriaParams, offerQuery } from '../search/criteria';
 import { InlineSignIn } from './inline-sign-in';
@@ -29,7 +29,7 @@ import { InlineSignIn } from './inline-sign-in';
  */
 @Component({
   selector: 'app-booking',
-  imports: [RouterLink, PluralPipe, TranslatePipe, FormAlert, LoadStatus, CategoryFeaturesList, InlineSignIn],
+  imports: [RouterLink, TranslatePipe, FormAlert, LoadStatus, CategoryFeaturesList, InlineSignIn, PriceSummary, TripDetails],
   templateUrl: './booking.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
@@ -78,14 +78,8 @@ export class Booking {
 
   protected readonly classKey = classKey;
 
-  protected money(value: { amountMinor: number; currency: string }): string {
-    return formatMoney(value, this.i18n.intlLocale());
-  }
   protected perDay(value: { amountMinor: number; currency: string }, days: number): string {
     return formatMoney(perDay(value, days), this.i18n.intlLocale());
-  }
-  protected when(value: string): string {
-    return formatLocalDateTime(value, this.i18n.intlLocale());
   }
   protected birthDate(value: string | null | undefined): string {
     return value ? formatDate(value, this.i18n.intlLocale()) : '—';

@@ -1,6 +1,7 @@
 import { ChangeDetectionStrategy, Component, Injector, computed, inject, input } from '@angular/core';
 import { RouterLink } from '@angular/router';
 
+import type { ConversationStatus } from '../../core/api/models';
 import { AuthService } from '../../core/auth/auth.service';
 import { TranslatePipe, type TranslationKey } from '../../core/i18n/i18n';
 import { FormAlert } from '../../shared/form-alert';
@@ -8,7 +9,7 @@ import { CallPanel } from '../support/call-panel';
 import { ChatPanel } from '../support/chat-panel';
 import { ChatSocket } from '../support/chat-socket';
 import { ConversationPage } from '../support/conversation-page';
-import { conversationStatusKey } from '../support/conversation-status';
+import { CONVERSATION_PAGE_STYLES, conversationBadge, conversationStatusKey } from '../support/conversation-status';
 
 /** One conversation in the console: claim it, reply live, answer its video calls, close it. */
 @Component({
@@ -16,13 +17,7 @@ import { conversationStatusKey } from '../support/conversation-status';
   imports: [RouterLink, TranslatePipe, FormAlert, ChatPanel, CallPanel],
   providers: [ChatSocket, ConversationPage],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  styles: `
-    .conv { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1.5rem; align-items: start; }
-    .conv__head { display: flex; justify-content: space-between; gap: 1rem; align-items: flex-start; flex-wrap: wrap; }
-    .conv__head h1 { margin: 0.25rem 0; }
-    .conv__actions { display: flex; gap: 0.5rem; flex-wrap: wrap; }
-    @media (max-width: 900px) { .conv { grid-template-columns: 1fr; } }
-  `,
+  styles: [CONVERSATION_PAGE_STYLES, '.conv__actions { display: flex; gap: 0.5rem; flex-wrap: wrap; }'],
   template: `
     <div class="container page">
       <p><a routerLink="/console">← {{ 'console.conversation.back' | t }}</a></p>
@@ -35,7 +30,7 @@ import { conversationStatusKey } from '../support/conversation-status';
               <p class="eyebrow">{{ 'console.eyebrow' | t }}</p>
               <h1>{{ page.conversation()?.subject ?? ('actions.loading' | t) }}</h1>
               @if (page.conversation(); as c) {
-                <span class="status-badge" [class]="'status-badge status-badge--' + (c.status === 'open' ? 'wait' : c.status === 'assigned' ? 'ok' : 'off')">{{ statusKey(c.status) | t }}</span>
+                <span [class]="badge(c.status)">{{ statusKey(c.status) | t }}</span>
                 @if (c.status === 'assigned' && !mine()) {
                   <span class="small"> {{ 'console.queue.colleague' | t }}</span>
                 }
@@ -74,6 +69,7 @@ export class ConsoleConversation {
   readonly id = input.required<string>();
 
   protected readonly statusKey = conversationStatusKey;
+  protected readonly badge = (status: ConversationStatus) => conversationBadge(status, 'staff');
   protected readonly mine = computed(() => {
     const c = this.page.conversation();
     return !!c && c.assigneeId === this.auth.user()?.id;

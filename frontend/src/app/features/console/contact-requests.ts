@@ -8,6 +8,7 @@ import { SupportService } from '../../core/api/support.service';
 import { pagedLoadState } from '../../core/data/load-state';
 import { I18n, TranslatePipe } from '../../core/i18n/i18n';
 import { FormAlert } from '../../shared/form-alert';
+import { LoadMore } from '../../shared/load-more';
 import { LoadStatus } from '../../shared/load-status';
 import { FormMessage, formProblemMessage } from '../../shared/problem-message';
 import { formatWhen } from '../support/conversation-status';
@@ -18,7 +19,7 @@ type Filter = 'unhandled' | 'handled';
 /** The contact form's requests, newest first: to handle (default) or handled (`?status=handled`). */
 @Component({
   selector: 'app-contact-requests',
-  imports: [RouterLink, TranslatePipe, LoadStatus, FormAlert, ConsoleNav],
+  imports: [RouterLink, TranslatePipe, LoadStatus, LoadMore, FormAlert, ConsoleNav],
   changeDetection: ChangeDetectionStrategy.OnPush,
   styles: `
     .filters { display: flex; gap: 0.5rem; flex-wrap: wrap; margin: 1rem 0; }
@@ -72,11 +73,7 @@ type Filter = 'unhandled' | 'handled';
                 </li>
               }
             </ul>
-            @if (page.nextCursor) {
-              <div class="load-more">
-                <button type="button" class="btn btn--secondary" (click)="list.more()" [disabled]="page.loadingMore">{{ 'console.more' | t }}</button>
-              </div>
-            }
+            <app-load-more [list]="list" label="console.more" />
           }
         }
       }

@@ -9,9 +9,10 @@ import { AuthService } from '../../core/auth/auth.service';
 import { pagedLoadState } from '../../core/data/load-state';
 import { I18n, TranslatePipe } from '../../core/i18n/i18n';
 import { FormAlert } from '../../shared/form-alert';
+import { LoadMore } from '../../shared/load-more';
 import { LoadStatus } from '../../shared/load-status';
 import { FormMessage, formProblemMessage } from '../../shared/problem-message';
-import { conversationStatusKey, formatWhen } from '../support/conversation-status';
+import { conversationBadge, conversationStatusKey, formatWhen } from '../support/conversation-status';
 import { ConsoleNav } from './console-nav';
 
 const STATUSES: readonly ConversationStatus[] = ['open', 'assigned', 'closed'];
@@ -19,7 +20,7 @@ const STATUSES: readonly ConversationStatus[] = ['open', 'assigned', 'closed'];
 /** Support's queue: conversations by status (`?status=`, waiting ones first), claimed from here. */
 @Component({
   selector: 'app-queue',
-  imports: [RouterLink, TranslatePipe, LoadStatus, FormAlert, ConsoleNav],
+  imports: [RouterLink, TranslatePipe, LoadStatus, LoadMore, FormAlert, ConsoleNav],
   changeDetection: ChangeDetectionStrategy.OnPush,
   styles: `
     .filters { display: flex; gap: 0.5rem; flex-wrap: wrap; margin: 1rem 0; }
@@ -64,7 +65,7 @@ const STATUSES: readonly ConversationStatus[] = ['open', 'assigned', 'closed'];
                     <p class="muted small">{{ 'console.queue.opened' | t: { when: when(c.createdAt) } }} · {{ 'console.queue.last' | t: { when: when(c.lastMessageAt) } }}</p>
                   </div>
                   <div class="queue__actions">
-                    <span class="status-badge" [class]="'status-badge status-badge--' + (c.status === 'open' ? 'wait' : c.status === 'assigned' ? 'ok' : 'off')">{{ statusKey(c.status) | t }}</span>
+                    <span [class]="badge(c.status)">{{ statusKey(c.status) | t }}</span>
                     @if (c.status === 'assigned') {
                       <span class="small">{{ (c.assigneeId === me() ? 'console.queue.mine' : 'console.queue.colleague') | t }}</span>
                     }
@@ -75,11 +76,7 @@ const STATUSES: readonly ConversationStatus[] = ['open', 'assigned', 'closed'];
                 </li>
               }
             </ul>
-            @if (page.nextCursor) {
-              <div class="load-more">
-                <button type="button" class="btn btn--secondary" (click)="list.more()" [disabled]="page.loadingMore">{{ 'console.more' | t }}</button>
-              </div>
-            }
+            <app-load-more [list]="list" label="console.more" />
           }
         }
       }
@@ -103,6 +100,7 @@ export class Queue {
   protected readonly claiming = signal<string | null>(null);
   protected readonly claimError = signal<FormMessage | null>(null);
   protected readonly statusKey = conversationStatusKey;
+  protected readonly badge = (status: ConversationStatus) => conversationBadge(status, 'staff');
 
   protected filterKey(s: ConversationStatus) {
     return `console.queue.filters.${s}` as const;

@@ -5,52 +5,18 @@ import { ActivatedRoute, TitleStrategy, provideRouter } from '@angular/router';
 import { BehaviorSubject } from 'rxjs';
 
 import { TranslatedTitleStrategy } from '../../core/a11y/title-strategy';
-import type { Agency, Reservation } from '../../core/api/models';
+import type { Reservation } from '../../core/api/models';
 import { I18n } from '../../core/i18n/i18n';
+import { agency, eur, parisTrip } from '../../testing/fixtures';
 import { provideRentalMessages } from '../rental/messages';
 import { POLL_EVERY_MS, ReservationDetail } from './reservation-detail';
-
-const agency: Agency = {
-  id: '01a232ec-882e-7371-9a46-eac054b16eb6',
-  code: 'PAR-GDL',
-  name: 'Paris Gare de Lyon',
-  address: { line1: '20 boulevard Diderot', line2: null, postalCode: '75012', city: 'Paris', countryCode: 'FR' },
-  city: 'Paris',
-  countryCode: 'FR',
-  timeZone: 'Europe/Paris',
-  currency: 'EUR',
-  phone: '+33199001001',
-  email: 'paris-gdl@example.com',
-  openingHours: [],
-  active: true,
-};
-const eur = (amountMinor: number) => ({ amountMinor, currency: 'EUR' as const });
 
 function reservation(overrides: Partial<Reservation> = {}): Reservation {
   return {
     id: 'r1',
     reference: 'YCW-7K2M9Q',
     status: 'confirmed',
-    category: {
-      code: 'CDMR',
-      category: 'Compact',
-      type: '4-5 door',
-      transmission: 'Manual',
-      fuelAir: 'Unspecified fuel, air conditioning',
-      airConditioning: true,
-      seats: 5,
-      doors: 5,
-      bags: 2,
-      description: 'Peugeot 308 or similar',
-    },
-    pickupAgency: agency,
-    returnAgency: agency,
-    pickupAt: '2026-12-15T10:00:00+01:00',
-    returnAt: '2026-12-18T10:00:00+01:00',
-    days: 3,
-    dailyRate: eur(4499),
-    oneWayFee: eur(0),
-    total: eur(13497),
+    ...parisTrip,
     paid: eur(13497),
     holdExpiresAt: null,
     driver: { firstName: 'Camille', lastName: 'Durand', birthDate: '1987-09-12' },

@@ -12,7 +12,7 @@ import { loadState } from '../../core/data/load-state';
 import { formatLocalDateTime, instantOf, localInputValue } from '../../core/format/local-time';
 import { formatMoney, subtractMoney } from '../../core/format/money';
 import { formatClock, formatDate } from '../../core/format/opening-hours';
-import { I18n, PluralPipe, TranslatePipe, type TranslationKey } from '../../core/i18n/i18n';
+import { I18n, TranslatePipe, type TranslationKey } from '../../core/i18n/i18n';
 import { Notices } from '../../core/notices';
 import { DateField } from '../../shared/date-field';
 import { FieldError } from '../../shared/field-error';
@@ -21,6 +21,7 @@ import { applyFieldErrors, describedBy, focusAfterRender, showsError } from '../
 import { LoadStatus } from '../../shared/load-status';
 import { FormMessage, formProblemMessage, message } from '../../shared/problem-message';
 import { classKey } from '../search/acriss';
+import { PriceSummary, TripDetails } from '../rental/rental-summary';
 import { CategoryFeaturesList } from '../search/category-features';
 import { addDays, joinLocal, splitLocal, todayHere } from '../search/criteria';
 import { statusKey, statusTone } from './status';
@@ -45,7 +46,7 @@ export function paymentSettled(r: Reservation): boolean {
  */
 @Component({
   selector: 'app-reservation-detail',
-  imports: [RouterLink, PluralPipe, ReactiveFormsModule, TranslatePipe, LoadStatus, FormAlert, FieldError, DateField, CategoryFeaturesList],
+  imports: [RouterLink, ReactiveFormsModule, TranslatePipe, LoadStatus, FormAlert, FieldError, DateField, CategoryFeaturesList, PriceSummary, TripDetails],
   templateUrl: './reservation-detail.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

@@ -8,6 +8,7 @@ import { pagedLoadState } from '../../core/data/load-state';
 import { formatLocalClock, formatShortLocalDate } from '../../core/format/local-time';
 import { formatMoney } from '../../core/format/money';
 import { I18n, TranslatePipe } from '../../core/i18n/i18n';
+import { LoadMore } from '../../shared/load-more';
 import { LoadStatus } from '../../shared/load-status';
 import { classKey } from '../search/acriss';
 import { statusKey, statusTone } from './status';
@@ -15,7 +16,7 @@ import { statusKey, statusTone } from './status';
 /** "My reservations": upcoming or past (`?scope=past`), newest pages appended with "load more". */
 @Component({
   selector: 'app-reservation-list',
-  imports: [RouterLink, TranslatePipe, LoadStatus],
+  imports: [RouterLink, TranslatePipe, LoadStatus, LoadMore],
   templateUrl: './reservation-list.html',
   changeDetection: ChangeDetectionStrategy.OnPush,
 })

@@ -1,13 +1,14 @@
 import { ChangeDetectionStrategy, Component, Injector, computed, inject, input } from '@angular/core';
 import { RouterLink } from '@angular/router';
 
+import type { ConversationStatus } from '../../core/api/models';
 import { TranslatePipe, type TranslationKey } from '../../core/i18n/i18n';
 import { FormAlert } from '../../shared/form-alert';
 import { CallPanel } from './call-panel';
 import { ChatPanel } from './chat-panel';
 import { ChatSocket } from './chat-socket';
 import { ConversationPage } from './conversation-page';
-import { conversationStatusKey } from './conversation-status';
+import { CONVERSATION_PAGE_STYLES, conversationBadge, conversationStatusKey } from './conversation-status';
 
 /** A customer's conversation with support: the live chat, the video call, closing it. */
 @Component({
@@ -15,12 +16,7 @@ import { conversationStatusKey } from './conversation-status';
   imports: [RouterLink, TranslatePipe, FormAlert, ChatPanel, CallPanel],
   providers: [ChatSocket, ConversationPage],
   changeDetection: ChangeDetectionStrategy.OnPush,
-  styles: `
-    .conv { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1.5rem; align-items: start; }
-    .conv__head { display: flex; justify-content: space-between; gap: 1rem; align-items: flex-start; flex-wrap: wrap; }
-    .conv__head h1 { margin: 0.25rem 0; }
-    @media (max-width: 900px) { .conv { grid-template-columns: 1fr; } }
-  `,
+  styles: CONVERSATION_PAGE_STYLES,
   template: `
     <div class="container page">
       <p><a routerLink="/support/chat">← {{ 'support.chat.back' | t }}</a></p>
@@ -35,7 +31,7 @@ import { conversationStatusKey } from './conversation-status';
               <p class="eyebrow">{{ 'support.chat.eyebrow' | t }}</p>
               <h1>{{ page.conversation()?.subject ?? ('actions.loading' | t) }}</h1>
               @if (page.conversation(); as c) {
-                <span class="status-badge" [class]="'status-badge status-badge--' + (c.status === 'closed' ? 'off' : 'ok')">{{ statusKey(c.status) | t }}</span>
+                <span [class]="badge(c.status)">{{ statusKey(c.status) | t }}</span>
               }
             </div>
             @if (page.conversation()?.status !== 'closed') {
@@ -73,6 +69,7 @@ export class ChatPage {
   readonly id = input.required<string>();
 
   protected readonly statusKey = conversationStatusKey;
+  protected readonly badge = (status: ConversationStatus) => conversationBadge(status, 'customer');
   protected readonly waiting = computed(() => this.page.conversation()?.status === 'open');
   protected readonly readOnly = computed<TranslationKey | null>(() => (this.page.conversation()?.status === 'closed' ? 'chat.closedNote' : null));
 

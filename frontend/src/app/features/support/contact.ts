@@ -2,14 +2,13 @@ import { ChangeDetectionStrategy, Component, ElementRef, Injector, inject, signa
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { RouterLink } from '@angular/router';
 
-import { toProblem } from '../../core/api/problem';
 import { SupportService } from '../../core/api/support.service';
 import { AuthService } from '../../core/auth/auth.service';
 import { I18n, TranslatePipe } from '../../core/i18n/i18n';
 import { FieldError } from '../../shared/field-error';
 import { FormAlert } from '../../shared/form-alert';
-import { applyFieldErrors, describedBy, focusAfterRender, focusFirstInvalid, showsError } from '../../shared/forms';
-import { FormMessage, formProblemMessage, message } from '../../shared/problem-message';
+import { describedBy, focusAfterRender, showsError } from '../../shared/forms';
+import { formSubmission } from '../../shared/form-submission';
 
 /** A booking reference as the API writes it (YCW- and six letters or digits); the API checks it too. */
 const REFERENCE = /^\s*YCW-[A-Z0-9]{6}\s*$/i;
@@ -47,7 +46,7 @@ const REFERENCE = /^\s*YCW-[A-Z0-9]{6}\s*$/i;
           } @else {
             <h2 id="contact-title">{{ 'support.contact.formTitle' | t }}</h2>
             <p class="muted small">{{ 'forms.requiredNote' | t }}</p>
-            <app-form-alert [message]="formError()" alertId="contact-error" />
+            <app-form-alert [message]="submission.error()" alertId="contact-error" />
             <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
               <div class="grid-2">
                 <div class="field">
@@ -83,8 +82,8 @@ const REFERENCE = /^\s*YCW-[A-Z0-9]{6}\s*$/i;
                   [attr.aria-invalid]="showsError(form.controls.message)" [attr.aria-describedby]="describedBy(form.controls.message, 'contact-message-error')"></textarea>
                 <app-field-error [control]="form.controls.message" field="message" id="contact-message-error" />
               </div>
-              <button type="submit" class="btn btn--primary" [disabled]="submitting()" [attr.aria-busy]="submitting()">
-                {{ (submitting() ? 'support.contact.sending' : 'support.contact.submit') | t }}
+              <button type="submit" class="btn btn--primary" [disabled]="submission.submitting()" [attr.aria-busy]="submission.submitting()">
+                {{ (submission.submitting() ? 'support.contact.sending' : 'support.contact.submit') | t }}
               </button>
             </form>
           }
@@ -117,8 +116,7 @@ export class Contact {
     reservationReference: ['', Validators.pattern(REFERENCE)],
     message: ['', [Validators.required, Validators.maxLength(5000)]],
   });
-  protected readonly submitting = signal(false);
-  protected readonly formError = signal<FormMessage | null>(null);
+  protected readonly submission = formSubmission(this.form);
   protected readonly received = signal<string | null>(null);
   protected readonly showsError = showsError;
   protected readonly describedBy = describedBy;
@@ -128,16 +126,9 @@ export class Contact {
   }
 
   protected submit(): void {
-    this.formError.set(null);
-    if (this.form.invalid) {
-      this.form.markAllAsTouched();
-      this.formError.set(message('errors.checkFields'));
-      focusFirstInvalid(this.injector, this.host.nativeElement);
-      return;
-    }
+    if (!this.submission.start()) return;
     const value = this.form.getRawValue();
     const reference = value.reservationReference.trim().toUpperCase();
-    this.submitting.set(true);
     this.api
       .contact({
         name: value.name.trim(),
@@ -149,15 +140,11 @@ export class Contact {
       })
       .subscribe({
         next: () => {
-          this.submitting.set(false);
+          this.submission.succeeded();
           this.received.set(value.email.trim());
           focusAfterRender(this.injector, this.host.nativeElement, '#contact-sent');
         },
-        error: (error: unknown) => {
-          this.submitting.set(false);
-          const problem = toProblem(error);
-          this.formError.set(formProblemMessage(problem, applyFieldErrors(this.form, problem.errors)));
-        },
+        error: (error: unknown) => this.submission.failed(error),
       });
   }
 

@@ -1,24 +1,24 @@
-import { ChangeDetectionStrategy, Component, ElementRef, Injector, inject, signal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, inject } from '@angular/core';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
 
-import type { Conversation } from '../../core/api/models';
-import { toProblem } from '../../core/api/problem';
+import type { Conversation, ConversationStatus } from '../../core/api/models';
 import { SupportService } from '../../core/api/support.service';
 import { pagedLoadState } from '../../core/data/load-state';
 import { I18n, TranslatePipe } from '../../core/i18n/i18n';
 import { FieldError } from '../../shared/field-error';
 import { FormAlert } from '../../shared/form-alert';
-import { applyFieldErrors, describedBy, focusFirstInvalid, showsError } from '../../shared/forms';
+import { describedBy, showsError } from '../../shared/forms';
+import { formSubmission } from '../../shared/form-submission';
+import { LoadMore } from '../../shared/load-more';
 import { LoadStatus } from '../../shared/load-status';
-import { FormMessage, formProblemMessage, message } from '../../shared/problem-message';
 import { newClientMsgId } from './chat-thread';
-import { conversationStatusKey, formatWhen } from './conversation-status';
+import { conversationBadge, conversationStatusKey, formatWhen } from './conversation-status';
 
 /** A customer's conversations with support, and the form that opens a new one. */
 @Component({
   selector: 'app-conversation-list',
-  imports: [ReactiveFormsModule, RouterLink, TranslatePipe, FieldError, FormAlert, LoadStatus],
+  imports: [ReactiveFormsModule, RouterLink, TranslatePipe, FieldError, FormAlert, LoadStatus, LoadMore],
   changeDetection: ChangeDetectionStrategy.OnPush,
   styles: `
     .chat-home { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1.5rem; align-items: start; }
@@ -38,7 +38,7 @@ import { conversationStatusKey, formatWhen } from './conversation-status';
       <div class="chat-home">
         <section class="card" aria-labelledby="new-chat-title">
           <h2 id="new-chat-title">{{ 'support.chat.newTitle' | t }}</h2>
-          <app-form-alert [message]="formError()" alertId="new-chat-error" />
+          <app-form-alert [message]="submission.error()" alertId="new-chat-error" />
           <form [formGroup]="form" (ngSubmit)="submit()" novalidate>
             <div class="field">
               <label for="chat-subject">{{ 'support.contact.subject' | t }}</label>
@@ -52,7 +52,7 @@ import { conversationStatusKey, formatWhen } from './conversation-status';
                 [attr.aria-invalid]="showsError(form.controls.firstMessage)" [attr.aria-describedby]="describedBy(form.controls.firstMessage, 'chat-first-error')"></textarea>
               <app-field-error [control]="form.controls.firstMessage" field="firstMessage" id="chat-first-error" />
             </div>
-            <button type="submit" class="btn btn--primary" [disabled]="submitting()" [attr.aria-busy]="submitting()">{{ 'support.chat.start' | t }}</button>
+            <button type="submit" class="btn btn--primary" [disabled]="submission.submitting()" [attr.aria-busy]="submission.submitting()">{{ 'support.chat.start' | t }}</button>
           </form>
         </section>
 
@@ -72,15 +72,11 @@ import { conversationStatusKey, formatWhen } from './conversation-status';
                         <a [routerLink]="['/support/chat', c.id]">{{ c.subject }}</a><br />
                         <span class="muted small">{{ 'support.chat.lastActivity' | t: { when: when(c) } }}</span>
                       </span>
-                      <span class="status-badge" [class]="'status-badge status-badge--' + (c.status === 'closed' ? 'off' : 'ok')">{{ statusKey(c.status) | t }}</span>
+                      <span [class]="badge(c.status)">{{ statusKey(c.status) | t }}</span>
                     </li>
                   }
                 </ul>
-                @if (page.nextCursor) {
-                  <div class="load-more">
-                    <button type="button" class="btn btn--secondary" (click)="list.more()" [disabled]="page.loadingMore">{{ 'support.chat.more' | t }}</button>
-                  </div>
-                }
+                <app-load-more [list]="list" label="support.chat.more" />
               }
             }
           }
@@ -93,19 +89,17 @@ export class ConversationList {
   private readonly i18n = inject(I18n);
   private readonly api = inject(SupportService);
   private readonly router = inject(Router);
-  private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
-  private readonly injector = inject(Injector);
 
   protected readonly list = pagedLoadState({ params: () => 'mine', loadPage: (_p, cursor) => this.api.conversations(null, cursor) });
   protected readonly form = inject(NonNullableFormBuilder).group({
     subject: ['', [Validators.required, Validators.maxLength(200)]],
     firstMessage: ['', [Validators.required, Validators.maxLength(5000)]],
   });
-  protected readonly submitting = signal(false);
-  protected readonly formError = signal<FormMessage | null>(null);
+  protected readonly submission = formSubmission(this.form);
   protected readonly showsError = showsError;
   protected readonly describedBy = describedBy;
   protected readonly statusKey = conversationStatusKey;
+  protected readonly badge = (status: ConversationStatus) => conversationBadge(status, 'customer');
   /** One key per attempt: a retried submit opens one conversation. */
   private idempotencyKey = newClientMsgId();
 
@@ -114,25 +108,14 @@ export class ConversationList {
   }
 
   protected submit(): void {
-    this.formError.set(null);
-    if (this.form.invalid) {
-      this.form.markAllAsTouched();
-      this.formError.set(message('errors.checkFields'));
-      focusFirstInvalid(this.injector, this.host.nativeElement);
-      return;
-    }
+    if (!this.submission.start()) return;
     const { subject, firstMessage } = this.form.getRawValue();
-    this.submitting.set(true);
     this.api.open({ subject: subject.trim(), firstMessage: firstMessage.trim(), reservationId: null }, this.idempotencyKey).subscribe({
       next: (conversation) => {
         this.idempotencyKey = newClientMsgId();
         void this.router.navigate(['/support/chat', conversation.id]);
       },
-      error: (error: unknown) => {
-        this.submitting.set(false);
-        const problem = toProblem(error);
-        this.formError.set(formProblemMessage(problem, applyFieldErrors(this.form, problem.errors)));
-      },
+      error: (error: unknown) => this.submission.failed(error),
     });
   }
 }

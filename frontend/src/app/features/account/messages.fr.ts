@@ -1,0 +1,55 @@
+import type { AccountMessages } from './messages.en';
+
+/** French texts of the account area (the same keys as `messages.en.ts`). */
+export const fr: AccountMessages = {
+  account: {
+    hello: 'Bonjour {name}',
+    roles: {
+      client: 'Client',
+      agent: 'Personnel d’agence',
+      support: 'Service client',
+    },
+    profile: {
+      title: 'Mon profil',
+      heading: 'Mon profil',
+      lead: 'Ces informations figurent sur vos contrats de location : tenez-les à jour.',
+      details: 'Informations personnelles',
+      edit: 'Modifier mon profil',
+      editHeading: 'Modifier mon profil',
+      sectionPreferences: 'Préférences',
+      notProvided: 'Non renseigné',
+      saved: 'Votre profil a été mis à jour.',
+    },
+    security: {
+      title: 'Mot de passe',
+      heading: 'Mot de passe',
+      lead: 'Changer de mot de passe déconnecte vos autres appareils.',
+      passwordTitle: 'Changer mon mot de passe',
+      submit: 'Changer mon mot de passe',
+      changed: 'Votre mot de passe a été modifié. Vos autres appareils ont été déconnectés.',
+    },
+    privacy: {
+      title: 'Mes données',
+      heading: 'Mes données',
+      lead: 'Vous gardez la maîtrise de vos données personnelles.',
+      exportTitle: 'Télécharger mes données',
+      exportText: 'Obtenez une copie de tout ce que nous détenons sur vous (profil, sessions, locations) dans un fichier JSON.',
+      exportButton: 'Télécharger mes données',
+      exportPreparing: 'Préparation de votre fichier…',
+      exportDone: 'Votre fichier {file} a été téléchargé.',
+      deleteTitle: 'Supprimer mon compte',
+      deleteText: 'La suppression de votre compte efface vos données personnelles. Les locations à venir sont annulées.',
+      deleteButton: 'Supprimer mon compte…',
+      deleteStaff: 'Les comptes collaborateurs sont clôturés par notre équipe d’exploitation. Adressez-vous à votre responsable.',
+      dialogTitle: 'Supprimer définitivement votre compte ?',
+      dialogIntro: 'Si vous continuez :',
+      consequenceData: 'vos nom, adresse, téléphone et date de naissance sont effacés ;',
+      consequenceBookings: 'vos locations à venir sont annulées ;',
+      consequenceSessions: 'vous êtes déconnecté sur tous vos appareils ;',
+      consequenceEmail: 'nous envoyons une confirmation à votre adresse e-mail.',
+      irreversible: 'Cette action est irréversible.',
+      confirmPassword: 'Saisissez votre mot de passe pour confirmer',
+      confirmDelete: 'Supprimer définitivement mon compte',
+    },
+  },
+};

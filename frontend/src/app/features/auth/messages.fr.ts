@@ -1,0 +1,61 @@
+import type { AuthMessages } from './messages.en';
+
+/** French texts of the lazy account pages (the same keys as `messages.en.ts`). */
+export const fr: AuthMessages = {
+  auth: {
+    register: {
+      title: 'Créer un compte',
+      heading: 'Créez votre compte',
+      lead: 'Nous avons besoin des informations du conducteur pour préparer vos contrats de location.',
+      sectionAccount: 'Identifiants de connexion',
+      acceptTermsBefore: 'J’ai lu et j’accepte les',
+      termsLink: 'conditions de location et la politique de confidentialité',
+      submit: 'Créer mon compte',
+      submitting: 'Création de votre compte…',
+      haveAccount: 'Vous avez déjà un compte ?',
+      signIn: 'Connectez-vous',
+      sentHeading: 'Consultez votre boîte de réception',
+      sentText: 'Nous avons envoyé un lien de confirmation à {email}. Ouvrez-le pour activer votre compte.',
+      sentHint: 'Le lien est valable 24 heures. E-mail introuvable ? Regardez dans vos indésirables.',
+      goToSignIn: 'Aller à la connexion',
+    },
+    verify: {
+      title: 'Confirmation de l’e-mail',
+      verifying: 'Confirmation de votre adresse e-mail',
+      wait: 'Un instant, s’il vous plaît…',
+      verifiedHeading: 'Votre adresse e-mail est confirmée',
+      verifiedText: 'Votre compte est actif. Vous pouvez maintenant vous connecter.',
+      invalidHeading: 'Ce lien ne fonctionne plus',
+      invalidText: 'Le lien de confirmation est invalide, a expiré ou a déjà servi. Si votre adresse est déjà confirmée, connectez-vous simplement.',
+      failedHeading: 'Impossible de confirmer votre adresse e-mail',
+      signIn: 'Se connecter',
+    },
+    forgot: {
+      title: 'Mot de passe oublié',
+      heading: 'Réinitialiser votre mot de passe',
+      lead: 'Saisissez l’adresse e-mail de votre compte : nous vous enverrons un lien pour choisir un nouveau mot de passe.',
+      submit: 'Envoyer le lien',
+      sentHeading: 'Consultez votre boîte de réception',
+      sentText: 'Si un compte existe pour {email}, un lien de réinitialisation est en route.',
+      sentHint: 'Le lien est valable 1 heure et ne sert qu’une fois.',
+      backToSignIn: 'Retour à la connexion',
+    },
+    reset: {
+      title: 'Nouveau mot de passe',
+      heading: 'Choisissez un nouveau mot de passe',
+      lead: 'Par sécurité, tous les appareils connectés à votre compte seront déconnectés.',
+      submit: 'Modifier mon mot de passe',
+      invalidHeading: 'Ce lien ne fonctionne plus',
+      invalidText: 'Le lien est invalide, a expiré (au bout d’une heure) ou a déjà servi. Demandez-en un nouveau.',
+      requestNew: 'Recevoir un nouveau lien',
+      signIn: 'Se connecter',
+    },
+    staff: {
+      title: 'Compte collaborateur',
+      heading: 'Définissez le mot de passe de votre compte collaborateur',
+      lead: 'Bienvenue dans l’équipe ! Choisissez le mot de passe qui vous servira à vous connecter.',
+      submit: 'Définir mon mot de passe',
+      invalidText: 'Cette invitation est invalide, a expiré (au bout de 7 jours) ou a déjà servi. Demandez une nouvelle invitation à votre responsable.',
+    },
+  },
+};
