@@ -237,8 +237,9 @@ where
             ApiError::Unauthorized
         })?;
         // A valid token of a deleted account acts no more (its 15 minutes are not waited out).
+        // The database down while asking is a 503, as for any other query.
         if let Some(subjects) = &state.subjects
-            && !subjects.is_active(claims.sub).await.map_err(ApiError::Internal)?
+            && !subjects.is_active(claims.sub).await.map_err(crate::db::api_error)?
         {
             tracing::debug!("access token of a deleted account refused");
             return Err(ApiError::Unauthorized);

@@ -92,6 +92,17 @@ impl<T> OnConstraint<T> for Result<T, sqlx::Error> {
     }
 }
 
+/// The HTTP answer for an error a lower layer wrapped in `anyhow` (a module's facade, the
+/// [`SubjectGuard`](crate::auth::SubjectGuard)): a database error inside keeps its own answer —
+/// no connection free in time, e.g. while the database restarts, is a 503 `unavailable`, not a
+/// bug — and anything else is a 500.
+pub fn api_error(error: anyhow::Error) -> crate::ApiError {
+    match error.downcast::<sqlx::Error>() {
+        Ok(database) => crate::ApiError::from(database),
+        Err(other) => crate::ApiError::Internal(other),
+    }
+}
+
 /// True for a deadlock (1213) or a lock wait timeout (1205): InnoDB rolled the statement or the
 /// transaction back, and running it again may succeed.
 pub fn is_transient(error: &sqlx::Error) -> bool {

@@ -237,6 +237,17 @@ impl From<sqlx::Error> for ApiError {
         match error {
             // Saturation, not a bug: every connection is busy for longer than the acquire timeout.
             sqlx::Error::PoolTimedOut => ApiError::Unavailable("no database connection free in time".into()),
+            // The server went away under a query (restart, failover, network): the client may
+            // retry; the pool replaces the connection.
+            sqlx::Error::Io(e) => ApiError::Unavailable(format!("database connection lost: {e}")),
+            sqlx::Error::PoolClosed => ApiError::Unavailable("the database pool is closed".into()),
+            // The server says it is going away: shutting down (1053), or this connection killed
+            // (1927, e.g. by a failover).
+            sqlx::Error::Database(db)
+                if db.try_downcast_ref::<sqlx::mysql::MySqlDatabaseError>().is_some_and(|e| matches!(e.number(), 1053 | 1927)) =>
+            {
+                ApiError::Unavailable(format!("database going away: {db}"))
+            }
             other => ApiError::Internal(other.into()),
         }
     }
@@ -332,6 +343,17 @@ mod tests {
     use ycyw_testkit::fuzz::{hostile_text, json_value};
 
     use super::*;
+
+    /// The database gone (restart, failover, saturation) is the client's 503 to retry, not a bug.
+    #[test]
+    fn a_database_going_away_is_a_503() {
+        let lost = sqlx::Error::Io(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset by peer"));
+        for error in [lost, sqlx::Error::PoolTimedOut, sqlx::Error::PoolClosed] {
+            let answer = ApiError::from(error);
+            assert_eq!((answer.status(), answer.code()), (StatusCode::SERVICE_UNAVAILABLE, "unavailable"), "{answer:?}");
+        }
+        assert_eq!(ApiError::from(sqlx::Error::RowNotFound).status(), StatusCode::INTERNAL_SERVER_ERROR);
+    }
     use crate::domain::PostalAddressInput;
 
     /// A valid address body with one field (or an unknown one) set to any JSON value.

@@ -33,6 +33,8 @@ pub const KEY_TTL: Duration = Duration::hours(24);
 pub const IN_FLIGHT_TIMEOUT: Duration = Duration::seconds(60);
 /// The longest key accepted.
 pub const MAX_KEY_LENGTH: usize = 100;
+/// The longest a failed request waits to free its key ([`IdempotentJson::abandon`]).
+pub const ABANDON_WAIT: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// A valid `Idempotency-Key`: 1 to 100 visible ASCII characters (a UUID, typically).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -159,12 +161,15 @@ impl<T> IdempotentJson<T> {
     }
 
     /// Frees the key, if any, after the work failed without an effect. A failure to free it is
-    /// logged, not returned: the key frees itself after [`IN_FLIGHT_TIMEOUT`].
+    /// logged, not returned: the key frees itself after [`IN_FLIGHT_TIMEOUT`]. It is given
+    /// [`ABANDON_WAIT`] at most: the work often failed because the database is down, and the
+    /// failed request's answer must not wait for the pool a second time.
     pub async fn abandon(&self, pool: &MySqlPool, user: Uuid) {
-        if let Some(key) = &self.key
-            && let Err(error) = abandon(pool, user, key).await
-        {
-            tracing::warn!(%error, "could not free an idempotency key; it frees itself within a minute");
+        let Some(key) = &self.key else { return };
+        match tokio::time::timeout(ABANDON_WAIT, abandon(pool, user, key)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => tracing::warn!(%error, "could not free an idempotency key; it frees itself within a minute"),
+            Err(_) => tracing::warn!("could not free an idempotency key in time; it frees itself within a minute"),
         }
     }
 }
@@ -225,6 +230,12 @@ pub async fn start(pool: &MySqlPool, user: Uuid, key: &IdempotencyKey, hash: &[u
         },
     )
     .await
+    // The database error was kept inside `Internal` for the retry to find; it answers as any
+    // database error does (the database down is a 503, not a 500).
+    .map_err(|e| match e {
+        ApiError::Internal(cause) => crate::db::api_error(cause),
+        other => other,
+    })
 }
 
 /// A first request's row is written by a lone `INSERT`, which takes no gap lock: a `SELECT …

@@ -7,12 +7,14 @@
 //!   queue and its dead-letter queue in it.
 //! - [`Binary`]: a workspace binary started as a child process, stopped when dropped.
 //! - [`LogCapture`]: everything logged while it is installed.
+//! - [`PrivateMariaDb`]: a MariaDB server of the test's own, which it may stop and start.
 //! - [`fuzz`]: the inputs of the parsers' fuzz tests (docs/fuzzing.md).
 
 mod binaries;
 pub mod fuzz;
 mod lambda;
 mod logs;
+mod mariadb;
 mod process;
 mod smtp;
 mod sqs;
@@ -43,6 +45,7 @@ use ycyw_shared::time::ManualClock;
 pub use binaries::assert_binary_serves_http;
 pub use lambda::{LambdaRuntimeApi, apigw_http_get};
 pub use logs::LogCapture;
+pub use mariadb::PrivateMariaDb;
 pub use process::{Binary, free_port, moto_endpoint, put_secret, run_to_end, wait_until};
 pub use smtp::{ReceivedMail, SmtpSink};
 pub use sqs::{QueuedMessage, TestQueues, sqs_client};

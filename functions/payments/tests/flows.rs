@@ -143,7 +143,7 @@ async fn the_checkout_request_carries_what_stripe_needs_and_is_given_again(pool:
     let expires_at: i64 = params["expires_at"].as_str().unwrap().parse().unwrap();
     assert!(expires_at >= Utc::now().timestamp() + 30 * 60, "Stripe's shortest session");
     assert!(params["success_url"].as_str().unwrap().contains(&format!("/reservations/{id}?checkout=success")));
-    assert_eq!(sent[0].headers.idempotency_key.as_deref(), Some(format!("checkout-{id}-booking-13500EUR").as_str()));
+    assert_eq!(sent[0].headers.idempotency_key.as_deref(), Some(format!("checkout-{id}-booking-13500EUR-{expires_at}").as_str()));
     // The hold now lasts as long as the session.
     let held = s.w.get(&ana, &format!("/api/v1/reservations/{id}")).await.json();
     assert_eq!(held["holdExpiresAt"].as_str().unwrap().parse::<DateTime<Utc>>().unwrap().timestamp(), expires_at);

@@ -80,7 +80,8 @@ impl From<ReservationsError> for ApiError {
             ReservationsError::Forbidden { code, detail } => ApiError::Forbidden { code, detail },
             ReservationsError::Conflict { code, detail } => ApiError::Conflict { code, detail },
             ReservationsError::Catalog(e) => ApiError::from(e),
-            ReservationsError::Accounts(e) => ApiError::Internal(e.into()),
+            // The database down while the auth module answers is a 503, not a bug.
+            ReservationsError::Accounts(AccountsError::Internal(e)) => ycyw_shared::db::api_error(e),
             ReservationsError::Database(e) => ApiError::from(e),
             ReservationsError::Internal(e) => ApiError::Internal(e),
         }

@@ -17,6 +17,9 @@ use crate::stripe::{SessionRequest, StripeFailure};
 
 /// Stripe's shortest session, plus a margin for the request's own time.
 const SHORTEST_SESSION: Duration = Duration::seconds(30 * 60 + 30);
+/// How long after a checkout lengthened the hold a retry still asks for that same session end
+/// (within the margin of [`SHORTEST_SESSION`], so Stripe still gets its 30 minutes).
+const RETRY_WINDOW: Duration = Duration::seconds(15);
 
 /// Opens (or finds again) the session of reservation `id` for client `user`.
 pub async fn open(ctx: &Ctx, user: Uuid, id: Uuid) -> Result<CheckoutSessionView, PaymentsError> {
@@ -34,8 +37,13 @@ pub async fn open(ctx: &Ctx, user: Uuid, id: Uuid) -> Result<CheckoutSessionView
         return Ok(CheckoutSessionView { url: url.clone(), expires_at });
     }
     // The session ends with the hold; Stripe needs at least 30 minutes, so a late checkout
-    // lengthens the hold to the session's end.
-    let expires_at = target.hold_expires_at.max(now + SHORTEST_SESSION);
+    // lengthens the hold to the session's end. A hold an attempt lengthened moments ago is asked
+    // for as it is: a retry after a failure (the client's, after a 502) must be the very request
+    // its idempotency key was first used with, since Stripe refuses a key reused with other
+    // parameters — and may well have made that first session without our hearing back (a
+    // timeout).
+    let expires_at =
+        if target.hold_expires_at >= now + SHORTEST_SESSION - RETRY_WINDOW { target.hold_expires_at } else { now + SHORTEST_SESSION };
     if expires_at > target.hold_expires_at {
         ctx.reservations.extend_hold(id, target.change_id, expires_at).await?;
     }
@@ -56,11 +64,15 @@ pub async fn open(ctx: &Ctx, user: Uuid, id: Uuid) -> Result<CheckoutSessionView
         success_url: format!("{}&session_id={{CHECKOUT_SESSION_ID}}", page("success")),
         cancel_url: page("cancelled"),
     };
+    // The key names every parameter that may differ between two attempts for one payment (the
+    // session end moves with the hold), so Stripe never sees one key with other parameters: a
+    // retry within RETRY_WINDOW is the very same request, a later one a new session.
     let key = format!(
-        "checkout-{id}-{}-{}{}",
+        "checkout-{id}-{}-{}{}-{}",
         target.change_id.map_or_else(|| "booking".to_string(), |c| c.to_string()),
         target.amount.amount_minor,
-        target.amount.currency.as_str()
+        target.amount.currency.as_str(),
+        expires_at.timestamp()
     );
     let session = ctx.stripe()?.create_session(&request, &key).await.map_err(|e| match e {
         StripeFailure::Unavailable(cause) => PaymentsError::ProviderUnavailable(cause),
