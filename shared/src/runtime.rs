@@ -68,7 +68,8 @@ pub async fn serve_with_fallback(deployable: Deployable, fallback: Option<Router
     let name = deployable.name();
     let state = deployable.wire(connect(settings).await?);
     let routes = deployable.routes(&state).await?;
-    let app = app(state.clone(), routes.api, &deployable.openapi(), routes.readiness, fallback);
+    let described = deployable.clone();
+    let app = app(state.clone(), routes.api, move || described.openapi(), routes.readiness, fallback);
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         tracing::info!(service = name, "starting under the Lambda runtime");
         let app = app.layer(middleware::from_fn(lambda_client_address));
@@ -100,6 +101,13 @@ pub async fn serve_until_signal(
     hooks: Vec<ShutdownHook>,
 ) -> std::io::Result<()> {
     let (stopping_tx, mut stopping_rx) = tokio::sync::watch::channel(false);
+    // TCP_NODELAY: a response written in several pieces (a compressed file) otherwise waits for
+    // the client's delayed ACK, ~40 ms a request (scripts/bench spa).
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp: &mut tokio::net::TcpStream| {
+        if let Err(error) = tcp.set_nodelay(true) {
+            tracing::debug!(%error, "TCP_NODELAY not set");
+        }
+    });
     let server = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>()).with_graceful_shutdown(async move {
         shutdown_signal().await;
         tracing::info!("shutdown signal received, draining in-flight requests");
@@ -176,23 +184,27 @@ pub fn document(operations: &OpenApi) -> serde_json::Value {
 }
 
 /// The complete application: the served modules' routes under `/api/v1`, the whole product's
-/// OpenAPI document (`operations`: every linked module's, [`Deployable::openapi`](crate::module::Deployable::openapi))
-/// at `/api/v1/openapi.json`, problem+json fallbacks and the common layers; and beside them,
+/// OpenAPI document (`operations`: every linked module's, [`Deployable::openapi`](crate::module::Deployable::openapi);
+/// built at the first request for it, not at start-up) at `/api/v1/openapi.json`, problem+json fallbacks and the common layers; and beside them,
 /// outside every layer, the health probes (`/health/ready` also asking `readiness`).
 pub fn app(
     state: AppState,
     modules: OpenApiRouter,
-    operations: &OpenApi,
+    operations: impl Fn() -> OpenApi + Send + Sync + 'static,
     readiness: Vec<Arc<dyn ReadinessCheck>>,
     fallback: Option<Router>,
 ) -> Router {
     let settings = state.settings.clone();
     let api = Router::new().nest(API_PREFIX, Router::from(modules));
-    let spec_json = document(operations).to_string();
+    let spec: Arc<std::sync::OnceLock<axum::body::Bytes>> = Arc::default();
+    let operations = Arc::new(operations);
     let api = api
         .route(
             &format!("{API_PREFIX}/openapi.json"),
-            axum::routing::get(move || async move { ([(header::CONTENT_TYPE, "application/json")], spec_json) }),
+            axum::routing::get(move || {
+                let json = spec.get_or_init(|| document(&operations()).to_string().into()).clone();
+                async move { ([(header::CONTENT_TYPE, "application/json")], json) }
+            }),
         )
         .route(API_PREFIX, axum::routing::any(error::not_found))
         .route(&format!("{API_PREFIX}/{{*rest}}"), axum::routing::any(error::not_found))

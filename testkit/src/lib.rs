@@ -173,8 +173,17 @@ impl TestApp {
         let state = deployable.wire(AppState::new(pool, settings).with_clock(Arc::new(clock.clone())));
         let routes = deployable.routes(&state).await.unwrap_or_else(|e| panic!("module set-up: {e:#}"));
         let work = deployable.work(&state).await.unwrap_or_else(|e| panic!("module worker set-up: {e:#}"));
-        let router = ycyw_shared::runtime::app(state.clone(), routes.api, &deployable.openapi(), routes.readiness, site)
-            .layer(axum::extract::connect_info::MockConnectInfo(std::net::SocketAddr::from(([127, 0, 0, 1], 40000))));
+        let router = ycyw_shared::runtime::app(
+            state.clone(),
+            routes.api,
+            {
+                let d = deployable.clone();
+                move || d.openapi()
+            },
+            routes.readiness,
+            site,
+        )
+        .layer(axum::extract::connect_info::MockConnectInfo(std::net::SocketAddr::from(([127, 0, 0, 1], 40000))));
         Self { router, state, clock, work }
     }
 
