@@ -30,6 +30,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::Client;
+use common::chat::{ORIGIN, post, redis, say, socket};
 use serde_json::{Value, json};
 use sqlx::MySqlPool;
 use stripe_sim::{Fault, Simulator, SimulatorConfig};
@@ -37,7 +38,6 @@ use tokio::io::AsyncBufReadExt as _;
 use uuid::Uuid;
 use ycyw_shared::auth::{JwtKeys, Role};
 use ycyw_shared::mail::{self, EmailJob, Locale, Template};
-use ycyw_testkit::ws::{Ws, connect};
 use ycyw_testkit::{Binary, PrivateMariaDb, SmtpSink, TEST_JWT_KEY, database_url_of, free_port, wait_until};
 
 const API: &str = env!("CARGO_BIN_EXE_ycyw-api");
@@ -321,32 +321,6 @@ async fn mariadb_restart_under_load_answers_503_and_recovers_without_half_bookin
 
 // ---------------------------------------------------------------------------------------------
 // 2. Redis down
-
-const ORIGIN: &str = "http://localhost:8080";
-
-fn redis(port: u16) -> Binary {
-    Binary::spawn("redis-server", &["--port", &port.to_string(), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"], &[])
-}
-
-async fn post(base: &str, path: &str, token: &str, body: Option<Value>) -> Value {
-    let mut request = reqwest::Client::new().post(format!("{base}/api/v1{path}")).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    assert!(response.status().is_success(), "{path}: {}", response.status());
-    response.json().await.unwrap()
-}
-
-async fn socket(base: &str, token: &str) -> Ws {
-    let ticket = post(base, "/support/ws-tickets", token, None).await;
-    connect(base.trim_start_matches("http://"), ticket["ticket"].as_str().unwrap(), Some(ORIGIN)).await.unwrap()
-}
-
-async fn say(ws: &mut Ws, conversation: Uuid, id: &str, body: &str) -> Value {
-    ws.send(json!({ "type": "message.send", "conversationId": conversation, "clientMsgId": id, "body": body })).await;
-    ws.next_of("message.ack").await["message"].clone()
-}
 
 async fn readiness(base: &str) -> Answer {
     Answer::of(reqwest::get(format!("{base}/health/ready")).await.unwrap()).await

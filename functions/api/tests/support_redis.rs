@@ -4,16 +4,16 @@
 //! the other exchange messages and call signalling; Redis restarted mid-conversation → both
 //! sides resume and nothing is lost; SIGTERM closes an instance's sockets with 1001.
 
+mod common;
+
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use common::chat::{ORIGIN, post, redis, say, socket};
+use serde_json::json;
 use sqlx::MySqlPool;
 use uuid::Uuid;
 use ycyw_shared::auth::{JwtKeys, Role};
-use ycyw_testkit::ws::{Ws, connect};
 use ycyw_testkit::{Binary, TEST_JWT_KEY, database_url_of, free_port, wait_until};
-
-const ORIGIN: &str = "http://localhost:8080";
 
 /// An active account of `role`, as registration or staff creation would leave it.
 async fn account(pool: &MySqlPool, role: Role) -> (Uuid, String) {
@@ -37,32 +37,8 @@ async fn account(pool: &MySqlPool, role: Role) -> (Uuid, String) {
     (id, token)
 }
 
-fn redis(port: u16) -> Binary {
-    Binary::spawn("redis-server", &["--port", &port.to_string(), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"], &[])
-}
-
 async fn redis_answers(port: u16) -> bool {
     wait_until(Duration::from_secs(10), || async move { tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() }).await
-}
-
-async fn post(base: &str, path: &str, token: &str, body: Option<Value>) -> Value {
-    let mut request = reqwest::Client::new().post(format!("{base}/api/v1{path}")).bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    assert!(response.status().is_success(), "{path}: {}", response.status());
-    response.json().await.unwrap()
-}
-
-async fn socket(base: &str, token: &str) -> Ws {
-    let ticket = post(base, "/support/ws-tickets", token, None).await;
-    connect(base.trim_start_matches("http://"), ticket["ticket"].as_str().unwrap(), Some(ORIGIN)).await.unwrap()
-}
-
-async fn say(ws: &mut Ws, conversation: Uuid, id: &str, body: &str) -> Value {
-    ws.send(json!({ "type": "message.send", "conversationId": conversation, "clientMsgId": id, "body": body })).await;
-    ws.next_of("message.ack").await["message"].clone()
 }
 
 async fn ready(base: &str) -> u16 {

@@ -3,6 +3,8 @@
 //! simulator, an SMTP server) with a signed-in client of them ([`Client`]).
 #![allow(clippy::unwrap_used, dead_code)]
 
+pub mod chat;
+
 use std::path::PathBuf;
 use std::time::Duration;
 
