@@ -187,6 +187,8 @@ const FAIL_FAST: Duration = Duration::from_secs(8);
 async fn mariadb_restart_under_load_answers_503_and_recovers_without_half_bookings() {
     let mut server = PrivateMariaDb::start().await;
     let admin = MySqlPool::connect(&server.url("mysql")).await.unwrap();
+    // DDL on a bare private server, before any schema exists: nothing for query! to check it
+    // against, so plain SQL text (like shutdown.rs's LOCK TABLES).
     sqlx::raw_sql("CREATE DATABASE ycyw CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci").execute(&admin).await.unwrap();
     admin.close().await;
     let pool = MySqlPool::connect(&server.url("ycyw")).await.unwrap();
