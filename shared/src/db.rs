@@ -13,9 +13,31 @@ use crate::config::{SecretKey, Settings};
 /// Every migration of `migrations/`, compiled into the binary.
 pub static MIGRATOR: Migrator = sqlx::migrate!("../migrations");
 
-/// Connects the pool described by the settings. The password of `DATABASE_PASSWORD`, when that
-/// secret is present, replaces the URL's.
+/// Connects the pool described by the settings, and fails unless the database answers (the
+/// worker and the command line: nothing to do without it). The password of
+/// `DATABASE_PASSWORD`, when that secret is present, replaces the URL's.
 pub async fn connect(settings: &Settings) -> anyhow::Result<MySqlPool> {
+    Ok(pool_options().connect_with(connect_options(settings)?).await?)
+}
+
+/// The pool described by the settings, opening its first connection at its first use: an HTTP
+/// deployable listens at once (`/health/live` answers, `/health/ready` says whether the
+/// database does) instead of waiting a connection's handshake, or an outage, before its port
+/// opens. [`warm_up`] opens that first connection in the background.
+pub fn connect_lazy(settings: &Settings) -> anyhow::Result<MySqlPool> {
+    Ok(pool_options().connect_lazy_with(connect_options(settings)?))
+}
+
+/// Opens one connection of the pool and gives it back, so that the first request finds it open;
+/// a database that does not answer yet is logged, not fatal (the pool keeps trying per request).
+pub async fn warm_up(pool: MySqlPool) {
+    match pool.acquire().await {
+        Ok(connection) => drop(connection),
+        Err(error) => tracing::warn!(%error, "the database does not answer yet; /health/ready reports it until it does"),
+    }
+}
+
+fn connect_options(settings: &Settings) -> anyhow::Result<MySqlConnectOptions> {
     let mut options = MySqlConnectOptions::from_str(settings.database_url.expose_secret())
         .map_err(|e| anyhow::anyhow!("DATABASE_URL is not a valid MySQL URL: {e}"))?
         .charset("utf8mb4")
@@ -25,8 +47,13 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<MySqlPool> {
     if let Some(password) = settings.secrets.get(SecretKey::DatabasePassword) {
         options = options.password(password.expose_secret());
     }
-    let pool = MySqlPoolOptions::new().max_connections(10).acquire_timeout(Duration::from_secs(5)).connect_with(options).await?;
-    Ok(pool)
+    Ok(options)
+}
+
+/// Every process's pool: 10 connections (tools/bench-data's raw client uses as many), and a
+/// request gives up waiting for one after 5 s (a 503, `db::api_error`).
+fn pool_options() -> MySqlPoolOptions {
+    MySqlPoolOptions::new().max_connections(10).acquire_timeout(Duration::from_secs(5))
 }
 
 /// Applies the pending migrations.

@@ -53,8 +53,9 @@ pub fn install_crypto_provider() {
 }
 
 /// Serves a deployable: the settings and secrets its served modules declare (production stops
-/// naming the first missing key), logging, pool, migrations (`RUN_MIGRATIONS=1`), each served
-/// module's set-up, then HTTP on `PORT` until SIGTERM/SIGINT, or the Lambda runtime loop.
+/// naming the first missing key), logging, pool (opened in the background: the port opens
+/// without waiting for the database), migrations (`RUN_MIGRATIONS=1`, before listening), each
+/// served module's set-up, then HTTP on `PORT` until SIGTERM/SIGINT, or the Lambda runtime loop.
 pub async fn serve(deployable: Deployable) -> anyhow::Result<()> {
     serve_with_fallback(deployable, None).await
 }
@@ -66,10 +67,11 @@ pub async fn serve_with_fallback(deployable: Deployable, fallback: Option<Router
     let settings = deployable.settings(Duty::Http).await?;
     telemetry::init(settings.log_format);
     let name = deployable.name();
-    let state = deployable.wire(connect(settings).await?);
+    let state = deployable.wire(connect_http(settings).await?);
     let routes = deployable.routes(&state).await?;
     let described = deployable.clone();
     let app = app(state.clone(), routes.api, move || described.openapi(), routes.readiness, fallback);
+    tokio::spawn(db::warm_up(state.db.clone()));
     if std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some() {
         tracing::info!(service = name, "starting under the Lambda runtime");
         let app = app.layer(middleware::from_fn(lambda_client_address));
@@ -82,7 +84,18 @@ pub async fn serve_with_fallback(deployable: Deployable, fallback: Option<Router
     Ok(())
 }
 
-/// Connects the pool, applies migrations when asked, and builds the state.
+/// The state of an HTTP deployable: a lazy pool ([`db::connect_lazy`]), so that the port opens
+/// without waiting for the database, unless migrations are to be applied first.
+async fn connect_http(settings: Settings) -> anyhow::Result<AppState> {
+    if settings.run_migrations {
+        return connect(settings).await;
+    }
+    let pool = db::connect_lazy(&settings)?;
+    Ok(AppState::new(pool, settings))
+}
+
+/// Connects the pool (failing unless the database answers), applies migrations when asked, and
+/// builds the state.
 pub async fn connect(settings: Settings) -> anyhow::Result<AppState> {
     let pool = db::connect(&settings).await?;
     if settings.run_migrations {
