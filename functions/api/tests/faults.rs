@@ -36,7 +36,7 @@ use sqlx::MySqlPool;
 use stripe_sim::{Fault, Simulator, SimulatorConfig};
 use tokio::io::AsyncBufReadExt as _;
 use uuid::Uuid;
-use ycyw_shared::auth::{JwtKeys, Role};
+use ycyw_shared::auth::Role;
 use ycyw_shared::mail::{self, EmailJob, Locale, Template};
 use ycyw_testkit::{Binary, PrivateMariaDb, SmtpSink, TEST_JWT_KEY, database_url_of, free_port, wait_until};
 
@@ -46,34 +46,9 @@ const PROBLEM_JSON: &str = "application/problem+json";
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
 
-/// An active, verified client with a complete profile (what registration, verification and a
-/// profile update leave), and an access token for it signed with the test key.
+/// An active, verified client with a complete profile, and a token for it.
 async fn client_account(pool: &MySqlPool, email: &str) -> (Uuid, String) {
-    account(pool, email, Role::Client).await
-}
-
-async fn account(pool: &MySqlPool, email: &str, role: Role) -> (Uuid, String) {
-    let id = Uuid::now_v7();
-    let now = chrono::Utc::now();
-    let birth = chrono::NaiveDate::from_ymd_opt(1990, 4, 2).unwrap();
-    sqlx::query!(
-        "INSERT INTO users (id, email, password_hash, role, first_name, last_name, birth_date, address_line1, postal_code, city,
-                            country_code, locale, email_verified_at, terms_accepted_at, created_at, updated_at)
-         VALUES (?, ?, '$argon2id$not-checked', ?, 'Léa', 'Roux', ?, '5 quai Saint-Antoine', '69002', 'Lyon', 'FR', 'en', ?, ?, ?, ?)",
-        id,
-        email,
-        role,
-        birth,
-        now,
-        now,
-        now,
-        now
-    )
-    .execute(pool)
-    .await
-    .unwrap();
-    let token = JwtKeys::new(TEST_JWT_KEY.as_bytes(), "ycyw", "ycyw-api").issue(id, role, None, None, now).unwrap();
-    (id, token)
+    common::account(pool, email, Role::Client).await
 }
 
 /// The booking request for the agency's CDMR `days` from now, one day (10:00 to 18:00 local).
@@ -109,6 +84,17 @@ impl Answer {
 
 async fn jobs(pool: &MySqlPool) -> i64 {
     sqlx::query_scalar!("SELECT COUNT(*) FROM jobs").fetch_one(pool).await.unwrap()
+}
+
+/// The Message-ID each `send_email` job's mail carries (the mailer names it after the job).
+async fn mail_job_message_ids(pool: &MySqlPool) -> BTreeSet<String> {
+    sqlx::query_scalar!(r#"SELECT id AS "id: Uuid" FROM jobs WHERE kind = 'send_email'"#)
+        .fetch_all(pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|id| format!("<{id}@mail.yourcaryourway>"))
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -186,12 +172,7 @@ const FAIL_FAST: Duration = Duration::from_secs(8);
 #[tokio::test]
 async fn mariadb_restart_under_load_answers_503_and_recovers_without_half_bookings() {
     let mut server = PrivateMariaDb::start().await;
-    let admin = MySqlPool::connect(&server.url("mysql")).await.unwrap();
-    // DDL on a bare private server, before any schema exists: nothing for query! to check it
-    // against, so plain SQL text (like shutdown.rs's LOCK TABLES).
-    sqlx::raw_sql("CREATE DATABASE ycyw CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci").execute(&admin).await.unwrap();
-    admin.close().await;
-    let pool = MySqlPool::connect(&server.url("ycyw")).await.unwrap();
+    let pool = MySqlPool::connect(&server.create_database("ycyw").await).await.unwrap();
     ycyw_shared::db::MIGRATOR.run(&pool).await.unwrap();
     let agency = common::agency(&pool, 2).await;
     let (_, token) = client_account(&pool, "under.load@example.com").await;
@@ -349,7 +330,7 @@ async fn redis_down_chat_degrades_to_one_instance_and_loses_nothing(pool: MySqlP
         assert_eq!(readiness(base).await.body["redis"], "ok", "readiness names the fan-out");
     }
     let (_, client) = client_account(&pool, "chat.client@example.com").await;
-    let (_, support) = account(&pool, "chat.support@example.com", Role::Support).await;
+    let (_, support) = common::account(&pool, "chat.support@example.com", Role::Support).await;
     let opened = post(&a, "/support/conversations", &client, Some(json!({ "subject": "Child seat", "firstMessage": "Hello" }))).await;
     let id: Uuid = opened["id"].as_str().unwrap().parse().unwrap();
     post(&b, &format!("/support/conversations/{id}/assignment"), &support, None).await;
@@ -469,13 +450,7 @@ async fn smtp_down_mail_jobs_retry_and_each_mail_arrives_once(pool: MySqlPool) {
         mail::enqueue(&mut conn, &EmailJob::new(to, Locale::En, Template::VerifyEmail, params).unwrap(), chrono::Utc::now()).await.unwrap();
     }
     drop(conn);
-    let job_ids: BTreeSet<String> = sqlx::query_scalar!(r#"SELECT id AS "id: Uuid" FROM jobs WHERE kind = 'send_email'"#)
-        .fetch_all(&pool)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|id| format!("<{id}@mail.yourcaryourway>"))
-        .collect();
+    let job_ids = mail_job_message_ids(&pool).await;
     assert_eq!(job_ids.len(), 6);
 
     let smtp_port = free_port();
@@ -841,13 +816,7 @@ async fn worker_sigkill_loop_during_mixed_jobs_makes_every_effect_once(pool: MyS
     assert_eq!(sqlx::query_scalar!("SELECT COUNT(*) FROM jobs WHERE status = 'dead'").fetch_one(&pool).await.unwrap(), 0);
 
     // Effects, each exactly once. Mails: one per send_email job, by Message-ID.
-    let mail_jobs: BTreeSet<String> = sqlx::query_scalar!(r#"SELECT id AS "id: Uuid" FROM jobs WHERE kind = 'send_email'"#)
-        .fetch_all(&pool)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|id| format!("<{id}@mail.yourcaryourway>"))
-        .collect();
+    let mail_jobs = mail_job_message_ids(&pool).await;
     assert!(wait_until(Duration::from_secs(10), || async { stack.sink.messages().len() >= mail_jobs.len() }).await);
     let received = message_ids(&stack.sink);
     let mut per_id: HashMap<&String, usize> = HashMap::new();

@@ -12,29 +12,12 @@ use common::chat::{ORIGIN, post, redis, say, socket};
 use serde_json::json;
 use sqlx::MySqlPool;
 use uuid::Uuid;
-use ycyw_shared::auth::{JwtKeys, Role};
+use ycyw_shared::auth::Role;
 use ycyw_testkit::{Binary, TEST_JWT_KEY, database_url_of, free_port, wait_until};
 
-/// An active account of `role`, as registration or staff creation would leave it.
+/// An active account of `role`, with an address of its own.
 async fn account(pool: &MySqlPool, role: Role) -> (Uuid, String) {
-    let id = Uuid::now_v7();
-    let now = chrono::Utc::now();
-    sqlx::query!(
-        "INSERT INTO users (id, email, password_hash, role, first_name, last_name, locale, email_verified_at, terms_accepted_at, created_at, updated_at)
-         VALUES (?, ?, '$argon2id$not-checked', ?, 'Léa', 'Roux', 'en', ?, ?, ?, ?)",
-        id,
-        format!("{id}@example.com"),
-        role,
-        now,
-        now,
-        now,
-        now
-    )
-    .execute(pool)
-    .await
-    .unwrap();
-    let token = JwtKeys::new(TEST_JWT_KEY.as_bytes(), "ycyw", "ycyw-api").issue(id, role, None, None, now).unwrap();
-    (id, token)
+    common::account(pool, &format!("{}@example.com", Uuid::now_v7()), role).await
 }
 
 async fn redis_answers(port: u16) -> bool {

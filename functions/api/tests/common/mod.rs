@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use sqlx::MySqlPool;
 use stripe_sim::{RunningSimulator, Simulator, SimulatorConfig};
 use uuid::Uuid;
+use ycyw_shared::auth::{JwtKeys, Role};
 use ycyw_testkit::{Binary, SmtpSink, TEST_JWT_KEY, database_url_of, free_port, wait_until};
 
 pub const PASSWORD: &str = "violet-tractor-harbour-42";
@@ -33,6 +34,33 @@ pub async fn agency(pool: &MySqlPool, cars: usize) -> Uuid {
     }))
     .unwrap();
     ycyw_catalog::Catalog::new(pool.clone()).upsert_agency_setup(&setup, chrono::Utc::now()).await.unwrap().agency.id
+}
+
+/// An active, verified account of `role` with a complete profile (what registration,
+/// verification and a profile update leave, or staff creation), and an access token for it
+/// signed with the test key.
+pub async fn account(pool: &MySqlPool, email: &str, role: Role) -> (Uuid, String) {
+    let id = Uuid::now_v7();
+    let now = chrono::Utc::now();
+    let birth = chrono::NaiveDate::from_ymd_opt(1990, 4, 2).unwrap();
+    sqlx::query!(
+        "INSERT INTO users (id, email, password_hash, role, first_name, last_name, birth_date, address_line1, postal_code, city,
+                            country_code, locale, email_verified_at, terms_accepted_at, created_at, updated_at)
+         VALUES (?, ?, '$argon2id$not-checked', ?, 'Léa', 'Roux', ?, '5 quai Saint-Antoine', '69002', 'Lyon', 'FR', 'en', ?, ?, ?, ?)",
+        id,
+        email,
+        role,
+        birth,
+        now,
+        now,
+        now,
+        now
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    let token = JwtKeys::new(TEST_JWT_KEY.as_bytes(), "ycyw", "ycyw-api").issue(id, role, None, None, now).unwrap();
+    (id, token)
 }
 
 /// The worker binary, built beside this package's binaries by the workspace build.
