@@ -165,11 +165,13 @@ def startup_tables(data):
     bare = next((r for r in runs if r["binary"] == CEILING_HEALTH), None)
     out, targets = [], []
     out.append(f"Process start → first 200 on `/health/live`, {runs[0]['starts'] if runs else '?'} starts each (median, min, max); "
-               "idle RSS one second after the first 200 (median of the starts); RSS after load on the last start:")
+               "idle RSS one second after the first 200 (median of the starts), and its two parts: anonymous (the process's own memory) "
+               "and file-backed (pages of the executable and libraries mapped as they were touched, shared by every process of "
+               "the same image); RSS after load on the last start:")
     out.append("")
     out.append("| binary | start median ms | min | max | × bare (median) | target (≤ 1.5 × bare) | idle RSS MiB | target (≤ 16 MiB) "
-               "| RSS after load MiB | peak RSS MiB | load |")
-    out.append("|---|---|---|---|---|---|---|---|---|---|---|")
+               "| anon / file MiB | RSS after load MiB | peak RSS MiB | load |")
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in runs:
         x = ratio(r["start_median_ms"], bare["start_median_ms"] if bare else None)
         idle = mib(r["idle_rss_kib"])
@@ -184,7 +186,8 @@ def startup_tables(data):
                 targets.append((f"start of {r['binary']}", x, f"≤ {START_TARGET} × bare", start_goal))
                 targets.append((f"idle RSS of {r['binary']}", idle, f"≤ {RSS_TARGET_MIB:g} MiB", rss_goal))
         out.append(f"| {r['binary']} | {num(r['start_median_ms'], 1)} | {num(r['start_min_ms'], 1)} | {num(r['start_max_ms'], 1)} | "
-                   f"{num(x, 2)} | {start_goal} | {num(idle, 1)} | {rss_goal} | {num(mib(r.get('after_load_rss_kib')), 1)} | "
+                   f"{num(x, 2)} | {start_goal} | {num(idle, 1)} | {rss_goal} | "
+                   f"{num(mib(r.get('idle_anon_kib')), 1)} / {num(mib(r.get('idle_file_kib')), 1)} | {num(mib(r.get('after_load_rss_kib')), 1)} | "
                    f"{num(mib(r.get('peak_rss_kib')), 1)} | {r.get('load', 'none').replace('_', ' ')} |")
     return out, targets
 

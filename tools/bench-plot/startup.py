@@ -86,7 +86,7 @@ def main() -> int:
         parser.error("no command")
     log = open(args.log, "ab") if args.log else subprocess.DEVNULL
 
-    starts_ms, idle_kib = [], []
+    starts_ms, idle_kib, anon_kib, file_kib = [], [], [], []
     after_load_kib = peak_kib = None
     for attempt in range(args.starts):
         port = free_port()
@@ -99,6 +99,10 @@ def main() -> int:
             starts_ms.append((answered - started) * 1000)
             time.sleep(args.idle_seconds)
             idle_kib.append(status_kib(process.pid, "VmRSS"))
+            # The split: the process's own memory, and the pages of files (its executable, the
+            # libraries) mapped as it touched them, shared with every process of the same image.
+            anon_kib.append(status_kib(process.pid, "RssAnon"))
+            file_kib.append(status_kib(process.pid, "RssFile"))
             if args.verbose:
                 print(f"{args.name} start {attempt + 1}: {starts_ms[-1]:.1f} ms, idle RSS {idle_kib[-1]} KiB", file=sys.stderr)
             if attempt == args.starts - 1 and args.load:
@@ -119,6 +123,8 @@ def main() -> int:
         "starts_ms": ",".join(f"{s:.1f}" for s in starts_ms),
         "idle_rss_kib": int(statistics.median(idle_kib)),
         "idle_rss_max_kib": max(idle_kib),
+        "idle_anon_kib": int(statistics.median(anon_kib)),
+        "idle_file_kib": int(statistics.median(file_kib)),
         "load": args.load_label,
     }
     if after_load_kib is not None:
