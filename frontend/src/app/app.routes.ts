@@ -11,12 +11,35 @@ import { Home } from './features/home/home';
  * for support, `agent/` for agents) are behind `canMatch: [roleMatch(…)]`: for anybody else the
  * route does not match, so their chunks are never fetched. Route titles are dictionary keys.
  */
+const loadSearch = () => import('./features/search/search.routes').then((m) => m.searchRoutes);
+const loadBooking = () => import('./features/booking/booking.routes').then((m) => m.bookingRoutes);
+const loadReservations = () => import('./features/reservations/reservations.routes').then((m) => m.reservationRoutes);
+const loadAgencies = () => import('./features/agencies/agencies.routes').then((m) => m.agencyRoutes);
+
+/** The customers' lazy areas, by first path segment: what {@link preloadEntryChunk} may fetch early. */
+const ENTRY_CHUNKS: Readonly<Record<string, () => Promise<unknown>>> = {
+  offers: loadSearch,
+  book: loadBooking,
+  reservations: loadReservations,
+  agencies: loadAgencies,
+};
+
+/**
+ * Starts downloading the chunk of the lazy area a page load lands on (`/offers?…`, `/book?…`),
+ * before Angular starts: the router would ask for it only after the bootstrap, one round trip
+ * later. The router's own `loadChildren` then gets the same module (imports are loaded once).
+ * Staff areas are never fetched this way (their routes match for their roles only).
+ */
+export function preloadEntryChunk(pathname: string): void {
+  void ENTRY_CHUNKS[pathname.split('/')[1] ?? '']?.().catch(() => undefined);
+}
+
 export const routes: Routes = [
   // Eager: the landing page with the search form (no chunk to wait for, no layout shift), one of the Lighthouse pages.
   { path: '', component: Home, title: 'home.title' },
-  { path: 'offers', loadChildren: () => import('./features/search/search.routes').then((m) => m.searchRoutes) },
-  { path: 'book', loadChildren: () => import('./features/booking/booking.routes').then((m) => m.bookingRoutes) },
-  { path: 'reservations', loadChildren: () => import('./features/reservations/reservations.routes').then((m) => m.reservationRoutes) },
+  { path: 'offers', loadChildren: loadSearch },
+  { path: 'book', loadChildren: loadBooking },
+  { path: 'reservations', loadChildren: loadReservations },
   { path: 'support', loadChildren: () => import('./features/support/support.routes').then((m) => m.supportRoutes) },
   {
     path: 'console',
@@ -48,7 +71,7 @@ export const routes: Routes = [
   },
   {
     path: 'agencies',
-    loadChildren: () => import('./features/agencies/agencies.routes').then((m) => m.agencyRoutes),
+    loadChildren: loadAgencies,
   },
   {
     path: 'terms',

@@ -94,9 +94,21 @@ export function translate(dictionary: Messages | Tree, key: string, params?: Tra
   return text === null ? key : fill(text, params);
 }
 
+// Building an Intl object costs far more than using it, and a list of offers asks for dozens of plurals per render.
+const pluralRules = new Map<string, Intl.PluralRules>();
+
+function pluralRulesOf(locale: string): Intl.PluralRules {
+  let rules = pluralRules.get(locale);
+  if (!rules) {
+    rules = new Intl.PluralRules(locale);
+    pluralRules.set(locale, rules);
+  }
+  return rules;
+}
+
 /** The plural form of `key` for `count` in `locale` (`offers.count` → `offers.count.one` or `.other`), `{count}` filled. */
 export function translatePlural(dictionary: Messages | Tree, locale: string, key: string, count: number, params?: TranslationParams): string | null {
-  const form = new Intl.PluralRules(locale).select(count);
+  const form = pluralRulesOf(locale).select(count);
   const text = find(dictionary, `${key}.${form}`) ?? find(dictionary, `${key}.other`);
   return text === null ? null : fill(text, { count, ...params });
 }
@@ -202,9 +214,17 @@ export class I18n {
   }
 }
 
+const displayNames = new Map<string, Intl.DisplayNames>();
+
 function displayName(locale: string, type: 'region' | 'currency', code: string): string {
   try {
-    return new Intl.DisplayNames([locale], { type }).of(code) ?? code;
+    const key = `${locale}|${type}`;
+    let names = displayNames.get(key);
+    if (!names) {
+      names = new Intl.DisplayNames([locale], { type });
+      displayNames.set(key, names);
+    }
+    return names.of(code) ?? code;
   } catch {
     return code;
   }

@@ -59,6 +59,41 @@ describe('Booking (the booking summary’s form)', () => {
 
   const alertOf = (root: HTMLElement) => root.querySelector('.form-alert')?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
 
+  it('shows the driver the session holds while the profile is read again, and no spinner there', async () => {
+    const http = TestBed.inject(HttpTestingController);
+    const fixture = TestBed.createComponent(Booking);
+    await fixture.whenStable();
+    http.expectOne((r) => r.url === '/api/v1/offers').flush({ items: [offer], nextCursor: null });
+    await fixture.whenStable();
+    const root = fixture.nativeElement as HTMLElement;
+    const driver = () => root.querySelector('[aria-labelledby="booking-driver-title"]')!;
+    expect(driver().textContent).toContain('Camille Durand');
+    expect(driver().querySelector('.spinner')).toBeNull();
+    http.expectOne('/api/v1/users/me').flush({ ...user, lastName: 'Martin' });
+    await fixture.whenStable();
+    expect(driver().textContent).toContain('Camille Martin');
+  });
+
+  it('keeps the skeleton until the session is restored: the driver or the sign-in form comes with the rest', async () => {
+    const auth = TestBed.inject(AuthService);
+    auth.user.set(null);
+    auth.status.set('restoring');
+    const http = TestBed.inject(HttpTestingController);
+    const fixture = TestBed.createComponent(Booking);
+    await fixture.whenStable();
+    http.expectOne((r) => r.url === '/api/v1/offers').flush({ items: [offer], nextCursor: null });
+    await fixture.whenStable();
+    const root = fixture.nativeElement as HTMLElement;
+    expect(root.querySelector('.booking-skeleton--trip')).not.toBeNull();
+    expect(root.querySelector('#booking-car-title')).toBeNull();
+
+    auth.status.set('anonymous');
+    await fixture.whenStable();
+    expect(root.querySelector('.skeleton')).toBeNull();
+    expect(root.querySelector('#booking-car-title')?.textContent).toContain('Peugeot 308 or similar');
+    expect(root.querySelector('#inline-auth-title')).not.toBeNull();
+  });
+
   it('books the offer as priced, with an Idempotency-Key', async () => {
     const { request } = await reserve();
     expect(request.request.body).toEqual({

@@ -3,11 +3,12 @@ import { toSignal } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { map } from 'rxjs';
 
+import type { Offer } from '../../core/api/models';
 import type { ApiProblem } from '../../core/api/problem';
 import { toProblem } from '../../core/api/problem';
 import { ReservationService } from '../../core/api/reservations.service';
 import { AuthService } from '../../core/auth/auth.service';
-import { loadState } from '../../core/data/load-state';
+import { LoadState, loadState } from '../../core/data/load-state';
 import { formatDate } from '../../core/format/opening-hours';
 import { formatMoney, perDay } from '../../core/format/money';
 import { I18n, TranslatePipe } from '../../core/i18n/i18n';
@@ -58,6 +59,23 @@ export class Booking {
   protected readonly driver = loadState({
     params: () => (this.auth.status() === 'authenticated' ? this.auth.user()?.id ?? null : null),
     load: () => this.account.me(),
+  });
+  /**
+   * The driver shown: the profile as `/users/me` reads it, and while that read is on its way the
+   * user the session already holds (the same `User`, read by the sign-in or the refresh), so the
+   * section has its full size from the start.
+   */
+  protected readonly driverShown = computed(() => this.driver.value() ?? (this.driver.state().status === 'loading' ? this.auth.user() : null));
+
+  /**
+   * The page's state: the offer's, still `loading` while the session is being restored (a
+   * returning visitor's refresh, in parallel with the offer's request), so that the sections
+   * that depend on who is there (driver and confirmation, or the sign-in form) arrive with the
+   * rest instead of pushing it down afterwards.
+   */
+  protected readonly page = computed<LoadState<Offer | null>>(() => {
+    const state = this.offer.state();
+    return state.status === 'data' && this.auth.status() === 'restoring' ? { status: 'loading' } : state;
   });
 
   protected readonly returnUrl = computed(() => this.router.url);

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { ChangeDetectionStrategy, Component, afterRenderEffect, computed, inject, linkedSignal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { map } from 'rxjs';
@@ -6,9 +6,9 @@ import { map } from 'rxjs';
 import type { Offer } from '../../core/api/models';
 import { ReservationService } from '../../core/api/reservations.service';
 import { loadState } from '../../core/data/load-state';
-import { formatShortLocalDate, formatLocalClock, offsetLabel } from '../../core/format/local-time';
+import { formatShortLocalDate, formatLocalClock } from '../../core/format/local-time';
 import { formatMoney, perDay } from '../../core/format/money';
-import { I18n, PluralPipe, TranslatePipe } from '../../core/i18n/i18n';
+import { I18n, PluralPipe, TranslatePipe, TranslationKey } from '../../core/i18n/i18n';
 import { LoadStatus } from '../../shared/load-status';
 import { CategoryFeaturesList } from './category-features';
 import { SearchCriteria, criteriaFromParams, criteriaParams, offerQuery } from './criteria';
@@ -16,6 +16,28 @@ import { classKey } from './acriss';
 import { SearchForm } from './search-form';
 
 export type OfferSort = 'price' | 'priceDesc' | 'seats';
+
+/**
+ * Cards rendered with the first paint of a list (a screenful), then this many more per task: a
+ * long list renders in short tasks, so the page answers input meanwhile (no long task).
+ */
+export const FIRST_CARDS = 3;
+export const MORE_CARDS = 2;
+
+/** An offer and what its card shows of it. */
+export interface OfferCard {
+  readonly offer: Offer;
+  /** Unique in a list: the category at a pick-up and a return agency. */
+  readonly id: string;
+  readonly classKey: TranslationKey;
+  /** Returned to another agency (the one-way fee is included in the total). */
+  readonly oneWay: boolean;
+  readonly total: string;
+  readonly dayPrice: string;
+  readonly oneWayFee: string;
+  /** The booking summary's query parameters ("Choose"). */
+  readonly bookingParams: Record<string, string | null>;
+}
 
 /**
  * The offers of a search (`/offers?pickupCity=…&pickupAt=…`): the criteria, sort and filters are
@@ -84,32 +106,50 @@ export class Offers {
     });
   });
 
-  protected readonly classKey = classKey;
-
-  protected price(offer: Offer): string {
-    return formatMoney(offer.total, this.i18n.intlLocale());
-  }
-
-  protected dayPrice(offer: Offer): string {
-    return formatMoney(perDay(offer.total, offer.days), this.i18n.intlLocale());
-  }
-
-  protected money(offer: Offer, which: 'oneWayFee' | 'dailyRate'): string {
-    return formatMoney(offer[which], this.i18n.intlLocale());
-  }
-
-  protected offset(offer: Offer): string {
-    return offsetLabel(offer.pickupAt);
-  }
-
-  protected bookingParams(offer: Offer): Record<string, string | null> {
+  /**
+   * The cards, their figures formatted once per list and language rather than at every check of
+   * the page (the "Choose" link's query parameters too: a new object at each check would make
+   * its RouterLink build its URL again).
+   */
+  protected readonly cards = computed<readonly OfferCard[]>(() => {
+    const locale = this.i18n.intlLocale();
     const criteria = this.criteria();
-    return criteriaParams({
-      pickup: { kind: 'agency', agencyId: offer.pickupAgency.id },
-      return: offer.returnAgency.id === offer.pickupAgency.id ? null : { kind: 'agency', agencyId: offer.returnAgency.id },
-      pickupAt: criteria?.pickupAt ?? '',
-      returnAt: criteria?.returnAt ?? '',
-      category: offer.category.code,
+    return this.shown().map((offer) => {
+      const oneWay = offer.returnAgency.id !== offer.pickupAgency.id;
+      return {
+        offer,
+        id: `${offer.category.code}|${offer.pickupAgency.id}|${offer.returnAgency.id}`,
+        classKey: classKey(offer.category.code),
+        oneWay,
+        total: formatMoney(offer.total, locale),
+        dayPrice: formatMoney(perDay(offer.total, offer.days), locale),
+        oneWayFee: formatMoney(offer.oneWayFee, locale),
+        bookingParams: criteriaParams({
+          pickup: { kind: 'agency', agencyId: offer.pickupAgency.id },
+          return: oneWay ? { kind: 'agency', agencyId: offer.returnAgency.id } : null,
+          pickupAt: criteria?.pickupAt ?? '',
+          returnAt: criteria?.returnAt ?? '',
+          category: offer.category.code,
+        }),
+      };
+    });
+  });
+
+  /** How many cards are rendered: grows to all of them, a batch per task; a new list keeps what was rendered. */
+  private readonly renderedCount = linkedSignal<readonly OfferCard[], number>({
+    source: this.cards,
+    computation: (cards, previous) => Math.min(cards.length, Math.max(previous?.value ?? 0, FIRST_CARDS)),
+  });
+  protected readonly renderedCards = computed(() => this.cards().slice(0, this.renderedCount()));
+
+  constructor() {
+    // After each render, the next batch in a task of its own (setTimeout yields to the browser: paint, input).
+    afterRenderEffect((onCleanup) => {
+      const rendered = this.renderedCount();
+      const total = this.cards().length;
+      if (rendered >= total) return;
+      const timer = setTimeout(() => this.renderedCount.set(Math.min(total, rendered + MORE_CARDS)));
+      onCleanup(() => clearTimeout(timer));
     });
   }
 
