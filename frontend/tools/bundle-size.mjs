@@ -4,26 +4,15 @@
 // chunks (dynamic `import()`) excluded. Fails above the budget.
 //
 //   node tools/bundle-size.mjs [dist/frontend/browser] [budget KB]
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { initialChunks } from './initial-chunks.mjs';
 
 const dir = process.argv[2] ?? 'dist/frontend/browser';
 const budgetKb = Number(process.argv[3] ?? 250);
 const html = readFileSync(join(dir, 'index.html'), 'utf8');
-const entries = [
-  ...html.matchAll(/<script[^>]+src="([^"]+\.js)"/g),
-  ...html.matchAll(/<link[^>]+rel="modulepreload"[^>]+href="([^"]+\.js)"/g),
-].map((match) => match[1]);
-// Static imports only: `import{…}from"./chunk-X.js"` and `import"./chunk-X.js"`, not `import("./…")`.
-const staticImport = /(?:\bfrom\s*|\bimport\s*)["']\.\/([^"']+\.js)["']/g;
-const initial = [];
-for (const queue = [...entries]; queue.length > 0; ) {
-  const file = queue.shift();
-  if (initial.includes(file)) continue;
-  initial.push(file);
-  for (const match of readFileSync(join(dir, file), 'utf8').matchAll(staticImport)) queue.push(match[1]);
-}
+const initial = initialChunks(dir, html);
 const styles = [...html.matchAll(/<link[^>]+rel="stylesheet"[^>]+href="([^"]+\.css)"/g)].map((match) => match[1]);
 
 const size = (file) => {

@@ -173,7 +173,11 @@ async fn open(http: &reqwest::Client, base: &str, token: &str, conversation: Uui
 async fn run(args: &Args, pool: &MySqlPool, instances: usize) -> anyhow::Result<Run> {
     let redis_port = free_port();
     let _redis = (instances > 1).then(|| {
-        Binary::spawn("redis-server", &["--port", &redis_port.to_string(), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"], &[])
+        Binary::spawn(
+            "redis-server",
+            &["--port", &redis_port.to_string(), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1", "--logfile", "/dev/null"],
+            &[],
+        )
     });
     if instances > 1 {
         let up =

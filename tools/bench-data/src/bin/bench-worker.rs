@@ -155,7 +155,21 @@ async fn run(args: &Args, pool: &MySqlPool, backend: &str, kind: &str, workers: 
         if finished >= total {
             let elapsed = started.elapsed();
             if kind == "email" {
-                anyhow::ensure!(sink.messages().len() == jobs - dead as usize, "mails received ≠ jobs done");
+                let expected = jobs - dead as usize;
+                // The sink files a message as it accepts it; give the last ones a moment all the same.
+                let settle = Instant::now() + Duration::from_secs(5);
+                while sink.messages().len() != expected && Instant::now() < settle {
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+                let received = sink.messages();
+                let ids: std::collections::BTreeSet<&str> =
+                    received.iter().filter_map(|m| m.raw.lines().find_map(|l| l.strip_prefix("Message-ID: "))).collect();
+                anyhow::ensure!(
+                    received.len() == expected,
+                    "mails received ({}, {} distinct Message-IDs) ≠ jobs done ({expected})",
+                    received.len(),
+                    ids.len()
+                );
             }
             for process in &processes {
                 process.signal("TERM").await;
