@@ -59,13 +59,18 @@ describe('Booking (the booking summary’s form)', () => {
 
   const alertOf = (root: HTMLElement) => root.querySelector('.form-alert')?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
 
-  it('shows the driver the session holds while the profile is read again, and no spinner there', async () => {
+  /** The page with its offer loaded (the session as the test left it). */
+  async function withOffer() {
     const http = TestBed.inject(HttpTestingController);
     const fixture = TestBed.createComponent(Booking);
     await fixture.whenStable();
     http.expectOne((r) => r.url === '/api/v1/offers').flush({ items: [offer], nextCursor: null });
     await fixture.whenStable();
-    const root = fixture.nativeElement as HTMLElement;
+    return { http, fixture, root: fixture.nativeElement as HTMLElement };
+  }
+
+  it('shows the driver the session holds while the profile is read again, and no spinner there', async () => {
+    const { http, fixture, root } = await withOffer();
     const driver = () => root.querySelector('[aria-labelledby="booking-driver-title"]')!;
     expect(driver().textContent).toContain('Camille Durand');
     expect(driver().querySelector('.spinner')).toBeNull();
@@ -78,12 +83,7 @@ describe('Booking (the booking summary’s form)', () => {
     const auth = TestBed.inject(AuthService);
     auth.user.set(null);
     auth.status.set('restoring');
-    const http = TestBed.inject(HttpTestingController);
-    const fixture = TestBed.createComponent(Booking);
-    await fixture.whenStable();
-    http.expectOne((r) => r.url === '/api/v1/offers').flush({ items: [offer], nextCursor: null });
-    await fixture.whenStable();
-    const root = fixture.nativeElement as HTMLElement;
+    const { fixture, root } = await withOffer();
     expect(root.querySelector('.booking-skeleton--trip')).not.toBeNull();
     expect(root.querySelector('#booking-car-title')).toBeNull();
 
