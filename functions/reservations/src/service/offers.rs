@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use uuid::Uuid;
-use ycyw_catalog::{Agency, Catalog, CatalogView};
+use ycyw_catalog::{Agency, Catalog, CatalogView, Quote, VehicleCategory};
 use ycyw_shared::domain::{FieldErrors, InvalidValue, PageQuery, Pagination};
 
 use super::places::{self, CategoryFilter};
@@ -58,11 +58,38 @@ async fn agencies_of(
 }
 
 /// One pickup agency's rental: where it returns and when, as instants.
-struct Leg {
-    pickup: Agency,
-    back: Agency,
+struct Leg<'a> {
+    pickup: &'a Agency,
+    back: &'a Agency,
     pickup_at: DateTime<Utc>,
     return_at: DateTime<Utc>,
+}
+
+/// An offer before the page is cut: what sorting needs, and references to what the answer
+/// copies. A city search prices a few hundred; only the page's are made into [`Offer`]s.
+struct Priced<'a> {
+    leg: &'a Leg<'a>,
+    category: &'a VehicleCategory,
+    quote: Quote,
+    available: u32,
+}
+
+impl Priced<'_> {
+    fn offer(&self) -> Offer {
+        let leg = self.leg;
+        Offer {
+            category: self.category.clone(),
+            pickup_agency: leg.pickup.clone(),
+            return_agency: leg.back.clone(),
+            pickup_at: Catalog::utc_to_local(leg.pickup, leg.pickup_at).fixed_offset(),
+            return_at: Catalog::utc_to_local(leg.back, leg.return_at).fixed_offset(),
+            days: self.quote.days,
+            daily_rate: self.quote.daily_rate,
+            one_way_fee: self.quote.one_way_fee,
+            total: self.quote.total,
+            available: self.available,
+        }
+    }
 }
 
 /// The search. It reads the catalog through one [`CatalogView`] (the revision, then what the
@@ -112,22 +139,22 @@ pub async fn search(ctx: &Ctx, query: &OfferQuery, page: &PageQuery) -> Result<O
     let naming_return = matches!(return_place, Some(Place::Agency(_)));
     let legs = legs(&pickups, returns.as_deref(), pickup_raw, return_raw, now, naming_pickup, naming_return)?;
     let offers = price_legs(ctx, &catalog, &legs, &filter, &categories, now).await?;
-    Ok(paginate(offers, start, &pagination))
+    Ok(paginate(&offers, start, &pagination))
 }
 
 /// The rentals to price: one per pickup agency open at the pickup time, with the first return
 /// agency open at the return time (the pickup agency itself first: no one-way fee). The
 /// request's errors are read at the first agencies (the agencies of a city share its zone);
 /// naming a closed agency is `agency_closed`, while closed agencies of a city are left out.
-fn legs(
-    pickups: &[Agency],
-    returns: Option<&[Agency]>,
+fn legs<'a>(
+    pickups: &'a [Agency],
+    returns: Option<&'a [Agency]>,
     pickup_raw: &str,
     return_raw: &str,
     now: DateTime<Utc>,
     naming_pickup: bool,
     naming_return: bool,
-) -> Result<Vec<Leg>, ReservationsError> {
+) -> Result<Vec<Leg<'a>>, ReservationsError> {
     let Some(first) = pickups.first() else { return Ok(Vec::new()) };
     let first_back = match returns {
         Some(returns) => returns.first(),
@@ -162,20 +189,20 @@ fn legs(
             back.is_open_at(at).then_some((back, at))
         });
         if let Some((back, return_at)) = back {
-            legs.push(Leg { pickup: pickup.clone(), back: back.clone(), pickup_at, return_at });
+            legs.push(Leg { pickup, back, pickup_at, return_at });
         }
     }
     Ok(legs)
 }
 
-async fn price_legs(
+async fn price_legs<'a>(
     ctx: &Ctx,
     catalog: &CatalogView<'_>,
-    legs: &[Leg],
+    legs: &'a [Leg<'a>],
     filter: &CategoryFilter,
-    categories: &places::Categories,
+    categories: &'a places::Categories,
     now: DateTime<Utc>,
-) -> Result<Vec<Offer>, ReservationsError> {
+) -> Result<Vec<Priced<'a>>, ReservationsError> {
     let ids: Vec<Uuid> = legs.iter().map(|l| l.pickup.id).collect();
     let fleet = catalog.fleet_counts(&ids).await?;
     // Agencies of one search nearly always share one window and one local date: one query each.
@@ -197,7 +224,7 @@ async fn price_legs(
             rates.insert((rate.agency_id, rate.category.as_str().to_string()), rate);
         }
     }
-    let legs: BTreeMap<Uuid, &Leg> = legs.iter().map(|l| (l.pickup.id, l)).collect();
+    let legs: BTreeMap<Uuid, &Leg<'a>> = legs.iter().map(|l| (l.pickup.id, l)).collect();
     let mut offers = Vec::new();
     for count in fleet {
         let key = (count.agency_id, count.category.as_str().to_string());
@@ -210,34 +237,23 @@ async fn price_legs(
         }
         let one_way = Catalog::is_one_way(leg.pickup.id, leg.back.id);
         let Ok(quote) = Catalog::price(rate, leg.pickup_at, leg.return_at, one_way) else { continue };
-        offers.push(Offer {
-            category: category.clone(),
-            pickup_agency: leg.pickup.clone(),
-            return_agency: leg.back.clone(),
-            pickup_at: Catalog::utc_to_local(&leg.pickup, leg.pickup_at).fixed_offset(),
-            return_at: Catalog::utc_to_local(&leg.back, leg.return_at).fixed_offset(),
-            days: quote.days,
-            daily_rate: quote.daily_rate,
-            one_way_fee: quote.one_way_fee,
-            total: quote.total,
-            available,
-        });
+        offers.push(Priced { leg, category, quote, available });
     }
     offers.sort_by(|a, b| {
-        (a.total.amount_minor, a.category.code.as_str(), a.pickup_agency.code.as_str()).cmp(&(
-            b.total.amount_minor,
+        (a.quote.total.amount_minor, a.category.code.as_str(), a.leg.pickup.code.as_str()).cmp(&(
+            b.quote.total.amount_minor,
             b.category.code.as_str(),
-            b.pickup_agency.code.as_str(),
+            b.leg.pickup.code.as_str(),
         ))
     });
     Ok(offers)
 }
 
 /// Offers are computed, not stored: the cursor is the position of the next offer.
-fn paginate(offers: Vec<Offer>, start: usize, pagination: &Pagination) -> OfferPage {
+fn paginate(offers: &[Priced<'_>], start: usize, pagination: &Pagination) -> OfferPage {
     let limit = usize::try_from(pagination.limit).unwrap_or(usize::MAX);
     let total = offers.len();
-    let items: Vec<Offer> = offers.into_iter().skip(start).take(limit).collect();
+    let items: Vec<Offer> = offers.iter().skip(start).take(limit).map(Priced::offer).collect();
     let next = start + items.len();
     let next_cursor = (next < total).then(|| ycyw_shared::domain::page::encode_cursor(&next.to_string()));
     OfferPage { items, next_cursor }
