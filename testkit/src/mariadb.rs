@@ -72,18 +72,15 @@ impl PrivateMariaDb {
         format!("mysql://root@127.0.0.1:{}/{database}", self.port)
     }
 
-    /// Creates `name` (utf8mb4, as the product's databases) and returns its URL. DDL on a bare
-    /// server, before any schema exists: nothing for `query!` to check it against, so plain SQL.
-    pub async fn create_database(&self, name: &str) -> String {
-        assert!(name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'), "a plain database name: {name}");
+    /// Creates the database `ycyw` (utf8mb4, as the product's databases) and returns its URL.
+    pub async fn create_ycyw_database(&self) -> String {
         let admin = sqlx::MySqlPool::connect(&self.url("mysql")).await.unwrap_or_else(|e| panic!("the private MariaDB: {e}"));
-        // The name is checked above to be letters, digits and underscores.
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")))
+        sqlx::query!("CREATE DATABASE ycyw CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
             .execute(&admin)
             .await
-            .unwrap_or_else(|e| panic!("CREATE DATABASE {name}: {e}"));
+            .unwrap_or_else(|e| panic!("CREATE DATABASE ycyw: {e}"));
         admin.close().await;
-        self.url(name)
+        self.url("ycyw")
     }
 
     fn path(&self) -> &Path {

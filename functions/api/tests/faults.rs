@@ -172,7 +172,7 @@ const FAIL_FAST: Duration = Duration::from_secs(8);
 #[tokio::test]
 async fn mariadb_restart_under_load_answers_503_and_recovers_without_half_bookings() {
     let mut server = PrivateMariaDb::start().await;
-    let pool = MySqlPool::connect(&server.create_database("ycyw").await).await.unwrap();
+    let pool = MySqlPool::connect(&server.create_ycyw_database().await).await.unwrap();
     ycyw_shared::db::MIGRATOR.run(&pool).await.unwrap();
     let agency = common::agency(&pool, 2).await;
     let (_, token) = client_account(&pool, "under.load@example.com").await;
