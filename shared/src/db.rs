@@ -6,7 +6,7 @@ use std::time::Duration;
 use secrecy::ExposeSecret;
 use sqlx::migrate::Migrator;
 use sqlx::mysql::{MySqlConnectOptions, MySqlPoolOptions};
-use sqlx::{ConnectOptions, MySqlPool};
+use sqlx::{ConnectOptions, Connection as _, MySqlPool};
 
 use crate::config::{SecretKey, Settings};
 
@@ -50,10 +50,27 @@ fn connect_options(settings: &Settings) -> anyhow::Result<MySqlConnectOptions> {
     Ok(options)
 }
 
+/// A connection given back to the pool less than this long ago is handed out again without a
+/// ping (HikariCP's "alive bypass window"): sqlx already pings every connection it takes back
+/// (its `return_to_pool`), so under load a second ping on the way out only doubles the round
+/// trips; one idle for longer is pinged first, and replaced when the server went away meanwhile.
+const PING_WHEN_IDLE_FOR: Duration = Duration::from_millis(500);
+
 /// Every process's pool: 10 connections (tools/bench-data's raw client uses as many), and a
-/// request gives up waiting for one after 5 s (a 503, `db::api_error`).
+/// request gives up waiting for one after 5 s (a 503, `db::api_error`). A connection that dies
+/// within [`PING_WHEN_IDLE_FOR`] of its last use fails the statement sent on it with an I/O
+/// error (a 503 too) and is dropped; the pool opens another.
 fn pool_options() -> MySqlPoolOptions {
-    MySqlPoolOptions::new().max_connections(10).acquire_timeout(Duration::from_secs(5))
+    MySqlPoolOptions::new().max_connections(10).acquire_timeout(Duration::from_secs(5)).test_before_acquire(false).before_acquire(
+        |connection, meta| {
+            Box::pin(async move {
+                if meta.idle_for >= PING_WHEN_IDLE_FOR {
+                    connection.ping().await?;
+                }
+                Ok(true)
+            })
+        },
+    )
 }
 
 /// Applies the pending migrations.
@@ -189,6 +206,35 @@ mod tests {
         for other in ["", "'", "''", "Duplicate entry 'a' for key ''", "Duplicate entry 'a' for key 'k", "Deadlock found 'k'"] {
             assert_eq!(key(other), None, "{other:?}");
         }
+    }
+
+    /// The pool pings a connection idle for longer than [`PING_WHEN_IDLE_FOR`] before handing it
+    /// out, and replaces it when the server dropped it; one given back just now goes out unpinged
+    /// (its failure is the statement's, a 503).
+    #[sqlx::test(migrations = false)]
+    async fn only_a_connection_idle_past_the_window_is_pinged_and_replaced(_: MySqlPoolOptions, options: MySqlConnectOptions) {
+        use sqlx::Connection as _;
+        let pool = pool_options().max_connections(1).connect_with(options.clone()).await.unwrap();
+        let mut killer = sqlx::MySqlConnection::connect_with(&options).await.unwrap();
+        let id = || sqlx::query_scalar::<_, u64>("SELECT CONNECTION_ID()").fetch_one(&pool);
+        async fn kill(killer: &mut sqlx::MySqlConnection, id: u64) {
+            // An integer of the server's own, not input: nothing to bind (KILL takes no parameter).
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("KILL CONNECTION {id}"))).execute(killer).await.unwrap();
+        }
+
+        let first = id().await.unwrap();
+        kill(&mut killer, first).await;
+        tokio::time::sleep(PING_WHEN_IDLE_FOR + Duration::from_millis(200)).await;
+        let second = id().await.expect("the ping finds the dead connection and the pool opens another");
+        assert_ne!(second, first);
+
+        // sqlx pings a connection it takes back in a task of its own: let that end first.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        kill(&mut killer, second).await;
+        let error = id().await.expect_err("a connection used just now goes out without a ping");
+        assert!(matches!(crate::ApiError::from(error), crate::ApiError::Unavailable(_)), "a dead connection is a 503");
+        let third = id().await.expect("the dead connection was dropped, not given back");
+        assert_ne!(third, second);
     }
 
     #[sqlx::test(migrations = false)]
