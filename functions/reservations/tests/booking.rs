@@ -53,8 +53,12 @@ async fn the_last_vehicle_goes_to_one_client_and_comes_back_when_the_hold_ends(p
     let (ben_id, ben) = w.client("ben@example.com").await;
     let body = w.booking(&w.orly, "CDMR", instant(Paris, "2026-03-16T10:00"), 2);
     w.booked(&ana, &body).await;
+    let locked_at = || sqlx::query_scalar!("SELECT locked_at FROM reservation_locks").fetch_one(&w.app.state.db);
+    let taken = locked_at().await.unwrap();
+    w.app.clock.advance(Duration::minutes(1));
     w.book(&ben, &body).await.assert_problem(StatusCode::CONFLICT, "unavailable");
-    w.app.clock.advance(Duration::minutes(30));
+    assert_eq!(locked_at().await.unwrap(), taken, "a fleet seen full answers without taking its lock");
+    w.app.clock.advance(Duration::minutes(29));
     w.booked(&w.client_token(ben_id), &body).await;
     assert_eq!(common::overlaps(&w.app.state.db, w.now()).await, 0);
 }

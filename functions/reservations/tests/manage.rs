@@ -176,6 +176,31 @@ async fn a_dearer_change_waits_for_its_difference_holding_the_new_car(pool: MySq
 }
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn a_pending_change_that_keeps_its_car_takes_that_car_once(pool: MySqlPool) {
+    let w = world(pool).await;
+    let (_, ana) = w.client("ana@example.com").await;
+    let id = w.confirmed(&ana, &w.booking(&w.paris, "CDMR", instant(Paris, "2026-03-20T10:00"), 1)).await;
+    // A day longer costs more: the change waits for its difference, holding the car it keeps.
+    let body = patch(&w, &ana, id, json!({ "returnAt": "2026-03-22T10:00" })).await.json();
+    assert_eq!(body["outcome"], "payment_required", "{body}");
+    let cars = sqlx::query!(
+        r#"SELECT r.vehicle_id AS "reserved: Uuid", c.vehicle_id AS "held: Uuid"
+           FROM reservations r JOIN reservation_changes c ON c.reservation_id = r.id WHERE r.id = ? AND c.status = 'pending'"#,
+        id
+    )
+    .fetch_one(&w.app.state.db)
+    .await
+    .unwrap();
+    assert_eq!(cars.reserved, cars.held, "the change keeps the reservation's car");
+    // The reservation (20th–21st) and its change (20th–22nd) both overlap the search: one car of 4.
+    let search = format!("/api/v1/offers?pickupAgencyId={}&pickupAt=2026-03-20T12:00&returnAt=2026-03-22T10:00&category=CDMR", w.paris.id);
+    assert_eq!(w.app.get(&search).await.json()["items"][0]["available"], 3);
+    // The change alone overlaps the 21st: still that car.
+    let later = format!("/api/v1/offers?pickupAgencyId={}&pickupAt=2026-03-21T12:00&returnAt=2026-03-22T10:00&category=CDMR", w.paris.id);
+    assert_eq!(w.app.get(&later).await.json()["items"][0]["available"], 3);
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn an_unpaid_change_expires_and_frees_its_car(pool: MySqlPool) {
     let w = world(pool).await;
     let (user, ana) = w.client("ana@example.com").await;

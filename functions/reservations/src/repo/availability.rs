@@ -5,10 +5,12 @@
 //! its hold lasts. An overlapping reservation was picked up less than its own length before the
 //! window's start, so each agency's check is a range on `reservations_availability_idx
 //! (pickup_agency_id, pickup_at, …)`, read from the index alone: since the window's start less
-//! the agency's longest rental (`reservation_spans`) for the search, since less 90 days (the
-//! longest a rental may last) under the fleet lock of a booking. (Joined from a `JSON_TABLE`
+//! the longest rental of the searched agencies (`reservation_spans`) for the search, since less
+//! 90 days (the longest a rental may last) under the fleet lock of a booking. (Joined from a `JSON_TABLE`
 //! instead of bound parameters, MariaDB reads the index by the agency only and filters every
 //! reservation the agency ever had: docs/benchmarks.md.)
+
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use sqlx::{MySql, MySqlConnection, MySqlPool, QueryBuilder};
@@ -37,9 +39,12 @@ struct BusyRow {
 }
 
 /// How many vehicles per category are taken at each agency of `agencies` for some part of
-/// `[pickup_at, return_at)`, at `now` (for holds). Two statements on one connection: the
-/// agencies' longest rentals, then the count, whose agencies are bound parameters (a
-/// [`QueryBuilder`]: their number varies), each with its own range of pickups.
+/// `[pickup_at, return_at)`, at `now` (for holds). Three statements on one connection, none of
+/// them grouping a derived table (docs/benchmarks.md: a `UNION ALL` of the two sources grouped
+/// as one cost more than reading the index): the agencies' longest rental; the reservations
+/// counted per agency and category, the agencies an `IN` list of bound parameters (a
+/// [`QueryBuilder`]: their number varies) read as one range of pickups each; then the vehicles
+/// pending changes hold that no counted reservation already holds, added one by one.
 pub async fn busy_counts(
     db: &MySqlPool,
     agencies: &[Uuid],
@@ -51,53 +56,72 @@ pub async fn busy_counts(
         return Ok(Vec::new());
     }
     let mut conn = db.acquire().await?;
-    let spans = longest_spans(&mut conn, agencies).await?;
-    let mut query = QueryBuilder::<MySql>::new(
-        "SELECT busy.agency_id, busy.category_code, COUNT(DISTINCT busy.vehicle_id) AS vehicles FROM (\
-         SELECT r.pickup_agency_id AS agency_id, r.category_code, r.vehicle_id FROM reservations r WHERE (",
-    );
-    if spans.is_empty() {
-        // No rental was ever written at these agencies.
-        query.push("FALSE");
+    let mut busy: BTreeMap<(Uuid, String), u32> = BTreeMap::new();
+    // None: no rental was ever written at these agencies.
+    if let Some(longest) = longest_span(&mut conn, agencies).await? {
+        let mut query = QueryBuilder::<MySql>::new(
+            "SELECT r.pickup_agency_id AS agency_id, r.category_code, COUNT(DISTINCT r.vehicle_id) AS vehicles \
+             FROM reservations r WHERE r.pickup_agency_id IN (",
+        );
+        let mut ids = query.separated(", ");
+        for id in agencies {
+            ids.push_bind(*id);
+        }
+        query.push(") AND r.pickup_at > ").push_bind(pickup_at - longest);
+        query.push(" AND r.pickup_at < ").push_bind(return_at);
+        query.push(" AND r.return_at > ").push_bind(pickup_at);
+        query.push(" AND (r.status IN ('confirmed', 'picked_up') OR (r.status = 'pending_payment' AND r.hold_expires_at > ").push_bind(now);
+        query.push(")) GROUP BY r.pickup_agency_id, r.category_code");
+        let rows: Vec<BusyRow> = query.build_query_as().fetch_all(&mut *conn).await?;
+        for row in rows {
+            busy.insert((row.agency_id, row.category_code), u32::try_from(row.vehicles).unwrap_or(u32::MAX));
+        }
     }
-    for (n, (agency, longest)) in spans.iter().enumerate() {
-        query.push(if n == 0 { "(" } else { " OR (" });
-        query.push("r.pickup_agency_id = ").push_bind(*agency);
-        query.push(" AND r.pickup_at > ").push_bind(pickup_at - *longest);
-        query.push(" AND r.pickup_at < ").push_bind(return_at).push(")");
+    let held = sqlx::query!(
+        r#"SELECT DISTINCT c.pickup_agency_id AS "agency_id: Uuid", c.category_code, c.vehicle_id AS "vehicle_id: Uuid"
+           FROM JSON_TABLE(?, '$[*]' COLUMNS (id CHAR(32) PATH '$')) AS wanted
+           STRAIGHT_JOIN reservation_changes c ON c.status = 'pending' AND c.pickup_agency_id = UNHEX(wanted.id)
+           WHERE c.pickup_at < ? AND c.return_at > ? AND c.hold_expires_at > ?
+             AND NOT EXISTS (
+                 SELECT 1 FROM reservations r
+                 WHERE r.vehicle_id = c.vehicle_id AND r.pickup_agency_id = c.pickup_agency_id AND r.category_code = c.category_code
+                   AND r.pickup_at > ? AND r.pickup_at < ? AND r.return_at > ?
+                   AND (r.status IN ('confirmed', 'picked_up') OR (r.status = 'pending_payment' AND r.hold_expires_at > ?)))"#,
+        ids_json(agencies),
+        return_at,
+        pickup_at,
+        now,
+        pickup_at - MAX_RENTAL,
+        return_at,
+        pickup_at,
+        now
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    // Distinct vehicles, none counted above: one more each.
+    for vehicle in held {
+        *busy.entry((vehicle.agency_id, vehicle.category_code)).or_default() += 1;
     }
-    query.push(") AND r.return_at > ").push_bind(pickup_at);
-    query.push(" AND (r.status IN ('confirmed', 'picked_up') OR (r.status = 'pending_payment' AND r.hold_expires_at > ").push_bind(now);
-    query.push(")) UNION ALL SELECT c.pickup_agency_id, c.category_code, c.vehicle_id FROM reservation_changes c WHERE c.status = 'pending' AND c.pickup_agency_id IN (");
-    let mut ids = query.separated(", ");
-    for id in agencies {
-        ids.push_bind(*id);
-    }
-    query.push(") AND c.pickup_at < ").push_bind(return_at);
-    query.push(" AND c.return_at > ").push_bind(pickup_at);
-    query.push(" AND c.hold_expires_at > ").push_bind(now);
-    query.push(") AS busy GROUP BY busy.agency_id, busy.category_code");
-    let rows: Vec<BusyRow> = query.build_query_as().fetch_all(&mut *conn).await?;
-    rows.into_iter()
-        .map(|row| {
-            let category = AcrissCode::parse(&row.category_code).map_err(|_| corrupt(format!("category {}", row.category_code)))?;
-            Ok(BusyCount { agency_id: row.agency_id, category, vehicles: u32::try_from(row.vehicles).unwrap_or(u32::MAX) })
+    busy.into_iter()
+        .map(|((agency_id, code), vehicles)| {
+            let category = AcrissCode::parse(&code).map_err(|_| corrupt(format!("category {code}")))?;
+            Ok(BusyCount { agency_id, category, vehicles })
         })
         .collect()
 }
 
-/// The longest rental written at each of `agencies` that has one (never more than
-/// [`MAX_RENTAL`]); an agency left out has never had a reservation.
-async fn longest_spans(conn: &mut MySqlConnection, agencies: &[Uuid]) -> Result<Vec<(Uuid, chrono::Duration)>, sqlx::Error> {
-    let rows = sqlx::query!(
-        r#"SELECT s.agency_id AS "agency_id: Uuid", s.longest_seconds
+/// The longest rental written at any of `agencies` (never more than [`MAX_RENTAL`]); `None`
+/// when none of them has ever had a reservation.
+async fn longest_span(conn: &mut MySqlConnection, agencies: &[Uuid]) -> Result<Option<chrono::Duration>, sqlx::Error> {
+    let longest = sqlx::query_scalar!(
+        r#"SELECT MAX(s.longest_seconds) AS "longest_seconds: u32"
            FROM JSON_TABLE(?, '$[*]' COLUMNS (id CHAR(32) PATH '$')) AS wanted
            STRAIGHT_JOIN reservation_spans s ON s.agency_id = UNHEX(wanted.id)"#,
         ids_json(agencies)
     )
-    .fetch_all(conn)
+    .fetch_one(conn)
     .await?;
-    Ok(rows.into_iter().map(|row| (row.agency_id, chrono::Duration::seconds(i64::from(row.longest_seconds)).min(MAX_RENTAL))).collect())
+    Ok(longest.map(|seconds| chrono::Duration::seconds(i64::from(seconds)).min(MAX_RENTAL)))
 }
 
 /// Records, in the transaction that writes a slot picked up at `agency`, the length of

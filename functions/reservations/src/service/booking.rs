@@ -5,6 +5,8 @@
 //! then the caller inserts, all in one transaction. The lock is the transaction's first
 //! statement, so its first plain read comes after it and sees every booking committed before;
 //! the whole transaction runs again on a deadlock or lock timeout (`db::retry_transient`).
+//! A fleet that a plain read already finds full answers `unavailable` without the lock
+//! ([`any_free`]).
 
 use chrono::{DateTime, Utc};
 use sqlx::MySqlConnection;
@@ -73,6 +75,19 @@ pub async fn take_vehicle(
         .ok_or_else(ReservationsError::unavailable)
 }
 
+/// Whether a vehicle of the target's fleet looks free, read without the fleet lock: what a
+/// plain read sees was committed before it, so a fleet it finds full was full at that moment,
+/// and the attempt answers `unavailable` without waiting for the lock behind the others or
+/// writing it (a sold-out fleet is where attempts pile up). Only a free vehicle is worth the
+/// lock, under which [`take_vehicle`] decides.
+async fn any_free(ctx: &Ctx, target: &Target, now: DateTime<Utc>) -> Result<bool, ReservationsError> {
+    let mut conn = ctx.state.db.acquire().await?;
+    let (agency, category) = (target.pickup_agency.id, &target.category);
+    let vehicles = Catalog::vehicles_through(&mut conn, agency, category).await?;
+    let busy = repo::busy_vehicles(&mut conn, agency, category, target.pickup_at, target.return_at, now, None).await?;
+    Ok(vehicles.iter().any(|v| !busy.contains(&v.id)))
+}
+
 /// Books for client `user`: 201 with the reservation, `pending_payment` and holding its
 /// vehicle. The answer is stored under the request's `Idempotency-Key` in the booking's
 /// transaction.
@@ -90,6 +105,9 @@ pub async fn book(ctx: &Ctx, user: Uuid, request: &IdempotentJson<NewReservation
     let (_profile, driver) = driver(ctx, user, &target).await?;
     let price = places::price(ctx, &target).await?;
     let lookup = views::Lookup::load(ctx, [target.pickup_agency.id, target.return_agency.id]).await?;
+    if !any_free(ctx, &target, now).await? {
+        return Err(ReservationsError::unavailable());
+    }
     db::retry_transient(
         || async {
             let mut tx = ctx.state.db.begin().await?;
