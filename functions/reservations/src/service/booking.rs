@@ -66,13 +66,23 @@ pub async fn take_vehicle(
     preferred: Option<Uuid>,
 ) -> Result<Uuid, ReservationsError> {
     repo::lock_fleet(&mut *conn, agency, category, now).await?;
-    let vehicles: Vec<Uuid> = Catalog::vehicles_through(&mut *conn, agency, category).await?.into_iter().map(|v| v.id).collect();
+    let free = free_vehicles(conn, agency, category, (pickup_at, return_at), now, except).await?;
+    preferred.filter(|p| free.contains(p)).or_else(|| free.first().copied()).ok_or_else(ReservationsError::unavailable)
+}
+
+/// The active vehicles of `category` at `agency` free for `[pickup_at, return_at)` at `now`,
+/// in the catalog's order, leaving out what `except` holds itself.
+async fn free_vehicles(
+    conn: &mut MySqlConnection,
+    agency: Uuid,
+    category: &AcrissCode,
+    (pickup_at, return_at): (DateTime<Utc>, DateTime<Utc>),
+    now: DateTime<Utc>,
+    except: Option<Uuid>,
+) -> Result<Vec<Uuid>, ReservationsError> {
+    let vehicles = Catalog::vehicles_through(&mut *conn, agency, category).await?;
     let busy = repo::busy_vehicles(&mut *conn, agency, category, pickup_at, return_at, now, except).await?;
-    let free = |v: &Uuid| !busy.contains(v);
-    preferred
-        .filter(|p| vehicles.contains(p) && free(p))
-        .or_else(|| vehicles.iter().copied().find(free))
-        .ok_or_else(ReservationsError::unavailable)
+    Ok(vehicles.into_iter().map(|v| v.id).filter(|v| !busy.contains(v)).collect())
 }
 
 /// Whether a vehicle of the target's fleet looks free, read without the fleet lock: what a
@@ -82,10 +92,8 @@ pub async fn take_vehicle(
 /// lock, under which [`take_vehicle`] decides.
 async fn any_free(ctx: &Ctx, target: &Target, now: DateTime<Utc>) -> Result<bool, ReservationsError> {
     let mut conn = ctx.state.db.acquire().await?;
-    let (agency, category) = (target.pickup_agency.id, &target.category);
-    let vehicles = Catalog::vehicles_through(&mut conn, agency, category).await?;
-    let busy = repo::busy_vehicles(&mut conn, agency, category, target.pickup_at, target.return_at, now, None).await?;
-    Ok(vehicles.iter().any(|v| !busy.contains(&v.id)))
+    let window = (target.pickup_at, target.return_at);
+    Ok(!free_vehicles(&mut conn, target.pickup_agency.id, &target.category, window, now, None).await?.is_empty())
 }
 
 /// Books for client `user`: 201 with the reservation, `pending_payment` and holding its
