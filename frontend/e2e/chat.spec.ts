@@ -83,6 +83,12 @@ test('a customer and a support user chat live (marks, typing, a dropped connecti
     ws.connectToServer();
   });
 
+  // Support watches the queue before the conversation exists: it arrives live, no reload.
+  const support = await secondPerson(browser, baseURL);
+  const agent = support.page;
+  await signIn(agent, supportEmail, /\/console$/);
+  await expect(agent.getByText('Live', { exact: true })).toBeVisible();
+
   // The customer lands on their reservations, opens a conversation.
   await signIn(page, clientEmail, /\/reservations$/);
   await page.getByRole('button', { name: 'My account' }).click();
@@ -98,9 +104,6 @@ test('a customer and a support user chat live (marks, typing, a dropped connecti
   await expect(clientLog.getByText('Hello, can my partner drive the car too?')).toBeVisible();
 
   // Support: the queue, claim, the conversation.
-  const support = await secondPerson(browser, baseURL);
-  const agent = support.page;
-  await signIn(agent, supportEmail, /\/console$/);
   await expect(agent.getByRole('banner').getByRole('link', { name: 'Create an account' })).toHaveCount(0);
   const row = agent.getByRole('listitem').filter({ hasText: 'Change of driver' });
   await expect(row).toBeVisible();

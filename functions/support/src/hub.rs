@@ -44,6 +44,9 @@ pub enum Audience {
     User(Uuid),
     /// Everyone subscribed but this user (typing).
     Except(Uuid),
+    /// Every subscriber and every support user's socket, subscribed or not, each once: a
+    /// conversation's own changes (opened, claimed, closed), which support's queue shows live.
+    AllAndStaff,
 }
 
 /// What a conversation's subscribers are told.
@@ -102,6 +105,8 @@ struct Entry {
 struct Registry {
     sockets: HashMap<u64, Entry>,
     subscribers: HashMap<Uuid, HashSet<u64>>,
+    /// The sockets of support users (the audience of the queue's changes).
+    staff: HashSet<u64>,
 }
 
 struct Inner {
@@ -173,21 +178,28 @@ impl Hub {
         self.0.registry.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Registers a socket of `user`.
-    pub fn register(&self, user: Uuid) -> Connection {
+    /// Registers a socket of `user`; `staff` for a support user's, which also receives every
+    /// conversation's changes ([`Audience::AllAndStaff`]).
+    pub fn register(&self, user: Uuid, staff: bool) -> Connection {
         let id = self.0.next.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = mpsc::channel(self.0.settings.send_buffer);
         let (close_tx, close) = watch::channel(None);
         if *self.0.stopping.borrow() {
             close_tx.send_replace(Some(Close { code: GOING_AWAY, reason: "server shutting down" }));
         }
-        self.registry().sockets.insert(id, Entry { user, tx, close: close_tx });
+        let mut registry = self.registry();
+        registry.sockets.insert(id, Entry { user, tx, close: close_tx });
+        if staff {
+            registry.staff.insert(id);
+        }
+        drop(registry);
         Connection { id, rx, close, hub: self.clone() }
     }
 
     fn unregister(&self, id: u64) {
         let mut registry = self.registry();
         registry.sockets.remove(&id);
+        registry.staff.remove(&id);
         registry.subscribers.retain(|_, sockets| {
             sockets.remove(&id);
             !sockets.is_empty()
@@ -250,11 +262,17 @@ impl Hub {
     /// Gives `event` to this instance's sockets in its audience; closes those too slow to take it.
     pub fn dispatch(&self, event: Arc<Event>) {
         let registry = self.registry();
-        let Some(ids) = registry.subscribers.get(&event.conversation) else { return };
-        for id in ids {
+        let subscribers = registry.subscribers.get(&event.conversation);
+        let subscribed = subscribers.into_iter().flatten();
+        // A support socket subscribed to the conversation is among the subscribers already.
+        let watching = match event.audience {
+            Audience::AllAndStaff => Some(registry.staff.iter().filter(|id| !subscribers.is_some_and(|s| s.contains(id)))),
+            _ => None,
+        };
+        for id in subscribed.chain(watching.into_iter().flatten()) {
             let Some(entry) = registry.sockets.get(id) else { continue };
             let wanted = match event.audience {
-                Audience::All => true,
+                Audience::All | Audience::AllAndStaff => true,
                 Audience::User(user) => entry.user == user,
                 Audience::Except(user) => entry.user != user,
             };
@@ -397,10 +415,10 @@ mod tests {
         let hub = hub_with_buffer(8);
         let (client, support, other) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
         let conversation = Uuid::now_v7();
-        let mut a = hub.register(client);
-        let mut b = hub.register(support);
-        let mut c = hub.register(other);
-        let mut unsubscribed = hub.register(client);
+        let mut a = hub.register(client, false);
+        let mut b = hub.register(support, true);
+        let mut c = hub.register(other, false);
+        let mut unsubscribed = hub.register(client, false);
         for id in [a.id, b.id, c.id] {
             hub.subscribe(id, conversation);
         }
@@ -415,10 +433,32 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_conversations_changes_reach_its_subscribers_and_every_support_socket_once() {
+        let hub = hub_with_buffer(8);
+        let (client, support, stranger) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+        let conversation = Uuid::now_v7();
+        let mut own = hub.register(client, false);
+        let mut subscribed_staff = hub.register(support, true);
+        let mut watching_staff = hub.register(Uuid::now_v7(), true);
+        let mut other_client = hub.register(stranger, false);
+        hub.subscribe(own.id, conversation);
+        hub.subscribe(subscribed_staff.id, conversation);
+        hub.publish(event(conversation, Audience::AllAndStaff)).await;
+        hub.publish(event(Uuid::now_v7(), Audience::AllAndStaff)).await;
+        let count = |conn: &mut Connection| std::iter::from_fn(|| conn.rx.try_recv().ok()).count();
+        let counts = (count(&mut own), count(&mut subscribed_staff), count(&mut watching_staff), count(&mut other_client));
+        assert_eq!(counts, (1, 2, 2, 0), "staff get both, once each; a client only their own conversation's");
+        drop(watching_staff);
+        assert_eq!(hub.registry().staff.len(), 1, "a dropped support socket leaves the staff set");
+        hub.publish(event(conversation, Audience::All)).await;
+        assert_eq!((count(&mut own), count(&mut subscribed_staff)), (1, 1), "All stays the subscribers only");
+    }
+
+    #[tokio::test]
     async fn a_socket_that_cannot_keep_up_is_told_to_close_and_memory_stays_bounded() {
         let hub = hub_with_buffer(8);
         let conversation = Uuid::now_v7();
-        let conn = hub.register(Uuid::now_v7());
+        let conn = hub.register(Uuid::now_v7(), false);
         hub.subscribe(conn.id, conversation);
         for _ in 0..100 {
             hub.publish(event(conversation, Audience::All)).await;
@@ -430,7 +470,7 @@ mod tests {
     #[tokio::test]
     async fn shutdown_asks_every_socket_to_go_away_and_new_ones_too() {
         let hub = hub_with_buffer(8);
-        let conn = hub.register(Uuid::now_v7());
+        let conn = hub.register(Uuid::now_v7(), false);
         let watcher = conn.close.clone();
         let closer = tokio::spawn({
             let hub = hub.clone();
@@ -440,7 +480,7 @@ mod tests {
         assert_eq!(watcher.borrow().map(|c| c.code), Some(GOING_AWAY));
         drop(conn);
         closer.await.unwrap();
-        let late = hub.register(Uuid::now_v7());
+        let late = hub.register(Uuid::now_v7(), false);
         assert_eq!(late.close.borrow().map(|c| c.code), Some(GOING_AWAY));
     }
 }

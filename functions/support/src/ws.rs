@@ -62,7 +62,7 @@ struct Session {
 
 /// Runs the socket of `actor` until either side closes it.
 pub async fn run(ctx: Ctx, actor: Actor, socket: WebSocket) {
-    let mut connection = ctx.hub.register(actor.id);
+    let mut connection = ctx.hub.register(actor.id, actor.is_support());
     let (ping_every, idle_timeout) = (ctx.settings.ping_every, ctx.settings.idle_timeout);
     let mut session = Session { ctx, actor, socket, subscriptions: HashMap::new() };
     let mut ping = tokio::time::interval_at(tokio::time::Instant::now() + ping_every, ping_every);

@@ -220,3 +220,43 @@ async fn support_ws_a_silent_socket_is_closed_after_the_idle_timeout(pool: MySql
     assert!(frames.iter().filter(|(opcode, _)| *opcode == 0x9).count() >= 3, "pinged every second meanwhile: {frames:?}");
     assert!(elapsed >= Duration::from_secs(5) && elapsed < Duration::from_secs(8), "{elapsed:?}");
 }
+
+/// Support's queue is live: every support socket — subscribed to nothing — is told of each
+/// conversation opened, claimed and closed; another client's socket hears nothing of it, and
+/// the watching socket gets no messages of conversations it did not subscribe to.
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn support_ws_every_support_socket_sees_the_queue_change_and_no_other_client_does(pool: MySqlPool) {
+    let app = app(pool, &[]).await;
+    let address = app.serve().await;
+    let (ana, bob) = (user(&app, Role::Client), user(&app, Role::Client));
+    let (agent, colleague) = (user(&app, Role::Support), user(&app, Role::Support));
+    let mut watcher = socket(&app, address, &colleague).await;
+    let mut stranger = socket(&app, address, &bob).await;
+    // Both sockets' sessions are running (registered in the hub) once they answer a ping.
+    for ws in [&mut watcher, &mut stranger] {
+        ws.send(json!({ "type": "ping" })).await;
+        ws.next_of("pong").await;
+    }
+
+    let id = open(&app, &ana, "Child seat").await;
+    let opened = watcher.next_of("conversation.updated").await["conversation"].clone();
+    assert_eq!(
+        (opened["id"].clone(), opened["status"].clone(), opened["subject"].clone()),
+        (json!(id), json!("open"), json!("Child seat"))
+    );
+    claim(&app, &agent, id).await;
+    let claimed = watcher.next_of("conversation.updated").await["conversation"].clone();
+    assert_eq!((claimed["status"].clone(), claimed["assigneeId"].clone()), (json!("assigned"), json!(agent.id)));
+    let body = json!({ "clientMsgId": Uuid::now_v7(), "body": "Is one available for a 2-year-old?" });
+    let sent = call(&app, Method::POST, &format!("/api/v1/support/conversations/{id}/messages"), Some(&body), &ana).await;
+    assert_eq!(sent.status, StatusCode::CREATED);
+    let closed = call(&app, Method::POST, &format!("/api/v1/support/conversations/{id}/closure"), None, &ana).await;
+    assert_eq!(closed.status, StatusCode::OK);
+    let after: Vec<serde_json::Value> = watcher.drain(300).await;
+    let kinds: Vec<&str> = after.iter().filter_map(|f| f["type"].as_str()).collect();
+    assert_eq!(kinds, ["conversation.updated"], "the closure, and no message of an unsubscribed conversation");
+    assert_eq!(after[0]["conversation"]["status"], "closed");
+
+    let heard: Vec<serde_json::Value> = stranger.drain(300).await;
+    assert!(heard.is_empty(), "another client's socket hears nothing of it: {heard:?}");
+}

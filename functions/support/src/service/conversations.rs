@@ -113,6 +113,7 @@ pub async fn open(ctx: &Ctx, actor: Actor, request: &IdempotentJson<NewConversat
     request.save(&mut tx, actor.id, &answer).await?;
     tx.commit().await?;
     tracing::info!(conversation = %row.id, "conversation opened");
+    publish_updated(ctx, &view(&row)).await;
     Ok(answer)
 }
 
@@ -208,7 +209,8 @@ fn closed() -> ApiError {
     ApiError::Conflict { code: "conversation_closed", detail: "this conversation is closed".into() }
 }
 
+/// `conversation.updated` to the conversation's subscribers and to support's sockets (the queue).
 async fn publish_updated(ctx: &Ctx, view: &ConversationView) {
     let frame = serde_json::json!({ "type": "conversation.updated", "conversation": view });
-    ctx.hub.publish(Event::signal(view.id, Audience::All, &frame)).await;
+    ctx.hub.publish(Event::signal(view.id, Audience::AllAndStaff, &frame)).await;
 }

@@ -16,6 +16,9 @@ export const en = {
       last: 'last activity {when}',
       mine: 'Taken by you',
       colleague: 'Taken by a colleague',
+      live: 'Live',
+      paused: 'Live updates paused: reconnecting…',
+      arrived: 'New conversation waiting: {subject}',
     },
     conversation: {
       title: 'Support console: conversation',

@@ -18,6 +18,9 @@ export const fr: ConsoleMessages = {
       last: 'dernière activité le {when}',
       mine: 'Prise par vous',
       colleague: 'Prise par un collègue',
+      live: 'En direct',
+      paused: 'Mises à jour en direct suspendues : reconnexion…',
+      arrived: 'Nouvelle conversation en attente : {subject}',
     },
     conversation: {
       title: 'Console du service client : conversation',

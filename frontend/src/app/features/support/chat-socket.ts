@@ -89,12 +89,18 @@ export class ChatSocket {
    */
   follow(id: string, lastMessageId: () => string | null): void {
     this.subscriptions.set(id, lastMessageId);
-    if (!this.started) {
-      this.started = true;
-      void this.connect();
-    } else if (this.state() === 'open') {
-      this.subscribe(id);
-    }
+    if (this.started && this.state() === 'open') this.subscribe(id);
+    this.listen();
+  }
+
+  /**
+   * Connects (once) without following a conversation: what reaches every socket of this user
+   * still arrives in {@link frames} — for support, each conversation opened, claimed or closed.
+   */
+  listen(): void {
+    if (this.started) return;
+    this.started = true;
+    void this.connect();
   }
 
   unfollow(id: string): void {
