@@ -6,6 +6,7 @@ import {
   localInputValue,
   offsetLabel,
   parseOffsetDateTime,
+  wallClockDays,
 } from './local-time';
 import { formatMoney, majorAmount, minorDigits, perDay, subtractMoney } from './money';
 
@@ -44,6 +45,14 @@ describe('local date-times from the API’s offsets', () => {
     expect(localInputValue(vancouver)).toBe('2026-12-08T10:00');
     expect(formatLocalDateTime('2026-12-08T10:00', 'en-GB')).toMatch(/^Tuesday,? 8 December 2026, 10:00$/);
     expect(() => instantOf('2026-12-08T10:00')).toThrow();
+  });
+
+  it('counts started 24-hour periods on the wall clock, at least one', () => {
+    expect(wallClockDays('2026-12-15T10:00', '2026-12-18T10:00')).toBe(3);
+    expect(wallClockDays('2026-12-15T10:00', '2026-12-18T10:01')).toBe(4);
+    expect(wallClockDays('2026-12-15T10:00', '2026-12-15T12:00')).toBe(1);
+    // Across the end of March (Paris skips an hour), still the wall clock's count.
+    expect(wallClockDays('2027-03-27T10:00', '2027-03-29T10:00')).toBe(2);
   });
 });
 

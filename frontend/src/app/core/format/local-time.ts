@@ -81,6 +81,15 @@ export function formatLocalClock(text: string, locale: string): string {
   return utcFormat(locale, { hour: uses24Hours(locale) ? '2-digit' : 'numeric', minute: '2-digit' }).format(wallClock(parsed(text)));
 }
 
+/**
+ * The started 24-hour periods from one wall-clock time to another (at least one): the API's
+ * count whenever both are in one zone with no clock change between — a first figure for a page
+ * to show before the API's own.
+ */
+export function wallClockDays(from: string, to: string): number {
+  return Math.max(1, Math.ceil((wallClock(parsed(to)) - wallClock(parsed(from))) / 86_400_000));
+}
+
 /** `UTC+1`, `UTC−7`, `UTC+5:30`, `UTC`: the offset the API sent ('' when there is none). */
 export function offsetLabel(text: string): string {
   const { offsetMinutes } = parsed(text);

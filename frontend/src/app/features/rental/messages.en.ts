@@ -8,6 +8,7 @@ export const en = {
     title: 'Available cars',
     heading: 'Available cars',
     editSearch: 'Your search',
+    modifySearch: 'Modify search',
     loading: 'Looking for available cars…',
     none: 'No car available',
     count: { one: '{count} car available', other: '{count} cars available' },

@@ -6,6 +6,7 @@ export const fr: RentalMessages = {
     title: 'Voitures disponibles',
     heading: 'Voitures disponibles',
     editSearch: 'Votre recherche',
+    modifySearch: 'Modifier la recherche',
     loading: 'Recherche des voitures disponibles…',
     none: 'Aucune voiture disponible',
     count: { one: '{count} voiture disponible', other: '{count} voitures disponibles' },

@@ -75,4 +75,39 @@ describe('Offers (the list of a search)', () => {
       category: 'CDMA',
     });
   });
+
+  it('says the searched times and days at once, before the API answers', async () => {
+    const fixture = TestBed.createComponent(Offers);
+    await fixture.whenStable();
+    const root = fixture.nativeElement as HTMLElement;
+    expect(root.querySelector('.lead')?.textContent?.trim()).toBe('Tue, Dec 15, 10:00 AM → Fri, Dec 18, 10:00 AM · 3 days');
+    TestBed.inject(HttpTestingController).expectOne((r) => r.url === '/api/v1/offers').flush({ items: [{ ...offers(1)[0], days: 4 }], nextCursor: null });
+    await fixture.whenStable();
+    expect(root.querySelector('.lead')?.textContent?.trim(), 'the API’s count wins').toMatch(/· 4 days$/);
+  });
+
+  it('on a phone, folds the search into a summary above the results and opens it on demand, focused', async () => {
+    // jsdom has no matchMedia: a phone's answer to the stylesheet's breakpoint.
+    const view = document.defaultView!;
+    Object.defineProperty(view, 'matchMedia', {
+      configurable: true,
+      value: (query: string) => ({ matches: query === '(max-width: 640px)', media: query, addEventListener: () => undefined, removeEventListener: () => undefined }),
+    });
+    const fixture = TestBed.createComponent(Offers);
+    await fixture.whenStable();
+    TestBed.inject(HttpTestingController).expectOne((r) => r.url === '/api/v1/offers').flush({ items: offers(2), nextCursor: null });
+    await fixture.whenStable();
+    const root = fixture.nativeElement as HTMLElement;
+    expect(root.querySelector('app-search-form')).toBeNull();
+    expect(root.querySelector('.search-summary__text')?.textContent?.replace(/\s+/g, ' ').trim()).toBe('Paris Tue, Dec 15, 10:00 AM → Fri, Dec 18, 10:00 AM · 3 days');
+    expect(cardsOf(root).length).toBe(2);
+    expect(root.querySelector('.lead'), 'the summary says when: no second line').toBeNull();
+
+    Array.from(root.querySelectorAll('button')).find((b) => b.textContent?.includes('Modify search'))!.click();
+    await fixture.whenStable();
+    expect(root.querySelector('app-search-form')).not.toBeNull();
+    expect(root.querySelector('.search-summary')).toBeNull();
+    expect(document.activeElement?.id).toBe('search-pickup');
+    delete (view as { matchMedia?: unknown }).matchMedia;
+  });
 });

@@ -1,4 +1,4 @@
-import { ChangeDetectionStrategy, Component, afterRenderEffect, computed, inject, linkedSignal } from '@angular/core';
+import { ChangeDetectionStrategy, Component, DOCUMENT, Injector, afterNextRender, afterRenderEffect, computed, inject, linkedSignal, signal } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { ActivatedRoute, Router, RouterLink } from '@angular/router';
 import { map } from 'rxjs';
@@ -6,7 +6,8 @@ import { map } from 'rxjs';
 import type { Offer } from '../../core/api/models';
 import { ReservationService } from '../../core/api/reservations.service';
 import { loadState } from '../../core/data/load-state';
-import { formatShortLocalDate, formatLocalClock } from '../../core/format/local-time';
+import { SMALL_SCREEN, mediaMatches } from '../../core/layout/media';
+import { formatShortLocalDate, formatLocalClock, wallClockDays } from '../../core/format/local-time';
 import { formatMoney, perDay } from '../../core/format/money';
 import { I18n, PluralPipe, TranslatePipe, TranslationKey } from '../../core/i18n/i18n';
 import { LoadStatus } from '../../shared/load-status';
@@ -43,11 +44,20 @@ export interface OfferCard {
  * The offers of a search (`/offers?pickupCity=…&pickupAt=…`): the criteria, sort and filters are
  * all in the URL, so the page can be shared, reloaded and navigated back to. Prices are the
  * API's, in the pickup agency's currency; the per-day figure is the total over the started days.
+ * On a phone the search folds into a one-line summary with "Modify search", so the results are
+ * on the first screen (the form, a screen tall there, opens on demand, and when a search needs
+ * fixing).
  */
 @Component({
   selector: 'app-offers',
   imports: [RouterLink, TranslatePipe, PluralPipe, LoadStatus, SearchForm, CategoryFeaturesList],
   templateUrl: './offers.html',
+  styles: `
+    .search-summary { display: flex; align-items: center; justify-content: space-between; gap: 0.75rem; padding: 0.75rem 0; }
+    .search-summary__text { margin: 0; display: flex; flex-direction: column; min-width: 0; line-height: 1.35; }
+    .search-summary__text span { color: var(--ink-muted); font-size: 0.9rem; }
+    .search-summary .btn { flex-shrink: 0; }
+  `,
   changeDetection: ChangeDetectionStrategy.OnPush,
 })
 export class Offers {
@@ -63,6 +73,12 @@ export class Offers {
   });
   protected readonly automaticOnly = computed(() => this.query()['gearbox'] === 'automatic');
 
+  private readonly smallScreen = mediaMatches(SMALL_SCREEN);
+  private readonly document = inject(DOCUMENT);
+  private readonly injector = inject(Injector);
+  /** The visitor opened the folded search ("Modify search"). */
+  protected readonly editing = signal(false);
+
   protected readonly offers = loadState({
     params: () => this.criteria(),
     load: (criteria) => this.api.offers(offerQuery(criteria)).pipe(map((page) => page.items)),
@@ -72,6 +88,20 @@ export class Offers {
   protected readonly problem = computed(() => {
     const state = this.offers.state();
     return state.status === 'error' && state.problem.status === 422 ? state.problem : null;
+  });
+
+  /** The whole form, or (on a phone, with a valid search) its summary. */
+  protected readonly formShown = computed(() => !this.smallScreen() || this.editing() || !this.criteria() || this.problem() !== null);
+
+  /** The folded search's place: "Paris", "Paris → Lyon" (agencies by the offers' names, once known). */
+  protected readonly searchedPlace = computed(() => {
+    const criteria = this.criteria();
+    if (!criteria) return null;
+    const first = this.offers.value()?.[0];
+    const name = (place: SearchCriteria['pickup'], agency: string | undefined) => (place.kind === 'city' ? place.city : agency);
+    const from = name(criteria.pickup, first?.pickupAgency.name);
+    const to = criteria.return ? name(criteria.return, first?.returnAgency.name) : null;
+    return from ? (to ? `${from} → ${to}` : from) : null;
   });
 
   protected readonly shown = computed(() => {
@@ -95,15 +125,18 @@ export class Offers {
     return this.i18n.plural('offers.count', count);
   });
 
-  /** "Tue 8 Dec, 10:00 → Fri 11 Dec, 10:00 · 3 days", from the first offer's local times. */
+  /**
+   * "Tue 8 Dec, 10:00 → Fri 11 Dec, 10:00 · 3 days": the searched local times, shown at once (the
+   * page's largest text on a phone: it must not wait for the API), the days counted on the wall
+   * clock until the offers bring the API's count (which differs only across zones or a clock change).
+   */
   protected readonly period = computed(() => {
-    const first = this.offers.value()?.[0];
-    if (!first) return null;
+    const criteria = this.criteria();
+    if (!criteria) return null;
     const locale = this.i18n.intlLocale();
-    return this.i18n.plural('offers.period', first.days, {
-      from: `${formatShortLocalDate(first.pickupAt, locale)}, ${formatLocalClock(first.pickupAt, locale)}`,
-      to: `${formatShortLocalDate(first.returnAt, locale)}, ${formatLocalClock(first.returnAt, locale)}`,
-    });
+    const moment = (text: string) => `${formatShortLocalDate(text, locale)}, ${formatLocalClock(text, locale)}`;
+    const days = this.offers.value()?.[0]?.days ?? wallClockDays(criteria.pickupAt, criteria.returnAt);
+    return this.i18n.plural('offers.period', days, { from: moment(criteria.pickupAt), to: moment(criteria.returnAt) });
   });
 
   /**
@@ -153,7 +186,14 @@ export class Offers {
     });
   }
 
+  /** Opens the folded search, its first field focused. */
+  protected editSearch(): void {
+    this.editing.set(true);
+    afterNextRender(() => this.document.getElementById('search-pickup')?.focus(), { injector: this.injector });
+  }
+
   protected search(criteria: SearchCriteria): void {
+    this.editing.set(false);
     void this.router.navigate(['/offers'], { queryParams: { ...criteriaParams(criteria), sort: this.query()['sort'] ?? null, gearbox: this.query()['gearbox'] ?? null } });
   }
 
