@@ -9,6 +9,7 @@ import { AuthService } from '../../core/auth/auth.service';
 import { I18n, provideFeatureMessages } from '../../core/i18n/i18n';
 import { WEB_SOCKET_FACTORY } from '../support/chat-socket';
 import { provideSupportMessages } from '../support/messages';
+import { FakeSocket } from '../../testing/fake-socket';
 import { liveQueue } from './live-queue';
 import { en } from './messages.en';
 import { fr } from './messages.fr';
@@ -18,30 +19,6 @@ const conversation = (id: string, status: Conversation['status'], subject = `Sub
   id, subject, status, clientId: 'client-1', assigneeId: status === 'open' ? null : 'support-2',
   lastMessageAt: '2026-12-01T10:00:00Z', createdAt: '2026-12-01T10:00:00Z',
 });
-
-/** The server's side of the page's WebSocket. */
-class FakeSocket {
-  static last: FakeSocket | null = null;
-  readyState = 0;
-  onopen: (() => void) | null = null;
-  onmessage: ((e: { data: string }) => void) | null = null;
-  onclose: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  constructor(readonly url: string) {
-    FakeSocket.last = this;
-  }
-  send() {}
-  close() {
-    this.readyState = 3;
-  }
-  open() {
-    this.readyState = 1;
-    this.onopen?.();
-  }
-  receive(frame: object) {
-    this.onmessage?.({ data: JSON.stringify(frame) });
-  }
-}
 
 describe('the support queue', () => {
   it('puts a change of the filter’s status on top, drops one that left it, and ignores one older than the list', () => {
@@ -60,7 +37,7 @@ describe('the support queue', () => {
     const query = new BehaviorSubject<Record<string, string>>({});
 
     beforeEach(() => {
-      FakeSocket.last = null;
+      FakeSocket.all = [];
       query.next({});
       TestBed.configureTestingModule({
         providers: [
@@ -91,15 +68,15 @@ describe('the support queue', () => {
       expect(root.textContent).toContain('No conversation here.');
       expect(root.textContent).toContain('Live updates paused');
 
-      FakeSocket.last!.open();
-      FakeSocket.last!.receive({ type: 'conversation.updated', conversation: conversation('x', 'open', 'Child seat') });
+      FakeSocket.all.at(-1)!.open();
+      FakeSocket.all.at(-1)!.receive({ type: 'conversation.updated', conversation: conversation('x', 'open', 'Child seat') });
       await fixture.whenStable();
       expect(root.textContent).toContain('Live');
       expect(subjects()).toEqual(['Child seat']);
       expect(root.querySelector('[role="status"].visually-hidden')?.textContent).toContain('New conversation waiting: Child seat');
 
-      FakeSocket.last!.receive({ type: 'conversation.updated', conversation: conversation('y', 'open', 'Late return') });
-      FakeSocket.last!.receive({ type: 'conversation.updated', conversation: conversation('x', 'assigned', 'Child seat') });
+      FakeSocket.all.at(-1)!.receive({ type: 'conversation.updated', conversation: conversation('y', 'open', 'Late return') });
+      FakeSocket.all.at(-1)!.receive({ type: 'conversation.updated', conversation: conversation('x', 'assigned', 'Child seat') });
       await fixture.whenStable();
       expect(subjects()).toEqual(['Late return']);
     });

@@ -6,37 +6,8 @@ import type { ChatMessage } from '../../core/api/models';
 import { SupportService } from '../../core/api/support.service';
 import { ChatSocket, ClientFrame, WEB_SOCKET_FACTORY, reconnectDelay } from './chat-socket';
 import { ChatThread, mergeMessages } from './chat-thread';
+import { FakeSocket } from '../../testing/fake-socket';
 
-/** A WebSocket the test drives: what the page sent, and the server's side. */
-class FakeSocket {
-  static all: FakeSocket[] = [];
-  readyState = 0;
-  sent: ClientFrame[] = [];
-  onopen: (() => void) | null = null;
-  onmessage: ((e: { data: string }) => void) | null = null;
-  onclose: (() => void) | null = null;
-  onerror: (() => void) | null = null;
-  constructor(readonly url: string) {
-    FakeSocket.all.push(this);
-  }
-  send(data: string) {
-    this.sent.push(JSON.parse(data) as ClientFrame);
-  }
-  close() {
-    this.readyState = 3;
-  }
-  open() {
-    this.readyState = 1;
-    this.onopen?.();
-  }
-  receive(frame: object) {
-    this.onmessage?.({ data: JSON.stringify(frame) });
-  }
-  drop() {
-    this.readyState = 3;
-    this.onclose?.();
-  }
-}
 
 const ME = 'client-1';
 const SUPPORT = 'support-1';
