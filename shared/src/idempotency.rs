@@ -6,7 +6,10 @@
 //! A handler calls [`start`] before its work: [`Started::Replay`] is the stored answer of an
 //! earlier request with that key and the same method, path and body; a key used for another
 //! request is a 422 `idempotency_key_reused`; a request still running with that key is a 409
-//! `request_in_flight`. On [`Started::New`] the handler does its work and calls [`save`] with
+//! `request_in_flight`. A handler whose request is often refused (a booking of a full fleet)
+//! may first [`peek`]: the same answers, read without a lock or a write, so that a refusal found
+//! before the claim leaves no trace and costs no commit; it then claims with [`start`] just
+//! before its effect. On [`Started::New`] the handler does its work and calls [`save`] with
 //! its answer **inside its own transaction**, so the answer is stored exactly when the effect
 //! commits; when the work fails, [`abandon`] frees the key for a retry. A request that died
 //! without either (a crashed process) frees its key after [`IN_FLIGHT_TIMEOUT`]. Keys live
@@ -142,6 +145,14 @@ fn parse_json_bytes<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, A
 }
 
 impl<T> IdempotentJson<T> {
+    /// Looks the key up for `user` without claiming it ([`peek`]): `Some` is the stored answer
+    /// of an earlier identical request, to send again; `None` means the key is free (or absent)
+    /// — check what can be checked without writing, then [`replay`](Self::replay) to claim it.
+    pub async fn peek(&self, pool: &MySqlPool, user: Uuid, now: DateTime<Utc>) -> Result<Option<SavedResponse>, ApiError> {
+        let Some(key) = &self.key else { return Ok(None) };
+        peek(pool, user, key, &self.hash, now).await
+    }
+
     /// Starts the request under its key for `user` ([`start`]): `Some` is the stored answer of
     /// an earlier identical request, to send again; `None` means do the work (no key, or a new one).
     pub async fn replay(&self, pool: &MySqlPool, user: Uuid, now: DateTime<Utc>) -> Result<Option<SavedResponse>, ApiError> {
@@ -267,8 +278,76 @@ async fn claim(pool: &MySqlPool, user: Uuid, key: &IdempotencyKey, hash: &[u8; 3
     Err(ApiError::Internal(anyhow::anyhow!("idempotency key purged three times while being claimed")))
 }
 
-/// What the stored row of `key` means for a request `hash` at `now`, read under its row lock;
-/// `None` when the row is gone.
+/// What a stored row means for a request `hash` at `now`.
+enum Judged {
+    /// Expired, or its request died without an answer: the key is free again.
+    Free,
+    /// An earlier answer to send again, or this key's error (reused, in flight).
+    Decided(Result<SavedResponse, ApiError>),
+}
+
+/// A stored row's columns, as both reads select them.
+struct StoredRow {
+    request_hash: Vec<u8>,
+    response_status: Option<u16>,
+    response_content_type: Option<String>,
+    response_body: Option<Vec<u8>>,
+    created_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+}
+
+fn judge(row: StoredRow, hash: &[u8; 32], now: DateTime<Utc>) -> Judged {
+    let abandoned = row.response_status.is_none() && row.created_at < now - IN_FLIGHT_TIMEOUT;
+    if row.expires_at <= now || abandoned {
+        return Judged::Free;
+    }
+    if row.request_hash != hash {
+        return Judged::Decided(Err(ApiError::Unprocessable(vec![FieldError::new(
+            "Idempotency-Key",
+            "idempotency_key_reused",
+            "this key was used for another request; use a new key for a new request",
+        )])));
+    }
+    Judged::Decided(match (row.response_status, row.response_body) {
+        (Some(status), Some(body)) => Ok(SavedResponse {
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
+            content_type: row.response_content_type,
+            body,
+        }),
+        _ => Err(in_flight()),
+    })
+}
+
+/// What `key` of `user` holds for a request `hash` at `now`, read without a lock and without
+/// writing: `Some` stored answer to send again, the key's 422 or 409, or `None` when the key is
+/// free (no row, expired, abandoned). Only [`start`] claims; between the two, another request
+/// with the key may have claimed it, and `start` then answers what that one left.
+pub async fn peek(
+    pool: &MySqlPool,
+    user: Uuid,
+    key: &IdempotencyKey,
+    hash: &[u8; 32],
+    now: DateTime<Utc>,
+) -> Result<Option<SavedResponse>, ApiError> {
+    let now = to_db_precision(now);
+    let row = sqlx::query_as!(
+        StoredRow,
+        r#"SELECT request_hash, response_status, response_content_type, response_body,
+                  created_at AS "created_at: DateTime<Utc>", expires_at AS "expires_at: DateTime<Utc>"
+           FROM idempotency_keys WHERE user_id = ? AND idempotency_key = ?"#,
+        user,
+        key.as_str()
+    )
+    .fetch_optional(pool)
+    .await?;
+    match row.map(|row| judge(row, hash, now)) {
+        None | Some(Judged::Free) => Ok(None),
+        Some(Judged::Decided(answer)) => answer.map(Some),
+    }
+}
+
+/// What the stored row of `key` means for a request `hash` at `now`, read under its row lock
+/// and claimed again when free; `None` when the row is gone.
 async fn stored(
     pool: &MySqlPool,
     user: Uuid,
@@ -277,7 +356,8 @@ async fn stored(
     now: DateTime<Utc>,
 ) -> Result<Option<Started>, ApiError> {
     let mut tx = pool.begin().await?;
-    let row = sqlx::query!(
+    let row = sqlx::query_as!(
+        StoredRow,
         r#"SELECT request_hash, response_status, response_content_type, response_body,
                   created_at AS "created_at: DateTime<Utc>", expires_at AS "expires_at: DateTime<Utc>"
            FROM idempotency_keys WHERE user_id = ? AND idempotency_key = ? FOR UPDATE"#,
@@ -287,37 +367,26 @@ async fn stored(
     .fetch_optional(&mut *tx)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let abandoned = row.response_status.is_none() && row.created_at < now - IN_FLIGHT_TIMEOUT;
-    if row.expires_at <= now || abandoned {
-        sqlx::query!(
-            "UPDATE idempotency_keys SET request_hash = ?, response_status = NULL, response_content_type = NULL, response_body = NULL,
-                 created_at = ?, expires_at = ? WHERE user_id = ? AND idempotency_key = ?",
-            hash.as_slice(),
-            now,
-            now + KEY_TTL,
-            user,
-            key.as_str()
-        )
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        return Ok(Some(Started::New));
-    }
-    tx.commit().await?;
-    if row.request_hash != hash {
-        return Err(ApiError::Unprocessable(vec![FieldError::new(
-            "Idempotency-Key",
-            "idempotency_key_reused",
-            "this key was used for another request; use a new key for a new request",
-        )]));
-    }
-    match (row.response_status, row.response_body) {
-        (Some(status), Some(body)) => Ok(Some(Started::Replay(SavedResponse {
-            status: StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
-            content_type: row.response_content_type,
-            body,
-        }))),
-        _ => Err(in_flight()),
+    match judge(row, hash, now) {
+        Judged::Free => {
+            sqlx::query!(
+                "UPDATE idempotency_keys SET request_hash = ?, response_status = NULL, response_content_type = NULL, response_body = NULL,
+                     created_at = ?, expires_at = ? WHERE user_id = ? AND idempotency_key = ?",
+                hash.as_slice(),
+                now,
+                now + KEY_TTL,
+                user,
+                key.as_str()
+            )
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok(Some(Started::New))
+        }
+        Judged::Decided(answer) => {
+            tx.commit().await?;
+            answer.map(|answer| Some(Started::Replay(answer)))
+        }
     }
 }
 

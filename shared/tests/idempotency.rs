@@ -116,6 +116,34 @@ async fn shared_idempotency_in_flight_abandoned_and_expired_keys(pool: MySqlPool
 }
 
 #[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn shared_peek_answers_as_start_would_and_claims_nothing(pool: MySqlPool) {
+    let (user, key) = (Uuid::now_v7(), IdempotencyKey::parse("peeked").unwrap());
+    let (hash, other) = (idempotency::request_hash("POST", "/p", b"{}"), idempotency::request_hash("POST", "/p", b"[]"));
+    let now = ycyw_testkit::test_epoch();
+    let rows = || async { sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM idempotency_keys"#).fetch_one(&pool).await.unwrap() };
+
+    assert_eq!(idempotency::peek(&pool, user, &key, &hash, now).await.unwrap(), None, "an unknown key is free");
+    assert_eq!(rows().await, 0, "and peeking wrote nothing");
+    assert_eq!(idempotency::start(&pool, user, &key, &hash, now).await.unwrap(), Started::New, "so it can still be claimed");
+
+    let running = idempotency::peek(&pool, user, &key, &hash, now).await.unwrap_err();
+    assert!(matches!(running, ApiError::Conflict { code: "request_in_flight", .. }), "{running:?}");
+    let reused = idempotency::peek(&pool, user, &key, &other, now).await.unwrap_err();
+    assert!(matches!(&reused, ApiError::Unprocessable(errors) if errors[0].code == "idempotency_key_reused"), "{reused:?}");
+    let died = now + idempotency::IN_FLIGHT_TIMEOUT + Duration::seconds(1);
+    assert_eq!(idempotency::peek(&pool, user, &key, &hash, died).await.unwrap(), None, "a dead request's key is free");
+    assert_eq!(idempotency::peek(&pool, Uuid::now_v7(), &key, &hash, now).await.unwrap(), None, "keys are per user");
+
+    let answer = SavedResponse { status: StatusCode::CREATED, content_type: Some("application/json".into()), body: b"{}".to_vec() };
+    let mut conn = pool.acquire().await.unwrap();
+    idempotency::save(&mut conn, user, &key, &answer).await.unwrap();
+    assert_eq!(idempotency::peek(&pool, user, &key, &hash, died).await.unwrap(), Some(answer), "a finished request's answer");
+    let expired = now + idempotency::KEY_TTL;
+    assert_eq!(idempotency::peek(&pool, user, &key, &hash, expired).await.unwrap(), None, "an expired key is free");
+    assert_eq!(idempotency::start(&pool, user, &key, &other, expired).await.unwrap(), Started::New, "and claimed anew by start alone");
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
 async fn shared_concurrent_first_requests_with_one_key_run_once(pool: MySqlPool) {
     let (user, key) = (Uuid::now_v7(), IdempotencyKey::parse("same-key").unwrap());
     let hash = idempotency::request_hash("POST", "/p", b"{}");

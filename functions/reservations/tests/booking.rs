@@ -161,7 +161,31 @@ async fn a_retry_with_the_same_key_gets_the_same_reservation(pool: MySqlPool) {
     let orly = w.booking(&w.orly, "CDMR", instant(Paris, "2026-03-16T10:00"), 1);
     let (_, ben) = w.client("ben@example.com").await;
     w.booked(&ben, &orly).await;
-    post(orly.clone(), "key-3").await.assert_problem(StatusCode::CONFLICT, "unavailable");
+    // The refusal is found before the key is claimed: it neither writes the key nor waits for
+    // it. Another transaction holds an uncommitted claim of key-3: a claim would wait on its row
+    // lock (until the lock wait timeout); the refusal answers at once.
+    let mut blocker = w.app.state.db.begin().await.unwrap();
+    let hash = ycyw_shared::idempotency::request_hash("POST", "/api/v1/reservations", orly.to_string().as_bytes());
+    let now = ycyw_shared::time::to_db_precision(w.now());
+    sqlx::query!(
+        "INSERT INTO idempotency_keys (user_id, idempotency_key, request_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+        user,
+        "key-3",
+        hash.as_slice(),
+        now,
+        now + ycyw_shared::idempotency::KEY_TTL
+    )
+    .execute(&mut *blocker)
+    .await
+    .unwrap();
+    let refused = tokio::time::timeout(std::time::Duration::from_secs(5), post(orly.clone(), "key-3")).await;
+    refused.expect("the refusal waited for the key's lock").assert_problem(StatusCode::CONFLICT, "unavailable");
+    blocker.rollback().await.unwrap();
+    let kept = sqlx::query_scalar!(r#"SELECT COUNT(*) AS "n!: i64" FROM idempotency_keys WHERE idempotency_key = 'key-3'"#)
+        .fetch_one(&w.app.state.db)
+        .await
+        .unwrap();
+    assert_eq!(kept, 0, "a refusal found before the claim writes no key");
     w.app.clock.advance(Duration::minutes(31));
     let ana = w.client_token(user);
     let retry =

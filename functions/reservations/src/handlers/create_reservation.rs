@@ -36,10 +36,16 @@ pub async fn create_reservation(
 ) -> Result<Response, ApiError> {
     let request = request?;
     let ctx = Ctx::new(&state);
+    // The key is claimed only once the booking's checks pass: a refusal (most attempts on a
+    // sold-out fleet) writes nothing. A finished or running request with the key answers first.
+    if let Some(answer) = request.peek(&state.db, claims.sub, ctx.now()).await? {
+        return Ok(answer.into_response());
+    }
+    let checked = booking::check(&ctx, claims.sub, &request.body).await?;
     if let Some(answer) = request.replay(&state.db, claims.sub, ctx.now()).await? {
         return Ok(answer.into_response());
     }
-    match booking::book(&ctx, claims.sub, &request).await {
+    match booking::hold(&ctx, claims.sub, &checked, &request).await {
         Ok(answer) => Ok(answer.into_first_response()),
         Err(error) => {
             request.abandon(&state.db, claims.sub).await;

@@ -6,7 +6,8 @@
 //! statement, so its first plain read comes after it and sees every booking committed before;
 //! the whole transaction runs again on a deadlock or lock timeout (`db::retry_transient`).
 //! A fleet that a plain read already finds full answers `unavailable` without the lock
-//! ([`any_free`]).
+//! ([`any_free`]), and before anything is written ([`check`] comes before [`hold`]: the
+//! `Idempotency-Key` is claimed between the two).
 
 use chrono::{DateTime, Utc};
 use sqlx::MySqlConnection;
@@ -20,7 +21,7 @@ use ycyw_shared::idempotency::{IdempotentJson, SavedResponse};
 use super::places::{self, Asked, Target, When};
 use super::{Ctx, rules, views};
 use crate::error::ReservationsError;
-use crate::model::{Actor, Driver, NewReservation, Reference, Reservation, ReservationView, Status};
+use crate::model::{Actor, Driver, NewReservation, Price, Reference, Reservation, ReservationView, Status};
 use crate::repo;
 
 /// The youngest driver, in whole years on the pickup's local date.
@@ -96,12 +97,21 @@ async fn any_free(ctx: &Ctx, target: &Target, now: DateTime<Utc>) -> Result<bool
     Ok(!free_vehicles(&mut conn, target.pickup_agency.id, &target.category, window, now, None).await?.is_empty())
 }
 
-/// Books for client `user`: 201 with the reservation, `pending_payment` and holding its
-/// vehicle. The answer is stored under the request's `Idempotency-Key` in the booking's
-/// transaction.
-pub async fn book(ctx: &Ctx, user: Uuid, request: &IdempotentJson<NewReservation>) -> Result<SavedResponse, ReservationsError> {
+/// A booking that passed every check that needs no write: what [`hold`] commits.
+#[derive(Debug)]
+pub struct Checked {
+    target: Target,
+    driver: Driver,
+    price: Price,
+    lookup: views::Lookup,
+}
+
+/// Checks a booking for client `user` without writing anything: the places and times, a
+/// vehicle free at this moment (the cheap refusal first: it is where attempts pile up on a
+/// sold-out fleet), the driver, the price. An error here leaves no trace, so the caller need
+/// not have claimed its `Idempotency-Key` yet.
+pub async fn check(ctx: &Ctx, user: Uuid, input: &NewReservation) -> Result<Checked, ReservationsError> {
     let now = ctx.now();
-    let input = &request.body;
     let asked = Asked {
         pickup_agency_id: input.pickup_agency_id,
         return_agency_id: input.return_agency_id,
@@ -110,12 +120,26 @@ pub async fn book(ctx: &Ctx, user: Uuid, request: &IdempotentJson<NewReservation
         category: &input.category,
     };
     let target = places::resolve(ctx, &asked, now).await?;
-    let (_profile, driver) = driver(ctx, user, &target).await?;
-    let price = places::price(ctx, &target).await?;
-    let lookup = views::Lookup::load(ctx, [target.pickup_agency.id, target.return_agency.id]).await?;
     if !any_free(ctx, &target, now).await? {
         return Err(ReservationsError::unavailable());
     }
+    let (_profile, driver) = driver(ctx, user, &target).await?;
+    let price = places::price(ctx, &target).await?;
+    let lookup = views::Lookup::load(ctx, [target.pickup_agency.id, target.return_agency.id]).await?;
+    Ok(Checked { target, driver, price, lookup })
+}
+
+/// Holds a [`check`]ed booking for client `user`: 201 with the reservation, `pending_payment`
+/// and holding its vehicle, picked under the fleet lock. The answer is stored under the
+/// request's `Idempotency-Key` (claimed by the caller) in the booking's transaction.
+pub async fn hold(
+    ctx: &Ctx,
+    user: Uuid,
+    checked: &Checked,
+    request: &IdempotentJson<NewReservation>,
+) -> Result<SavedResponse, ReservationsError> {
+    let now = ctx.now();
+    let Checked { target, driver, price, lookup } = checked;
     db::retry_transient(
         || async {
             let mut tx = ctx.state.db.begin().await?;
@@ -128,7 +152,7 @@ pub async fn book(ctx: &Ctx, user: Uuid, request: &IdempotentJson<NewReservation
                 user_id: user,
                 slot: target.slot(vehicle),
                 status: Status::PendingPayment,
-                price,
+                price: *price,
                 paid_minor: 0,
                 refunded_minor: 0,
                 driver: driver.clone(),
@@ -142,7 +166,7 @@ pub async fn book(ctx: &Ctx, user: Uuid, request: &IdempotentJson<NewReservation
             };
             insert_with_fresh_reference(&mut tx, &mut reservation, Actor::Client).await?;
             let history = vec![crate::model::StatusChange { status: Status::PendingPayment, by: Actor::Client, at: now }];
-            let view: ReservationView = views::view(&lookup, reservation, None, history, now)?;
+            let view: ReservationView = views::view(lookup, reservation, None, history, now)?;
             let answer = SavedResponse::json(axum::http::StatusCode::CREATED, &view)?;
             request.save(&mut tx, user, &answer).await?;
             tx.commit().await?;
