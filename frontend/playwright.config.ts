@@ -3,8 +3,9 @@ import { defineConfig, devices } from '@playwright/test';
 /**
  * End-to-end suite, run by scripts/test-frontend against the real ycyw-api (serving the built
  * SPA) and worker. E2E_BASE_URL, E2E_MAILDIR (the SMTP sink's maildir) and E2E_WORKER (the
- * ycyw-worker binary, for create-staff) come from that script. The booking journey also runs on
- * a phone-sized viewport (project `mobile`, a Pixel 7 at scale 1 so that screenshots stay small).
+ * ycyw-worker binary, for create-staff) come from that script. Every spec runs on the desktop
+ * viewport (project `chromium`) and again on a phone's (project `mobile`, a Pixel 7 at scale 1
+ * so that screenshots stay small; they are written as NAME-mobile.png).
  */
 export default defineConfig({
   testDir: './e2e',
@@ -43,7 +44,6 @@ export default defineConfig({
     { name: 'chromium', use: { browserName: 'chromium' } },
     {
       name: 'mobile',
-      testMatch: /booking\.spec\.ts/,
       use: { ...devices['Pixel 7'], browserName: 'chromium', deviceScaleFactor: 1 },
     },
   ],

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 
 import { PASSWORD } from './api';
 import { waitForLink } from './mail';
-import { audit, expect, expectLanguageSwitchChangesEverything, screenshot, test, uniqueEmail } from './support';
+import { audit, expect, expectLanguageSwitchChangesEverything, openRegistration, screenshot, test, uniqueEmail } from './support';
 
 test('a customer registers, confirms the email, signs in, edits the profile, exports the data and signs out', async ({ page, problems }) => {
   const email = uniqueEmail('ana.silva');
@@ -12,7 +12,7 @@ test('a customer registers, confirms the email, signs in, edits the profile, exp
   await audit(page, 'home');
   await screenshot(page, 'home');
 
-  await page.getByRole('banner').getByRole('link', { name: 'Create an account' }).click();
+  await openRegistration(page, 'Create an account', 'Sign in');
   await expect(page).toHaveURL(/\/register$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Create your account' })).toBeFocused();
 

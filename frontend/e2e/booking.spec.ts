@@ -37,7 +37,6 @@ async function payInSimulator(page: Page): Promise<void> {
 
 test('a customer registers, searches, books, pays, changes the dates and cancels with the refund shown', async ({ page }, testInfo) => {
   test.setTimeout(240_000);
-  const shot = (name: string) => screenshot(page, testInfo.project.name === 'mobile' ? `${name}-mobile` : name);
   const email = uniqueEmail(`booking.${testInfo.project.name}`);
   const pickupDay = tuesdayIn(12);
   const returnDay = plusDays(pickupDay, 3);
@@ -73,7 +72,7 @@ test('a customer registers, searches, books, pays, changes the dates and cancels
   await pickDate(page, 'search-return-date', iso(returnDay));
   await page.getByLabel('Time').nth(1).selectOption('10:00');
   await audit(page, 'home (search)');
-  await shot('home-search');
+  await screenshot(page, 'home-search');
   await page.getByRole('button', { name: 'Show cars' }).click();
 
   // Offers: criteria in the URL, cards decoded from ACRISS, totals in euros and per day.
@@ -93,7 +92,7 @@ test('a customer registers, searches, books, pays, changes the dates and cancels
   await expect(page).toHaveURL(/sort=priceDesc/);
   await page.getByLabel('Sort by').selectOption('price');
   await audit(page, 'offers');
-  await shot('offers');
+  await screenshot(page, 'offers');
   const total = (await cards.first().locator('.offer-card__total').textContent())!.trim();
   await cards.first().getByRole('link', { name: /^Choose / }).click();
 
@@ -111,7 +110,7 @@ test('a customer registers, searches, books, pays, changes the dates and cancels
   await page.getByRole('button', { name: 'Reserve this car' }).click();
   await expect(page.locator('#booking-accept-error')).toBeVisible();
   await audit(page, 'booking');
-  await shot('booking');
+  await screenshot(page, 'booking');
   await page.getByLabel(/I have read the rental conditions/).check();
   await page.getByRole('button', { name: 'Reserve this car' }).click();
 
@@ -122,7 +121,7 @@ test('a customer registers, searches, books, pays, changes the dates and cancels
   await expect(page.locator('.hold-timer')).toHaveText(/^Your car is held for (29|30):\d{2} more minutes\.$/);
   await expect(page.getByTestId('status')).toHaveText('Awaiting payment');
   await audit(page, 'reservation (awaiting payment)');
-  await shot('reservation-pending');
+  await screenshot(page, 'reservation-pending');
   await page.getByRole('button', { name: `Pay ${total}` }).click();
   await payInSimulator(page);
 
@@ -131,7 +130,7 @@ test('a customer registers, searches, books, pays, changes the dates and cancels
   await expect(page.getByTestId('status')).toHaveText('Confirmed');
   await expect(page.getByTestId('pickup-at')).toContainText(`10:00 (UTC+1)`);
   await audit(page, 'reservation (confirmed)');
-  await shot('reservation-confirmed');
+  await screenshot(page, 'reservation-confirmed');
 
   // Change the dates: one more day; the new price and the difference come before confirming.
   await page.getByRole('button', { name: 'Change the dates' }).click();
@@ -142,7 +141,7 @@ test('a customer registers, searches, books, pays, changes the dates and cancels
   const difference = (await page.getByTestId('difference').textContent())!.trim();
   expect(Number(difference.replace(/[^\d.]/g, ''))).toBeGreaterThan(0);
   await audit(page, 'reservation (change quote)');
-  await shot('reservation-modify');
+  await screenshot(page, 'reservation-modify');
   await page.getByRole('button', { name: 'Confirm and pay the difference' }).click();
   await expect(page.getByText(`Pay ${difference}`).first()).toBeVisible();
   await payInSimulator(page);
@@ -158,7 +157,7 @@ test('a customer registers, searches, books, pays, changes the dates and cancels
   const refund = (await page.getByTestId('refund-quote').textContent())!.trim();
   expect(Number(refund.replace(/[^\d.]/g, ''))).toBeCloseTo(Number(total.replace(/[^\d.]/g, '')) + Number(difference.replace(/[^\d.]/g, '')), 2);
   await audit(page, 'reservation (cancellation quote)');
-  await shot('reservation-cancel');
+  await screenshot(page, 'reservation-cancel');
   await page.getByRole('button', { name: 'Confirm the cancellation' }).click();
   await expect(page.getByRole('heading', { name: 'Reservation cancelled' })).toBeVisible();
   await expect(page.getByTestId('refund-done')).toHaveText(`We are refunding ${refund} (100 %) to your card.`);
@@ -171,5 +170,5 @@ test('a customer registers, searches, books, pays, changes the dates and cancels
   await page.getByRole('link', { name: 'Past' }).click();
   await page.getByRole('link', { name: 'Upcoming' }).click();
   await audit(page, 'my reservations');
-  await shot('my-reservations');
+  await screenshot(page, 'my-reservations');
 });

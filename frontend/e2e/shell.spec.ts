@@ -1,4 +1,4 @@
-import { audit, expect, expectLanguageSwitchChangesEverything, screenshot, test } from './support';
+import { audit, expect, expectLanguageSwitchChangesEverything, openRegistration, screenshot, test } from './support';
 
 test('the home page switches language entirely, and the choice is remembered and sent at registration', async ({ page }) => {
   await page.goto('/');
@@ -16,7 +16,7 @@ test('the home page switches language entirely, and the choice is remembered and
   await page.route('**/api/v1/auth/registrations', (route) =>
     route.fulfill({ status: 201, contentType: 'application/json', body: '{"email":"x@example.com","status":"verification_sent"}' }),
   );
-  await page.getByRole('banner').getByRole('link', { name: 'Créer un compte' }).click();
+  await openRegistration(page, 'Créer un compte', 'Se connecter');
   // The register page is a lazy chunk: compare its texts, not the home page's still on screen.
   await expect(page.getByRole('heading', { level: 1, name: 'Créez votre compte' })).toBeVisible();
   await expectLanguageSwitchChangesEverything(page, 'en', []);

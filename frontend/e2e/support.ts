@@ -38,14 +38,23 @@ export async function audit(page: Page, name: string): Promise<void> {
   expect(blocking, `axe-core serious/critical violations on ${name}`).toEqual([]);
 }
 
-/** A full-page screenshot for the README (docs/screenshots/NAME.png). */
+/** Whether the running test is the phone project's (`mobile`). */
+export function onPhone(): boolean {
+  return base.info().project.name === 'mobile';
+}
+
+/** A full-page screenshot for the README (docs/screenshots/NAME.png, NAME-mobile.png on the phone project). */
 export async function screenshot(page: Page, name: string): Promise<void> {
+  await shoot(page, onPhone() && !name.endsWith('-mobile') ? `${name}-mobile` : name);
+}
+
+async function shoot(page: Page, file: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   // No focus ring in the pictures, except in a dialog (leaving its field would mark it touched).
   await page.evaluate(() => {
     if (!document.querySelector('dialog[open]')) (document.activeElement as HTMLElement | null)?.blur();
   });
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
+  await page.screenshot({ path: join(SCREENSHOTS, `${file}.png`), fullPage: true, animations: 'disabled' });
 }
 
 /** The phone viewport of the `mobile` project (a Pixel 7 at scale 1). */
@@ -53,16 +62,22 @@ const PHONE = { width: 412, height: 839 };
 
 /**
  * axe-core and a screenshot of the current page on the desktop viewport (NAME.png), then on a
- * phone-sized one (NAME-mobile.png), back to the desktop: for the pages of specs that need two
- * browser contexts (chat, video) or a staff account, which the mobile project does not run.
+ * phone-sized one (NAME-mobile.png), back to the desktop: for the pages of the second browser
+ * context of a spec (support's side of a chat), which keeps the desktop viewport in the mobile
+ * project too. On the phone project's own page, the phone only.
  */
 export async function auditAndShootBoth(page: Page, name: string): Promise<void> {
+  if (onPhone() && page.viewportSize()?.width === PHONE.width) {
+    await audit(page, `${name} (phone)`);
+    await shoot(page, `${name}-mobile`);
+    return;
+  }
   const desktop = page.viewportSize();
   await audit(page, name);
-  await screenshot(page, name);
+  await shoot(page, name);
   await page.setViewportSize(PHONE);
   await audit(page, `${name} (phone)`);
-  await screenshot(page, `${name}-mobile`);
+  await shoot(page, `${name}-mobile`);
   if (desktop) await page.setViewportSize(desktop);
 }
 
@@ -142,4 +157,16 @@ export async function worker(...args: string[]): Promise<string> {
 /** A unique address for this run. */
 export function uniqueEmail(prefix: string): string {
   return `${prefix}.${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}@example.com`;
+}
+
+/**
+ * Opens the registration form the way a visitor of this viewport does: the header's link, or
+ * on a phone (whose header keeps "Sign in" only) the sign-in page's link. `register` and
+ * `signIn` are the two links' names in the page's language.
+ */
+export async function openRegistration(page: Page, register: string, signIn: string): Promise<void> {
+  const header = page.getByRole('banner').getByRole('link', { name: register });
+  if (await header.isVisible()) return header.click();
+  await page.getByRole('banner').getByRole('link', { name: signIn }).click();
+  await page.getByRole('main').getByRole('link', { name: register }).click();
 }

@@ -2,6 +2,21 @@
 export const MARKETS = ['FR', 'DE', 'ES', 'IT', 'GB', 'CA', 'US'] as const;
 export type Market = (typeof MARKETS)[number];
 
+/**
+ * The markets' names in each language, as `Intl.DisplayNames` gives them (countries.spec.ts
+ * checks it): the home page lists the markets at start, and building a `DisplayNames` is one
+ * of the costliest steps of a phone's first render (tens of milliseconds of main thread).
+ */
+export const MARKET_NAMES: Readonly<Record<'en' | 'fr', Readonly<Record<Market, string>>>> = {
+  en: { FR: 'France', DE: 'Germany', ES: 'Spain', IT: 'Italy', GB: 'United Kingdom', CA: 'Canada', US: 'United States' },
+  fr: { FR: 'France', DE: 'Allemagne', ES: 'Espagne', IT: 'Italie', GB: 'Royaume-Uni', CA: 'Canada', US: 'États-Unis' },
+};
+
+/** A market's name in `locale`'s language, `undefined` for another country. */
+export function marketName(locale: 'en' | 'fr', code: string): string | undefined {
+  return (MARKET_NAMES[locale] as Readonly<Record<string, string>>)[code];
+}
+
 /** Officially assigned ISO 3166-1 alpha-2 codes (what the API accepts for an address). */
 export const ISO_COUNTRIES: readonly string[] = (
   'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ ' +

@@ -13,6 +13,7 @@ import {
 } from '@angular/core';
 
 import type { Locale } from '../api/models';
+import { marketName } from '../format/countries';
 import type { en as agenciesEn } from '../../features/agencies/messages.en';
 import type { en as rentalEn } from '../../features/rental/messages.en';
 import type { en as supportEn } from '../../features/support/messages.en';
@@ -195,7 +196,7 @@ export class I18n {
 
   /** A country's name in the current language (`FR` → "France"). */
   countryName(code: string): string {
-    return displayName(this.intlLocale(), 'region', code);
+    return marketName(this.locale(), code) ?? displayName(this.intlLocale(), 'region', code);
   }
 
   /** A currency's symbol in the current language (`CAD` → "CA$" in English, "$CA" in French). */
