@@ -33,7 +33,13 @@ await browser.close();
 
 // Long tasks of the renderer's main thread, as the timeline records them.
 const events = trace.traceEvents ?? trace;
-const main = events.find((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain');
+// The page's renderer main thread: of the renderers' main threads (about:blank has one too),
+// the busiest.
+const busy = new Map();
+for (const e of events) if (e.name === 'RunTask' && e.ph === 'X') busy.set(`${e.pid}:${e.tid}`, (busy.get(`${e.pid}:${e.tid}`) ?? 0) + e.dur);
+const main = events
+  .filter((e) => e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+  .sort((a, b) => (busy.get(`${b.pid}:${b.tid}`) ?? 0) - (busy.get(`${a.pid}:${a.tid}`) ?? 0))[0];
 const tasks = events
   .filter((e) => e.name === 'RunTask' && e.ph === 'X' && e.pid === main?.pid && e.tid === main?.tid && e.dur >= 50_000)
   .sort((a, b) => a.ts - b.ts);
