@@ -117,7 +117,11 @@ test('a customer registers, confirms the email, signs in, edits the profile, exp
   const exported = await readFile((await file.path()) as string, 'utf8');
   expect(exported).toContain(email);
   expect(exported).toContain('Berlin');
-  JSON.parse(exported);
+  // Every module's section is there, empty or not: the reservations, payments, conversations and emails.
+  const sections = JSON.parse(exported) as Record<string, unknown>;
+  for (const section of ['account', 'sessions', 'reservations', 'payments', 'support', 'emails']) expect(sections, section).toHaveProperty(section);
+  expect(Array.isArray(sections['reservations']), 'reservations is a list').toBe(true);
+  expect(Array.isArray(sections['support']), 'support is a list of conversations').toBe(true);
   await expect(page.getByText('Your file ycyw-my-data.json has been downloaded.')).toBeVisible();
 
   // Sign out from the account menu.

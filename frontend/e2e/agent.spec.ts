@@ -1,4 +1,4 @@
-import { PASSWORD, reservationPickedUpToday, staffUser, verifiedCustomer } from './api';
+import { PASSWORD, accessToken, reservationPickedUpToday, someAgency, staffUser, verifiedCustomer } from './api';
 import { auditAndShootBoth, expect, expectLanguageSwitchChangesEverything, test, uniqueEmail } from './support';
 
 test('an agent hands a car over and takes it back from their agency’s day list; a refused action shows why', async ({ page, request }) => {
@@ -49,6 +49,53 @@ test('an agent hands a car over and takes it back from their agency’s day list
   const list = await request.get('/api/v1/reservations?scope=past', { headers: { Authorization: `Bearer ${token}` } });
   const mine = ((await list.json()) as { items: { reference: string; status: string }[] }).items.find((r) => r.reference === booked.reference);
   expect(mine?.status ?? 'returned').toBe('returned');
+});
+
+test('an agent adds a vehicle to the fleet, deactivates it, and changes a rate of their agency', async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const agency = await someAgency(request, 'CA');
+  const agentEmail = uniqueEmail('agent.fleet');
+  await staffUser(request, 'agent', agentEmail, agency.id);
+  await page.goto('/sign-in');
+  await page.getByLabel('Email address').fill(agentEmail);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/agent$/);
+
+  // The fleet: add a car, see it in the table, deactivate it.
+  await page.getByRole('navigation', { name: 'Agency desk' }).getByRole('link', { name: 'Fleet' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `Fleet · ${agency.name}` })).toBeVisible();
+  const plate = `E2E-${Date.now().toString(36).toUpperCase().slice(-5)}`;
+  await page.getByLabel('Category').selectOption({ index: 1 });
+  await page.getByLabel('Plate').fill(plate);
+  await page.getByLabel('Make and model').fill('Toyota Corolla');
+  await page.getByRole('button', { name: 'Add the vehicle' }).click();
+  await expect(page.getByRole('status').getByText(`Vehicle ${plate} added.`)).toBeAttached();
+  const row = page.locator(`tr[data-plate="${plate}"]`);
+  await expect(row.getByText('Active', { exact: true })).toBeVisible();
+  await auditAndShootBoth(page, 'agent-fleet');
+  await row.getByRole('button', { name: /^Deactivate/ }).click();
+  await expect(row.getByText('Inactive', { exact: true })).toBeVisible();
+
+  // The rates: raise the first daily rate by one unit, saved as the whole set; then put it back.
+  await page.getByRole('navigation', { name: 'Agency desk' }).getByRole('link', { name: 'Rates' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `Rates · ${agency.name}` })).toBeVisible();
+  const token = await accessToken(request, agentEmail);
+  const rates = async () =>
+    ((await (await request.get(`/api/v1/agencies/${agency.id}/rates`, { headers: { Authorization: `Bearer ${token}` } })).json()) as {
+      items: { dailyRate: { amountMinor: number } }[];
+    }).items;
+  const before = (await rates())[0].dailyRate.amountMinor;
+  const daily = page.getByLabel(/^Daily rate \(CAD\) · Rate 1$/);
+  const original = await daily.inputValue();
+  await daily.fill((before / 100 + 1).toFixed(2));
+  await page.getByRole('button', { name: 'Save the rates' }).click();
+  await expect(page.getByRole('status').getByText('Rates saved.')).toBeAttached();
+  expect((await rates())[0].dailyRate.amountMinor).toBe(before + 100);
+  await auditAndShootBoth(page, 'agent-rates');
+  await daily.fill(original);
+  await page.getByRole('button', { name: 'Save the rates' }).click();
+  await expect.poll(async () => (await rates())[0].dailyRate.amountMinor).toBe(before);
 });
 
 test('the staff areas do not load for customers', async ({ page, request }) => {

@@ -14,6 +14,7 @@ export const endpoints = {
   myExport: `${API}/users/me/export`,
   agencies: `${API}/agencies`,
   vehicleCategories: `${API}/vehicle-categories`,
+  vehicles: `${API}/vehicles`,
   offers: `${API}/offers`,
   reservations: `${API}/reservations`,
   contactRequests: `${API}/support/contact-requests`,

@@ -60,3 +60,16 @@ export type IceServers = Schemas['IceServers'];
 /** `GET /agencies/{id}/reservations?date=`: the agency-local day's pickups and returns. */
 export type DayPage = Schemas['DayPage'];
 export type DayEntry = Schemas['DayEntryView'];
+
+// ---------------------------------------------------------------- agent fleet and rates
+
+/** A vehicle of an agency's fleet (`GET/POST /agencies/{id}/vehicles`, `PATCH /vehicles/{id}`). */
+export type Vehicle = Schemas['Vehicle'];
+export type NewVehicle = Schemas['NewVehicle'];
+/** `PATCH /vehicles/{id}`: fields left out are unchanged. */
+export type VehiclePatch = Schemas['VehiclePatch'];
+/** `GET/PUT /agencies/{id}/rates`: the agency's whole rate set. */
+export type Rate = Schemas['Rate'];
+export type RateSet = Schemas['RateSet'];
+export type RateInput = Schemas['RateInput'];
+export type RatesInput = Schemas['RatesInput'];

@@ -35,7 +35,7 @@ export const en = {
       heading: 'My data',
       lead: 'You are in control of your personal data.',
       exportTitle: 'Download my data',
-      exportText: 'Get a copy of everything we hold about you (profile, sessions, rentals) as a JSON file.',
+      exportText: 'Get a copy of everything we hold about you as a JSON file: your profile and sessions, your reservations and payments, your conversations with support and the emails we sent you.',
       exportButton: 'Download my data',
       exportPreparing: 'Preparing your file…',
       exportDone: 'Your file {file} has been downloaded.',

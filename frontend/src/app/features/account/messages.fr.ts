@@ -33,7 +33,7 @@ export const fr: AccountMessages = {
       heading: 'Mes données',
       lead: 'Vous gardez la maîtrise de vos données personnelles.',
       exportTitle: 'Télécharger mes données',
-      exportText: 'Obtenez une copie de tout ce que nous détenons sur vous (profil, sessions, locations) dans un fichier JSON.',
+      exportText: 'Obtenez une copie de tout ce que nous détenons sur vous dans un fichier JSON : votre profil et vos sessions, vos réservations et paiements, vos conversations avec le support et les e-mails que nous vous avons envoyés.',
       exportButton: 'Télécharger mes données',
       exportPreparing: 'Préparation de votre fichier…',
       exportDone: 'Votre fichier {file} a été téléchargé.',

@@ -12,6 +12,10 @@ export const agentRoutes: Routes = [
     // The reservation statuses come from the rental texts.
     providers: [provideRentalMessages(), provideFeatureMessages({ en, fr })],
     data: { staffPage: true },
-    children: [{ path: '', title: 'agent.day.title', loadComponent: () => import('./day-list').then((m) => m.DayList) }],
+    children: [
+      { path: '', title: 'agent.day.title', loadComponent: () => import('./day-list').then((m) => m.DayList) },
+      { path: 'fleet', title: 'agent.fleet.title', loadComponent: () => import('./fleet').then((m) => m.Fleet) },
+      { path: 'rates', title: 'agent.rates.title', loadComponent: () => import('./rates').then((m) => m.Rates) },
+    ],
   },
 ];

@@ -15,6 +15,7 @@ import { LoadStatus } from '../../shared/load-status';
 import { Message, message, problemMessage } from '../../shared/problem-message';
 import { statusKey, statusTone } from '../reservations/status';
 import { addDays } from '../search/criteria';
+import { AgentNav } from './agent-nav';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -31,7 +32,7 @@ export function actionsFor(entry: DayEntry, status: Reservation['status']): Coun
  */
 @Component({
   selector: 'app-day-list',
-  imports: [ReactiveFormsModule, TranslatePipe, LoadStatus, DateField],
+  imports: [ReactiveFormsModule, TranslatePipe, LoadStatus, DateField, AgentNav],
   changeDetection: ChangeDetectionStrategy.OnPush,
   styles: `
     .day-bar { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: flex-end; margin-bottom: 1.25rem; }
@@ -58,6 +59,7 @@ export function actionsFor(entry: DayEntry, status: Reservation['status']): Coun
           <p class="lead">{{ longDate(date) }}</p>
         }
       </header>
+      <app-agent-nav />
 
       @if (!agencyId()) {
         <div class="alert alert--error" role="alert"><p>{{ 'agent.noAgency' | t }}</p></div>
