@@ -6,7 +6,6 @@ import { ActivatedRoute, Router } from '@angular/router';
 import { AgentService, CounterAction } from '../../core/api/agent.service';
 import type { DayEntry, Reservation } from '../../core/api/models';
 import { toProblem } from '../../core/api/problem';
-import { AuthService } from '../../core/auth/auth.service';
 import { loadState } from '../../core/data/load-state';
 import { formatLocalClock, formatLocalDate, offsetLabel } from '../../core/format/local-time';
 import { I18n, TranslatePipe, type TranslationKey } from '../../core/i18n/i18n';
@@ -16,6 +15,7 @@ import { Message, message, problemMessage } from '../../shared/problem-message';
 import { statusKey, statusTone } from '../reservations/status';
 import { addDays } from '../search/criteria';
 import { AgentNav } from './agent-nav';
+import { ownAgency } from './own-agency';
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -127,19 +127,16 @@ export function actionsFor(entry: DayEntry, status: Reservation['status']): Coun
 export class DayList {
   private readonly i18n = inject(I18n);
   private readonly api = inject(AgentService);
-  private readonly auth = inject(AuthService);
   private readonly router = inject(Router);
   private readonly query = toSignal(inject(ActivatedRoute).queryParams, { requireSync: true });
 
-  protected readonly agencyId = computed(() => this.auth.user()?.agencyId ?? null);
+  private readonly own = ownAgency();
+  protected readonly agencyId = this.own.id;
   protected readonly requestedDate = computed(() => {
     const value = this.query()['date'];
     return typeof value === 'string' && ISO_DATE.test(value) ? value : null;
   });
-  protected readonly agency = loadState({
-    params: () => this.agencyId(),
-    load: (id) => this.api.agency(id),
-  });
+  protected readonly agency = this.own.agency;
   protected readonly day = loadState({
     params: () => {
       const agencyId = this.agencyId();

@@ -5,7 +5,6 @@ import { AgentService } from '../../core/api/agent.service';
 import type { Vehicle, VehiclePatch } from '../../core/api/models';
 import { type ApiProblem, toProblem } from '../../core/api/problem';
 import { ReservationService } from '../../core/api/reservations.service';
-import { AuthService } from '../../core/auth/auth.service';
 import { loadState, pagedLoadState } from '../../core/data/load-state';
 import { TranslatePipe } from '../../core/i18n/i18n';
 import { FieldError } from '../../shared/field-error';
@@ -16,6 +15,7 @@ import { LoadMore } from '../../shared/load-more';
 import { LoadStatus } from '../../shared/load-status';
 import { Message, message, problemMessage } from '../../shared/problem-message';
 import { AgentNav } from './agent-nav';
+import { ownAgency } from './own-agency';
 
 const REFERENCE = /\b[A-Z0-9]{3}-[A-Z0-9]{6}\b/g;
 
@@ -195,15 +195,12 @@ interface ActionError {
 export class Fleet {
   private readonly api = inject(AgentService);
   private readonly catalog = inject(ReservationService);
-  private readonly auth = inject(AuthService);
   private readonly injector = inject(Injector);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
 
-  protected readonly agencyId = computed(() => this.auth.user()?.agencyId ?? null);
-  protected readonly agency = loadState({
-    params: () => this.agencyId(),
-    load: (id) => this.api.agency(id),
-  });
+  private readonly own = ownAgency();
+  protected readonly agencyId = this.own.id;
+  protected readonly agency = this.own.agency;
   protected readonly vehicles = pagedLoadState({
     params: () => this.agencyId(),
     loadPage: (id, cursor) => this.api.vehicles(id, cursor),

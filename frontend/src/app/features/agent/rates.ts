@@ -5,7 +5,6 @@ import { AgentService } from '../../core/api/agent.service';
 import type { Rate, RateInput } from '../../core/api/models';
 import { type FieldProblem, toProblem } from '../../core/api/problem';
 import { ReservationService } from '../../core/api/reservations.service';
-import { AuthService } from '../../core/auth/auth.service';
 import { loadState } from '../../core/data/load-state';
 import { majorAmount, minorDigits } from '../../core/format/money';
 import { TranslatePipe } from '../../core/i18n/i18n';
@@ -16,6 +15,7 @@ import { applyFieldErrors, describedBy, focusAfterRender, focusFirstInvalid, sho
 import { LoadStatus } from '../../shared/load-status';
 import { FormMessage, Message, formProblemMessage, message } from '../../shared/problem-message';
 import { AgentNav } from './agent-nav';
+import { ownAgency } from './own-agency';
 
 const AMOUNT = /^\d+([.,]\d+)?$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -172,16 +172,13 @@ export function rateControlPath(field: string): string | null {
 export class Rates {
   private readonly api = inject(AgentService);
   private readonly catalog = inject(ReservationService);
-  private readonly auth = inject(AuthService);
   private readonly fb = inject(NonNullableFormBuilder);
   private readonly injector = inject(Injector);
   private readonly host = inject<ElementRef<HTMLElement>>(ElementRef);
 
-  protected readonly agencyId = computed(() => this.auth.user()?.agencyId ?? null);
-  protected readonly agency = loadState({
-    params: () => this.agencyId(),
-    load: (id) => this.api.agency(id),
-  });
+  private readonly own = ownAgency();
+  protected readonly agencyId = this.own.id;
+  protected readonly agency = this.own.agency;
   protected readonly rates = loadState({
     params: () => this.agencyId(),
     load: (id) => this.api.rates(id),
