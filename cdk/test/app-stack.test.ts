@@ -215,6 +215,12 @@ describe('database', () => {
     assert.equal((db as any).DeletionPolicy, 'Snapshot');
   });
 
+  it('lets the migrations create their triggers, over TLS only, in UTC', () => {
+    template.hasResourceProperties('AWS::RDS::DBParameterGroup', {
+      Parameters: Match.objectLike({ log_bin_trust_function_creators: '1', require_secure_transport: '1', time_zone: 'UTC' }),
+    });
+  });
+
   it('lives in the isolated subnets', () => {
     const group = Object.values(template.findResources('AWS::RDS::DBSubnetGroup') as Resources)[0];
     assert.deepEqual(group.Properties.SubnetIds.map(refId).sort(), subnetIdsOfType('Isolated').sort());

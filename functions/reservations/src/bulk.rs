@@ -221,16 +221,6 @@ pub async fn insert_reservations(db: &MySqlPool, rows: &[BulkReservation]) -> Re
         });
         history.build().execute(&mut *tx).await?;
     }
-    let mut longest: HashMap<Uuid, &BulkReservation> = HashMap::new();
-    for row in rows {
-        let entry = longest.entry(row.pickup_agency_id).or_insert(row);
-        if row.return_at - row.pickup_at > entry.return_at - entry.pickup_at {
-            *entry = row;
-        }
-    }
-    for (agency, row) in longest {
-        crate::repo::record_span(&mut tx, agency, row.pickup_at, row.return_at).await?;
-    }
     tx.commit().await?;
     Ok(rows.len())
 }

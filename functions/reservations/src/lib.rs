@@ -18,6 +18,7 @@ mod fleet;
 pub(crate) mod handlers;
 pub mod jobs;
 pub(crate) mod model;
+pub mod occupancy;
 pub(crate) mod repo;
 pub mod seam;
 pub(crate) mod service;
@@ -107,6 +108,7 @@ impl Module for ReservationsModule {
     }
 
     fn provide(&self, state: &AppState, services: &mut Services) {
+        services.provide::<Arc<occupancy::Occupancy>>(Arc::default());
         services.provide::<Arc<dyn ycyw_catalog::FleetGuard>>(Arc::new(fleet::ReservationsFleetGuard));
         services.provide::<ycyw_support::seam::Reservations>(Arc::new(directory::SupportDirectory(state.db.clone())));
     }

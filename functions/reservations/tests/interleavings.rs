@@ -1,7 +1,8 @@
 //! Reservations issue, acceptance 3 (property): random interleavings of booking, modification,
 //! cancellation, payment and hold expiry on a small fleet never put two active reservations
-//! on one vehicle at once. Operations run in concurrent batches against the real database;
-//! the SQL overlap check runs after every batch.
+//! on one vehicle at once, and the offer search's memory of taken vehicles always agrees with the
+//! tables. Operations run in concurrent batches against the real database; the SQL overlap check
+//! and the comparison run after every batch.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -132,6 +133,8 @@ async fn random_interleavings_never_overbook(pool: MySqlPool) {
         clients.push(w.client(&format!("c{n}@example.com")).await.0);
     }
     let tally = std::sync::Mutex::new(Tally::default());
+    let memory = w.app.state.services.get::<std::sync::Arc<ycyw_reservations::occupancy::Occupancy>>().unwrap().clone();
+    let day = |d: u32| instant(Paris, "2026-03-20T10:00") + Duration::days(i64::from(d));
     let mut runner = TestRunner::deterministic();
     for case in 0..24 {
         let scenario = scenario().new_tree(&mut runner).unwrap().current();
@@ -144,6 +147,20 @@ async fn random_interleavings_never_overbook(pool: MySqlPool) {
             let runs = batch.iter().cloned().map(|op| run(&w, &clients, &booked, &tally, op));
             futures_join_all(runs).await;
             assert_eq!(common::overlaps(&w.app.state.db, w.now()).await, 0, "case {case} overbooked: {scenario:?}");
+            // The offer search's memory of taken vehicles, kept across batches and cases, agrees
+            // with the tables after every batch.
+            for agency in [&w.paris, &w.orly] {
+                for d in 0..7 {
+                    let (from, to) = (day(d), day(d + 2));
+                    let now = w.now();
+                    assert_eq!(
+                        common::busy_in_memory(&memory, &w.app.state.db, agency.id, "CDMR", from, to, now).await,
+                        common::busy_by_sql(&w.app.state.db, agency.id, "CDMR", from, to, now).await,
+                        "case {case}, {} from day {d}: {scenario:?}",
+                        agency.code
+                    );
+                }
+            }
         }
     }
     let tally = tally.into_inner().unwrap();

@@ -192,7 +192,7 @@ async fn a_long_rental_takes_its_vehicle_to_the_end_however_short_the_agencys_ot
     let longest = |agency| {
         let db = w.app.state.db.clone();
         async move {
-            sqlx::query_scalar!("SELECT longest_seconds FROM reservation_spans WHERE agency_id = ?", agency)
+            sqlx::query_scalar!("SELECT longest_seconds FROM reservation_agencies WHERE agency_id = ?", agency)
                 .fetch_optional(&db)
                 .await
                 .unwrap()
@@ -255,4 +255,101 @@ async fn a_catalog_write_reaches_the_next_search_through_the_revision_not_the_ke
     assert!(revision().await > before);
     assert_eq!(summary(&w.app.get(&path).await.json()).len(), 2);
     assert!(cache.stats().0 > before);
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn an_agencys_revision_moves_with_what_takes_its_vehicles_and_with_nothing_else(pool: MySqlPool) {
+    let w = world(pool.clone()).await;
+    let (_, ana) = w.client("ana@example.com").await;
+    let revision = |agency: uuid::Uuid| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar!("SELECT revision FROM reservation_agencies WHERE agency_id = ?", agency)
+                .fetch_optional(&pool)
+                .await
+                .unwrap()
+                .unwrap_or(0)
+        }
+    };
+    assert_eq!((revision(w.paris.id).await, revision(w.orly.id).await), (0, 0), "no row before the first reservation");
+    let booked = w.booked(&ana, &w.booking(&w.paris, "CDMR", common::instant(Paris, "2026-03-20T10:00"), 3)).await;
+    let id: uuid::Uuid = booked["id"].as_str().unwrap().parse().unwrap();
+    let first = revision(w.paris.id).await;
+    assert!(first >= 1);
+    // What does not change which vehicles are taken leaves it: a reminder, a paid amount, a name.
+    sqlx::query!(
+        "UPDATE reservations SET reminder_sent_at = NOW(6), paid_minor = 100, driver_first_name = 'X', updated_at = NOW(6) WHERE id = ?",
+        id
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert_eq!(revision(w.paris.id).await, first);
+    // A status, a hold, a vehicle or a time moves it, by the trigger, whoever writes.
+    sqlx::query!("UPDATE reservations SET hold_expires_at = hold_expires_at + INTERVAL 1 SECOND WHERE id = ?", id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(revision(w.paris.id).await, first + 1);
+    // Moving it to another agency moves both.
+    sqlx::query!("UPDATE reservations SET pickup_agency_id = ? WHERE id = ?", w.orly.id, id).execute(&pool).await.unwrap();
+    assert_eq!((revision(w.paris.id).await, revision(w.orly.id).await), (first + 2, 1));
+    sqlx::query!("UPDATE reservations SET pickup_agency_id = ? WHERE id = ?", w.paris.id, id).execute(&pool).await.unwrap();
+    assert_eq!((revision(w.paris.id).await, revision(w.orly.id).await), (first + 3, 2));
+    // A cancellation through the API, then the row's deletion.
+    let cancelled = w.send(&ana, axum::http::Method::POST, &format!("/api/v1/reservations/{id}/cancellation"), None).await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{}", String::from_utf8_lossy(&cancelled.body));
+    assert_eq!(revision(w.paris.id).await, first + 4);
+    sqlx::query!("DELETE FROM reservation_status_history WHERE reservation_id = ?", id).execute(&pool).await.unwrap();
+    sqlx::query!("DELETE FROM reservations WHERE id = ?", id).execute(&pool).await.unwrap();
+    assert_eq!(revision(w.paris.id).await, first + 5);
+}
+
+#[sqlx::test(migrator = "ycyw_shared::db::MIGRATOR")]
+async fn a_search_counts_what_any_process_wrote_since_it_last_read_the_agency(pool: MySqlPool) {
+    use ycyw_reservations::occupancy::Occupancy;
+    let w = world(pool.clone()).await;
+    let (_, ana) = w.client("ana@example.com").await;
+    let (from, to) = (common::instant(Paris, "2026-03-20T10:00"), common::instant(Paris, "2026-03-23T10:00"));
+    let path = format!("/api/v1/offers?pickupAgencyId={}&pickupAt=2026-03-20T10:00&returnAt=2026-03-23T10:00", w.paris.id);
+    let cdmr_free = || async { summary(&w.app.get(&path).await.json()).into_iter().find(|o| o.1 == "CDMR").map_or(0, |o| o.3) };
+    // This process's memory, and another process's (its own memory, the same database).
+    let here = w.app.state.services.get::<std::sync::Arc<Occupancy>>().expect("the module provides the occupancy memory").clone();
+    let elsewhere = Occupancy::default();
+    let agree = |label: &'static str| {
+        let (here, elsewhere, pool, w) = (here.clone(), &elsewhere, pool.clone(), &w);
+        async move {
+            let now = w.now();
+            let truth = common::busy_by_sql(&pool, w.paris.id, "CDMR", from, to, now).await;
+            assert_eq!(common::busy_in_memory(&here, &pool, w.paris.id, "CDMR", from, to, now).await, truth, "{label}: this process");
+            assert_eq!(common::busy_in_memory(elsewhere, &pool, w.paris.id, "CDMR", from, to, now).await, truth, "{label}: another");
+            truth
+        }
+    };
+    assert_eq!(cdmr_free().await, 4);
+    assert_eq!(agree("nothing booked").await, 0);
+    w.booked(&ana, &w.booking(&w.paris, "CDMR", from, 3)).await;
+    assert_eq!(agree("one hold").await, 1);
+    assert_eq!(cdmr_free().await, 3);
+    let before = here.stats();
+    assert_eq!(cdmr_free().await, 3);
+    assert_eq!(here.stats(), before, "a search at the same revision reads no row again");
+    let confirmed = w.confirmed(&ana, &w.booking(&w.paris, "CDMR", from + Duration::days(1), 1)).await;
+    assert_eq!(agree("a confirmed booking overlapping").await, 2);
+    // The first hold ends: read-time, no write needed.
+    w.app.clock.advance(Duration::minutes(31));
+    assert_eq!(agree("the hold ended").await, 1);
+    assert_eq!(cdmr_free().await, 3);
+    // An operator's SQL is seen too (the trigger moves the revision).
+    sqlx::query!("UPDATE reservations SET status = 'cancelled', cancelled_at = NOW(6) WHERE id = ?", confirmed)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(agree("cancelled by SQL").await, 0);
+    assert_eq!(cdmr_free().await, 4);
+    // The clock put back (a test's): the memory read at a later instant is not used.
+    w.app.clock.advance(Duration::minutes(-31));
+    // At that instant the first hold (never expired by a sweep) is on again: the rows read later
+    // do not answer for it.
+    assert_eq!(agree("the clock put back").await, 1);
 }

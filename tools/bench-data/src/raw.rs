@@ -29,7 +29,7 @@ const MAX_RENTAL: chrono::Duration = chrono::Duration::days(90);
 
 /// The reservations' `longest_span`: the longest rental of the searched agencies.
 const LONGEST_SPAN_SQL: &str = "SELECT MAX(s.longest_seconds) FROM JSON_TABLE(?, '$[*]' COLUMNS (id CHAR(32) PATH '$')) AS wanted \
-     STRAIGHT_JOIN reservation_spans s ON s.agency_id = UNHEX(wanted.id)";
+     STRAIGHT_JOIN reservation_agencies s ON s.agency_id = UNHEX(wanted.id)";
 
 /// The reservations' `busy_counts`, its last statement: the vehicles pending changes hold that
 /// no reservation of the count holds.
@@ -45,7 +45,7 @@ const CHANGES_HELD_SQL: &str = "SELECT DISTINCT c.pickup_agency_id, c.category_c
 
 /// The earlier form's spans: each agency's longest rental.
 const SPANS_SQL: &str = "SELECT s.agency_id, s.longest_seconds FROM JSON_TABLE(?, '$[*]' COLUMNS (id CHAR(32) PATH '$')) AS wanted \
-     STRAIGHT_JOIN reservation_spans s ON s.agency_id = UNHEX(wanted.id)";
+     STRAIGHT_JOIN reservation_agencies s ON s.agency_id = UNHEX(wanted.id)";
 
 /// `Catalog::categories`.
 const CATEGORIES_SQL: &str = "SELECT code, seats, doors, bags, description FROM vehicle_categories WHERE code > ? ORDER BY code LIMIT ?";

@@ -102,7 +102,7 @@ async fn bench_data_loads_a_database_it_made_and_makes_it_anew() {
     // The bulk load recorded each agency's longest rental, which the search's ranges start from.
     let wrong_spans = sqlx::query_scalar!(
         "SELECT COUNT(*) FROM (SELECT pickup_agency_id, MAX(TIMESTAMPDIFF(SECOND, pickup_at, return_at)) AS longest
-         FROM reservations GROUP BY pickup_agency_id) actual LEFT JOIN reservation_spans s ON s.agency_id = actual.pickup_agency_id
+         FROM reservations GROUP BY pickup_agency_id) actual LEFT JOIN reservation_agencies s ON s.agency_id = actual.pickup_agency_id
          WHERE s.longest_seconds IS NULL OR s.longest_seconds <> actual.longest"
     )
     .fetch_one(&pool)

@@ -1,15 +1,14 @@
 //! SQL over the module's own tables (`reservations`, `reservation_status_history`,
-//! `reservation_changes`, `reservation_locks`, `reservation_spans`) and nothing else. Every
-//! statement is checked at build time but the availability count's, whose length varies; lists of
-//! ids travel as one JSON array (`JSON_TABLE`), so a page of reservations is two statements
-//! whatever its length. Rows become model values here; a row that no longer
+//! `reservation_changes`, `reservation_locks`, `reservation_agencies`) and nothing else. Every
+//! statement is checked at build time; lists of ids travel as one JSON array (`JSON_TABLE`), so a
+//! page of reservations is two statements whatever its length. Rows become model values here; a row that no longer
 //! parses is an internal error.
 
 mod availability;
 mod changes;
 mod reservations;
 
-pub use self::availability::{busy_counts, busy_vehicles, lock_fleet, record_span};
+pub use self::availability::{AgencyMark, HoldingRow, agency_marks, busy_vehicles, holding_rows, lock_fleet};
 pub use self::changes::{
     change_by_id, changes_holding, expire_changes, extend_change_hold, insert_change, pending_changes, set_change_status,
     supersede_pending_change,

@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{Executor, MySql, MySqlConnection};
 use uuid::Uuid;
 
-use super::{SlotColumns, corrupt, ids_json, record_span};
+use super::{SlotColumns, corrupt, ids_json};
 use crate::model::{Actor, Driver, Reference, Reservation, Scope, Status, StatusChange};
 
 #[derive(Debug)]
@@ -178,7 +178,6 @@ pub async fn insert_reservation(conn: &mut MySqlConnection, r: &Reservation, act
     )
     .execute(&mut *conn)
     .await?;
-    record_span(&mut *conn, r.slot.pickup_agency_id, r.slot.pickup_at, r.slot.return_at).await?;
     insert_history(conn, r.id, r.status, actor, r.created_at).await
 }
 
@@ -223,7 +222,6 @@ pub async fn update_reservation(
     if updated.rows_affected() != 1 {
         return Err(corrupt(format!("reservation {} changed under its lock", after.id)));
     }
-    record_span(&mut *conn, after.slot.pickup_agency_id, after.slot.pickup_at, after.slot.return_at).await?;
     if after.status != status_before {
         insert_history(conn, after.id, after.status, actor, after.updated_at).await?;
     }

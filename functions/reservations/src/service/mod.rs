@@ -22,11 +22,15 @@ pub mod rules;
 pub mod sweeps;
 pub mod views;
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use ycyw_auth::Accounts;
 use ycyw_catalog::Catalog;
 use ycyw_shared::AppState;
 use ycyw_shared::time::to_db_precision;
+
+use crate::occupancy::Occupancy;
 
 /// What every operation works with: the state, and the facades of the modules below.
 #[derive(Debug, Clone)]
@@ -37,12 +41,19 @@ pub struct Ctx {
     pub catalog: Catalog,
     /// The auth module's facade.
     pub accounts: Accounts,
+    /// The offer search's memory of the agencies' taken vehicles (one per process).
+    pub occupancy: Arc<Occupancy>,
 }
 
 impl Ctx {
     /// The context of a state.
     pub fn new(state: &AppState) -> Self {
-        Self { state: state.clone(), catalog: Catalog::from_state(state), accounts: Accounts::new(state) }
+        Self {
+            state: state.clone(),
+            catalog: Catalog::from_state(state),
+            accounts: Accounts::new(state),
+            occupancy: state.services.get::<Arc<Occupancy>>().cloned().unwrap_or_default(),
+        }
     }
 
     /// Now, at the database's precision (so what is written reads back equal).

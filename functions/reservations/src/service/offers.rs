@@ -18,7 +18,6 @@ use super::places::{self, CategoryFilter};
 use super::{Ctx, rules};
 use crate::error::ReservationsError;
 use crate::model::{Offer, OfferPage, OfferQuery};
-use crate::repo;
 
 /// A text parameter, trimmed, `None` when empty.
 fn text(raw: &Option<String>) -> Option<&str> {
@@ -214,7 +213,7 @@ async fn price_legs<'a>(
     }
     let mut busy: BTreeMap<(Uuid, String), u32> = BTreeMap::new();
     for ((pickup_at, return_at), agencies) in &by_window {
-        for count in repo::busy_counts(&ctx.state.db, agencies, *pickup_at, *return_at, now).await? {
+        for count in ctx.occupancy.busy_counts(&ctx.state.db, agencies, *pickup_at, *return_at, now).await? {
             busy.insert((count.agency_id, count.category.as_str().to_string()), count.vehicles);
         }
     }
