@@ -13,8 +13,8 @@
 //!
 //! Rows read at revision `r` are kept only while the cache is at `r`: a read that raced a write
 //! may have seen rows newer than `r`, never older, so they are right for `r` and are dropped
-//! with it. The cache holds at most [`MAX_ITEMS`] entries (cities, agencies, agency-dates); past
-//! that it starts again empty.
+//! with it. The cache holds at most [`MAX_ITEMS`] entries (cities, agencies, their fleets and
+//! rate sets); past that it starts again empty.
 
 use std::collections::HashMap;
 use std::hash::Hash;
@@ -29,7 +29,7 @@ use crate::model::{Agency, Rate, VehicleCategory};
 use crate::repo::{self, FleetCount};
 
 /// At most this many entries are kept (each a city's agencies, an agency, its fleet counts, or
-/// its rates on one date); past it the cache is emptied and fills again.
+/// its whole rate set); past it the cache is emptied and fills again.
 pub const MAX_ITEMS: usize = 20_000;
 
 /// The catalog rows the offer search keeps between searches: one per process, provided by the
@@ -48,7 +48,8 @@ struct Entries {
     cities: HashMap<String, Vec<Agency>>,
     agencies: HashMap<Uuid, Option<Agency>>,
     fleet: HashMap<Uuid, Vec<FleetCount>>,
-    rates: HashMap<(Uuid, NaiveDate), Vec<Rate>>,
+    /// Every rate of an agency, all periods (a search picks those of its date).
+    rates: HashMap<Uuid, Vec<Rate>>,
 }
 
 impl Entries {
@@ -72,7 +73,7 @@ fn agencies(e: &mut Entries) -> &mut HashMap<Uuid, Option<Agency>> {
 fn fleet(e: &mut Entries) -> &mut HashMap<Uuid, Vec<FleetCount>> {
     &mut e.fleet
 }
-fn rates(e: &mut Entries) -> &mut HashMap<(Uuid, NaiveDate), Vec<Rate>> {
+fn rates(e: &mut Entries) -> &mut HashMap<Uuid, Vec<Rate>> {
     &mut e.rates
 }
 
@@ -186,19 +187,18 @@ impl<'a> CatalogView<'a> {
     }
 
     /// The rates in force on the agency-local date `on` at the agencies `ids`
-    /// ([`Catalog::rates_in_force`]): one query for the agencies not kept for that date.
+    /// ([`Catalog::rates_in_force`]): the agencies' whole rate sets are kept, whatever the date
+    /// (a few rows each), so one query reads those not kept.
     pub async fn rates_in_force(&self, ids: &[Uuid], on: NaiveDate) -> Result<Vec<Rate>, CatalogError> {
         let cache = &self.catalog.cache;
-        let keys: Vec<(Uuid, NaiveDate)> = ids.iter().map(|id| (*id, on)).collect();
-        let (found, missing) = cache.get(self.revision, rates, &keys);
-        let mut in_force: Vec<Rate> = found.into_iter().flatten().collect();
+        let (found, missing) = cache.get(self.revision, rates, ids);
+        let mut in_force: Vec<Rate> = found.iter().flat_map(|set| repo::in_force(set, on)).collect();
         if !missing.is_empty() {
-            let ids: Vec<Uuid> = missing.iter().map(|(id, _)| *id).collect();
-            let mut read: HashMap<(Uuid, NaiveDate), Vec<Rate>> = missing.into_iter().map(|key| (key, Vec::new())).collect();
-            for rate in self.catalog.rates_in_force(&ids, on).await? {
-                read.entry((rate.agency_id, on)).or_default().push(rate);
+            let mut read: HashMap<Uuid, Vec<Rate>> = missing.iter().map(|id| (*id, Vec::new())).collect();
+            for rate in repo::rates_of(&self.catalog.db, &missing).await? {
+                read.entry(rate.agency_id).or_default().push(rate);
             }
-            in_force.extend(read.values().flatten().cloned());
+            in_force.extend(read.values().flat_map(|set| repo::in_force(set, on)));
             cache.put(self.revision, rates, read);
         }
         Ok(in_force)

@@ -21,7 +21,7 @@ pub use self::agencies::{
     lock_agency, update_agency,
 };
 pub use self::categories::{category_codes, find_category, list_categories, upsert_category};
-pub use self::rates::{insert_rates, list_rates, rate_in_force, rates_in_force, replace_rates};
+pub use self::rates::{in_force, insert_rates, list_rates, rate_in_force, rates_in_force, rates_of, replace_rates};
 pub use self::revision::revision;
 pub use self::vehicles::{
     FleetCount, VehicleFilter, active_vehicles, find_vehicle, find_vehicle_by_plate, fleet_counts, insert_vehicle, insert_vehicles,

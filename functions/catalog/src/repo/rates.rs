@@ -90,16 +90,41 @@ pub async fn rates_in_force(db: impl Executor<'_, Database = MySql>, ids: &[Uuid
     )
     .fetch_all(db)
     .await?;
-    let mut rates: Vec<Rate> = Vec::with_capacity(rows.len());
-    for row in rows {
-        let rate = Rate::try_from(row)?;
-        // Rows come latest period first within each agency and category: keep the first.
-        if rates.last().is_some_and(|last| last.agency_id == rate.agency_id && last.category == rate.category) {
+    let rates = rows.into_iter().map(Rate::try_from).collect::<Result<Vec<_>, _>>()?;
+    Ok(in_force(&rates, on))
+}
+
+/// Every rate of each agency of `ids`, all periods: one statement, by agency, category and
+/// period, the latest first (the order [`in_force`] reads).
+pub async fn rates_of(db: impl Executor<'_, Database = MySql>, ids: &[Uuid]) -> Result<Vec<Rate>, CatalogError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = sqlx::query_as!(
+        RateRow,
+        r#"SELECT r.agency_id AS "agency_id: Uuid", r.category_code, r.currency, r.daily_minor, r.one_way_fee_minor, r.valid_from, r.valid_to
+           FROM JSON_TABLE(?, '$[*]' COLUMNS (id CHAR(32) PATH '$')) AS wanted
+           STRAIGHT_JOIN rates r ON r.agency_id = UNHEX(wanted.id)
+           ORDER BY r.agency_id, r.category_code, r.valid_from DESC"#,
+        super::hex_ids(ids)
+    )
+    .fetch_all(db)
+    .await?;
+    rows.into_iter().map(Rate::try_from).collect()
+}
+
+/// Of `rates` — by agency, category and period, the latest first — those in force on `on`: at
+/// most one per agency and category, the latest period starting on or before `on` that has not
+/// ended.
+pub fn in_force(rates: &[Rate], on: NaiveDate) -> Vec<Rate> {
+    let mut kept: Vec<Rate> = Vec::new();
+    for rate in rates.iter().filter(|r| r.valid_from <= on && r.valid_to.is_none_or(|to| to >= on)) {
+        if kept.last().is_some_and(|last| last.agency_id == rate.agency_id && last.category == rate.category) {
             continue;
         }
-        rates.push(rate);
+        kept.push(rate.clone());
     }
-    Ok(rates)
+    kept
 }
 
 /// Replaces an agency's whole rate set (inside a transaction).
@@ -128,4 +153,41 @@ pub async fn insert_rates(conn: &mut MySqlConnection, rates: &[Rate], now: DateT
         insert.build().execute(&mut *conn).await?;
     }
     super::revision::moved(conn).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rate(agency: u128, category: &str, daily: i64, from: &str, to: Option<&str>) -> Rate {
+        let day = |d: &str| d.parse::<NaiveDate>().unwrap();
+        let eur: CurrencyCode = "EUR".parse().unwrap();
+        Rate {
+            agency_id: Uuid::from_u128(agency),
+            category: AcrissCode::parse(category).unwrap(),
+            daily_rate: Money::new(daily, eur),
+            one_way_fee: Money::new(0, eur),
+            valid_from: day(from),
+            valid_to: to.map(day),
+        }
+    }
+
+    #[test]
+    fn in_force_keeps_the_latest_period_begun_and_not_ended_per_agency_and_category() {
+        // By agency, category, and period, the latest first (the order of `rates_of`).
+        let rates = [
+            rate(1, "CDMR", 60, "2026-07-01", Some("2026-08-31")),
+            rate(1, "CDMR", 45, "2026-01-01", None),
+            rate(1, "EDMR", 30, "2026-01-01", Some("2026-03-31")),
+            rate(2, "CDMR", 50, "2026-05-01", None),
+        ];
+        let on = |d: &str| {
+            in_force(&rates, d.parse().unwrap()).into_iter().map(|r| (r.agency_id.as_u128(), r.daily_rate.amount_minor)).collect::<Vec<_>>()
+        };
+        assert_eq!(on("2026-03-31"), [(1, 45), (1, 30)]);
+        assert_eq!(on("2026-04-01"), [(1, 45)]);
+        assert_eq!(on("2026-07-01"), [(1, 60), (2, 50)]);
+        assert_eq!(on("2026-09-01"), [(1, 45), (2, 50)]);
+        assert_eq!(on("2025-12-31"), []);
+    }
 }
