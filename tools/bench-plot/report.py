@@ -27,6 +27,11 @@ HEALTH_TARGET = 0.8  # health >= 0.8 x bare axum
 API_404_TARGET = 0.9  # a minimal API route >= 0.9 x the stock layer stack
 START_TARGET = 1.5  # start -> first 200 <= 1.5 x bare
 RSS_TARGET_MIB = 16.0  # idle RSS <= 16 MB per function
+SEARCH_RAW_TARGET = 0.7  # search >= 0.7 x the raw SQL client
+SEARCH_P99_TARGET_MS = 50.0  # search p99 <= 50 ms at c=32
+BOOK_TARGET = 500.0  # booking attempts per second, with 0 overbooking
+WORKER_TARGET = 1000.0  # no-op jobs per second on the DB queue
+CHAT_P99_TARGET_MS = 50.0  # chat fan-out p99
 
 CEILING_HEALTH = "bench-bare"
 CEILING_LAYERS = "bench-layers"
@@ -229,6 +234,47 @@ def summarize(args):
             print(f"- {name}: {goal}")
 
 
+# ---- the text summaries' targets ----------------------------------------------------------
+
+def fields(line):
+    return dict(kv.split("=", 1) for kv in line.split()[2:] if "=" in kv)
+
+
+def text_targets(mode, text):
+    """The targets of a mode that writes text (search, book, worker, chat), read off its summary."""
+    targets = []
+    if mode == "search":
+        # The summary's lines (the raw client's one-at-a-time profile is not a round).
+        ratio_line = re.search(r"^api/raw throughput over the rounds: ([\d.]+)", text, re.M)
+        p99s = [float(m) for m in re.findall(r"^round \d+ api \(wrk, release\)\s+[\d.]+\s+[\d.]+\s+([\d.]+)", text, re.M)]
+        if ratio_line and p99s:
+            x = float(ratio_line.group(1))
+            targets.append(("search, API over raw SQL (throughput, all rounds)", x, f"≥ {SEARCH_RAW_TARGET} × raw",
+                            verdict(x, SEARCH_RAW_TARGET)))
+            worst = max(p99s)
+            targets.append(("search p99 at c=32, worst round (ms)", worst, f"≤ {SEARCH_P99_TARGET_MS:g} ms",
+                            verdict(worst, SEARCH_P99_TARGET_MS, at_least=False)))
+    elif mode == "book":
+        book = [fields(l) for l in text.splitlines() if l.startswith("RESULT book ")]
+        over = re.search(r"overbooking\): (\d+)", text)
+        if book and over:
+            rps = float(book[-1]["rps"])
+            goal = "met" if rps >= BOOK_TARGET and int(over.group(1)) == 0 else "**missed**"
+            targets.append((f"booking attempts/s ({over.group(1)} overbooking)", rps, f"≥ {BOOK_TARGET:g}/s, 0 overbooking", goal))
+    elif mode == "worker":
+        rows = re.findall(r"^\| db \| noop \| (\d+) \| (\d+) \| \d+ \| [\d.]+ \| \*\*(\d+)\*\* \|", text, re.M)
+        if rows:
+            workers, each, best = max(rows, key=lambda r: int(r[2]))
+            targets.append((f"worker no-op jobs/s, DB queue (best: {workers} × concurrency {each})", float(best),
+                            f"≥ {WORKER_TARGET:g}/s", verdict(float(best), WORKER_TARGET)))
+    elif mode == "chat":
+        rows = re.findall(r"^\| (\d+) \| (\d+) \| \d+ \| \d+ \| [\d.]+ \| \*\*([\d.]+)\*\* \|", text, re.M)
+        for instances, sockets, p99 in rows:
+            targets.append((f"chat fan-out p99, {sockets} sockets on {instances} instance(s) (ms)", float(p99),
+                            f"≤ {CHAT_P99_TARGET_MS:g} ms", verdict(float(p99), CHAT_P99_TARGET_MS, at_least=False)))
+    return targets
+
+
 # ---- the doc's section --------------------------------------------------------------------
 
 TEXT_SUMMARIES = {
@@ -312,6 +358,7 @@ def section(args):
                 continue
             with open(path) as f:
                 text = f.read()
+            all_targets.extend(text_targets(mode, text))
             if start and start in text:
                 text = text[text.rindex(start):]
             if name.endswith(".md"):

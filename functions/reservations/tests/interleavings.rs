@@ -151,11 +151,10 @@ async fn random_interleavings_never_overbook(pool: MySqlPool) {
             // with the tables after every batch.
             for agency in [&w.paris, &w.orly] {
                 for d in 0..7 {
-                    let (from, to) = (day(d), day(d + 2));
-                    let now = w.now();
+                    let probe = common::Probe { agency: agency.id, category: "CDMR", from: day(d), to: day(d + 2), now: w.now() };
                     assert_eq!(
-                        common::busy_in_memory(&memory, &w.app.state.db, agency.id, "CDMR", from, to, now).await,
-                        common::busy_by_sql(&w.app.state.db, agency.id, "CDMR", from, to, now).await,
+                        common::busy_in_memory(&memory, &w.app.state.db, probe).await,
+                        common::busy_by_sql(&w.app.state.db, probe).await,
                         "case {case}, {} from day {d}: {scenario:?}",
                         agency.code
                     );

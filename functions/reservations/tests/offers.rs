@@ -319,10 +319,10 @@ async fn a_search_counts_what_any_process_wrote_since_it_last_read_the_agency(po
     let agree = |label: &'static str| {
         let (here, elsewhere, pool, w) = (here.clone(), &elsewhere, pool.clone(), &w);
         async move {
-            let now = w.now();
-            let truth = common::busy_by_sql(&pool, w.paris.id, "CDMR", from, to, now).await;
-            assert_eq!(common::busy_in_memory(&here, &pool, w.paris.id, "CDMR", from, to, now).await, truth, "{label}: this process");
-            assert_eq!(common::busy_in_memory(elsewhere, &pool, w.paris.id, "CDMR", from, to, now).await, truth, "{label}: another");
+            let probe = common::Probe { agency: w.paris.id, category: "CDMR", from, to, now: w.now() };
+            let truth = common::busy_by_sql(&pool, probe).await;
+            assert_eq!(common::busy_in_memory(&here, &pool, probe).await, truth, "{label}: this process");
+            assert_eq!(common::busy_in_memory(elsewhere, &pool, probe).await, truth, "{label}: another");
             truth
         }
     };

@@ -1,13 +1,16 @@
-//! The offer search as raw SQL, the yardstick of `scripts/bench search`: the statements one
-//! `GET /api/v1/offers` runs — the categories, the pickup agencies (of a city, or one by id),
-//! the catalog's `fleet_counts`, the reservations' `busy_counts` and the catalog's
-//! `rates_in_force` — in the same order, each on its own connection from a pool sized like the
-//! API's, with the rows decoded into plain values and the offers counted. What the API adds on
-//! top (HTTP, validation, domain types, pricing, sorting, JSON) is the difference between the two.
+//! The offer search as raw SQL, the yardstick of `scripts/bench search`: the statements a search
+//! needs when nothing is kept in memory — the categories, the pickup agencies (of a city, or one
+//! by id), the catalog's `fleet_counts`, the availability count `busy_counts` and the catalog's
+//! `rates_in_force` — in that order, each on its own connection from a pool sized like the
+//! API's, with the rows decoded into plain values and the offers counted. The product reads the
+//! catalog through its read cache and counts taken vehicles from memory (`occupancy.rs`), so what
+//! the API does on top of this (HTTP, validation, domain types, pricing, sorting, JSON) and what
+//! it saves are both in the difference between the two.
 //!
 //! The statements are copies of the product's (`functions/catalog/src/repo/{categories,agencies,
-//! vehicles,rates}.rs`, `functions/reservations/src/repo/availability.rs`) without the
-//! build-time type annotations; keep them in step when those change.
+//! vehicles,rates}.rs`, `functions/reservations/src/repo/availability.rs`; `busy_counts` the
+//! product's count until 2026-12-03) without the build-time type annotations; keep them in step
+//! when those change.
 
 use std::collections::HashMap;
 use std::str::FromStr as _;
@@ -46,6 +49,22 @@ const CHANGES_HELD_SQL: &str = "SELECT DISTINCT c.pickup_agency_id, c.category_c
 /// The earlier form's spans: each agency's longest rental.
 const SPANS_SQL: &str = "SELECT s.agency_id, s.longest_seconds FROM JSON_TABLE(?, '$[*]' COLUMNS (id CHAR(32) PATH '$')) AS wanted \
      STRAIGHT_JOIN reservation_agencies s ON s.agency_id = UNHEX(wanted.id)";
+
+/// The reservations' `agency_marks`: what the offer search reads of its agencies every time,
+/// their revisions and longest rentals (`occupancy.rs`; the SQL count below is what the search
+/// ran before it, and what this raw client still runs).
+const AGENCY_MARKS_SQL: &str = "SELECT a.agency_id, a.revision, a.longest_seconds \
+     FROM JSON_TABLE(?, '$[*]' COLUMNS (id CHAR(32) PATH '$')) AS wanted \
+     STRAIGHT_JOIN reservation_agencies a ON a.agency_id = UNHEX(wanted.id)";
+
+/// The reservations' `holding_rows`: what the search reads of an agency whose revision moved.
+const HOLDING_ROWS_SQL: &str = "SELECT r.pickup_at, r.return_at, IF(r.status = 'pending_payment', r.hold_expires_at, NULL), \
+     r.category_code, r.vehicle_id FROM reservations r \
+     WHERE r.pickup_agency_id = ? AND r.pickup_at > ? AND r.return_at > ? \
+       AND (r.status IN ('confirmed', 'picked_up') OR (r.status = 'pending_payment' AND r.hold_expires_at > ?)) \
+     UNION ALL \
+     SELECT c.pickup_at, c.return_at, c.hold_expires_at, c.category_code, c.vehicle_id FROM reservation_changes c \
+     WHERE c.status = 'pending' AND c.pickup_agency_id = ? AND c.return_at > ? AND c.hold_expires_at > ?";
 
 /// `Catalog::categories`.
 const CATEGORIES_SQL: &str = "SELECT code, seats, doors, bags, description FROM vehicle_categories WHERE code > ? ORDER BY code LIMIT ?";
@@ -665,13 +684,34 @@ pub async fn explain(pool: &MySqlPool, city: Option<&str>) -> anyhow::Result<Str
         longest.num_seconds() as f64 / 86_400.0
     );
     for verb in ["EXPLAIN", "ANALYZE"] {
-        let label = format!("{verb} busy_counts, the product's count (an IN list, since the agencies' longest rental)");
+        let label = format!("{verb} agency_marks, what the product's search reads every time");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{verb} {AGENCY_MARKS_SQL}"))).bind(json.clone()).fetch_all(pool).await;
+        out.push_str(&section(&label, rows));
+    }
+    if let Some((first, span)) = spans.first() {
+        for verb in ["EXPLAIN", "ANALYZE"] {
+            let label = format!("{verb} holding_rows, what the product's search reads of an agency whose revision moved (the first)");
+            let rows = sqlx::query(sqlx::AssertSqlSafe(format!("{verb} {HOLDING_ROWS_SQL}")))
+                .bind(*first)
+                .bind(now - *span)
+                .bind(now)
+                .bind(now)
+                .bind(*first)
+                .bind(now)
+                .bind(now)
+                .fetch_all(pool)
+                .await;
+            out.push_str(&section(&label, rows));
+        }
+    }
+    for verb in ["EXPLAIN", "ANALYZE"] {
+        let label = format!("{verb} busy_counts, the SQL count (the product's until 2026-12-03; an IN list, since the agencies' longest rental)");
         let rows =
             busy_count_in_list(&format!("{verb} "), &ids, pickup_at - longest, (pickup_at, return_at), now).build().fetch_all(pool).await;
         out.push_str(&section(&label, rows));
     }
     for verb in ["EXPLAIN", "ANALYZE"] {
-        let label = format!("{verb} busy_counts, the product's pending changes");
+        let label = format!("{verb} busy_counts, the SQL count's pending changes");
         let rows = changes_held(&format!("{verb} "), &json, (pickup_at, return_at), now).fetch_all(pool).await;
         out.push_str(&section(&label, rows));
     }

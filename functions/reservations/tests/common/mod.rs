@@ -351,16 +351,20 @@ pub async fn overlaps(pool: &MySqlPool, now: DateTime<Utc>) -> i64 {
     .unwrap()
 }
 
-/// The vehicles of `category` at `agency` taken for some part of `[from, to)` at `now`, counted
-/// by SQL straight from the tables: what the offer search's memory (`occupancy.rs`) must agree with.
-pub async fn busy_by_sql(
-    pool: &MySqlPool,
-    agency: Uuid,
-    category: &str,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> u32 {
+/// A question about taken vehicles: those of `category` at `agency` taken for some part of
+/// `[from, to)` at `now`.
+#[derive(Debug, Clone, Copy)]
+pub struct Probe<'a> {
+    pub agency: Uuid,
+    pub category: &'a str,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub now: DateTime<Utc>,
+}
+
+/// The probe's answer counted by SQL straight from the tables: what the offer search's memory
+/// (`occupancy.rs`) must agree with.
+pub async fn busy_by_sql(pool: &MySqlPool, p: Probe<'_>) -> u32 {
     let n = sqlx::query_scalar!(
         r#"SELECT COUNT(DISTINCT t.vehicle_id) AS "n!: i64" FROM (
                SELECT r.vehicle_id FROM reservations r
@@ -370,16 +374,16 @@ pub async fn busy_by_sql(
                SELECT c.vehicle_id FROM reservation_changes c
                WHERE c.status = 'pending' AND c.pickup_agency_id = ? AND c.category_code = ? AND c.pickup_at < ? AND c.return_at > ?
                  AND c.hold_expires_at > ?) t"#,
-        agency,
-        category,
-        to,
-        from,
-        now,
-        agency,
-        category,
-        to,
-        from,
-        now
+        p.agency,
+        p.category,
+        p.to,
+        p.from,
+        p.now,
+        p.agency,
+        p.category,
+        p.to,
+        p.from,
+        p.now
     )
     .fetch_one(pool)
     .await
@@ -387,16 +391,8 @@ pub async fn busy_by_sql(
     u32::try_from(n).unwrap()
 }
 
-/// What the occupancy `memory` counts for `category` at `agency` over `[from, to)` at `now`.
-pub async fn busy_in_memory(
-    memory: &ycyw_reservations::occupancy::Occupancy,
-    pool: &MySqlPool,
-    agency: Uuid,
-    category: &str,
-    from: DateTime<Utc>,
-    to: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> u32 {
-    let counts = memory.busy_counts(pool, &[agency], from, to, now).await.unwrap();
-    counts.iter().find(|c| c.agency_id == agency && c.category.as_str() == category).map_or(0, |c| c.vehicles)
+/// The probe's answer from the occupancy `memory`.
+pub async fn busy_in_memory(memory: &ycyw_reservations::occupancy::Occupancy, pool: &MySqlPool, p: Probe<'_>) -> u32 {
+    let counts = memory.busy_counts(pool, &[p.agency], p.from, p.to, p.now).await.unwrap();
+    counts.iter().find(|c| c.agency_id == p.agency && c.category.as_str() == p.category).map_or(0, |c| c.vehicles)
 }
