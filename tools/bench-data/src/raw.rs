@@ -705,7 +705,8 @@ pub async fn explain(pool: &MySqlPool, city: Option<&str>) -> anyhow::Result<Str
         }
     }
     for verb in ["EXPLAIN", "ANALYZE"] {
-        let label = format!("{verb} busy_counts, the SQL count (the product's until 2026-12-03; an IN list, since the agencies' longest rental)");
+        let label =
+            format!("{verb} busy_counts, the SQL count (the product's until 2026-12-03; an IN list, since the agencies' longest rental)");
         let rows =
             busy_count_in_list(&format!("{verb} "), &ids, pickup_at - longest, (pickup_at, return_at), now).build().fetch_all(pool).await;
         out.push_str(&section(&label, rows));
