@@ -93,8 +93,8 @@ impl AgencySlots {
             let category = match out.categories.iter().position(|c| c.as_str() == row.category_code) {
                 Some(at) => at,
                 None => {
-                    let code = AcrissCode::parse(&row.category_code)
-                        .map_err(|_| sqlx::Error::Decode(format!("corrupt reservations row: category {}", row.category_code).into()))?;
+                    let code =
+                        AcrissCode::parse(&row.category_code).map_err(|_| repo::corrupt(format!("category {}", row.category_code)))?;
                     out.categories.push(code);
                     out.categories.len() - 1
                 }

@@ -283,7 +283,8 @@ impl BusyForm {
     }
 }
 
-/// `Catalog::rates_in_force`.
+/// `Catalog::rates_in_force`, filtered in SQL (the product reads the agencies' whole rate sets and
+/// picks the rates in force in memory, `repo::in_force`).
 const RATES_IN_FORCE_SQL: &str = "SELECT r.agency_id, r.category_code, r.currency, r.daily_minor, r.one_way_fee_minor, r.valid_from, r.valid_to \
      FROM JSON_TABLE(?, '$[*]' COLUMNS (id CHAR(32) PATH '$')) AS wanted \
      STRAIGHT_JOIN rates r ON r.agency_id = UNHEX(wanted.id) \

@@ -71,27 +71,11 @@ pub async fn rate_in_force(
     row.map(Rate::try_from).transpose()
 }
 
-/// The rates in force on `on` of every category at each agency of `ids`: one statement, at most
-/// one rate per agency and category (the latest period starting on or before `on`).
+/// The rates in force on `on` of every category at each agency of `ids`: one statement (the
+/// agencies' whole rate sets, a few rows each), at most one rate per agency and category (the
+/// latest period starting on or before `on`).
 pub async fn rates_in_force(db: impl Executor<'_, Database = MySql>, ids: &[Uuid], on: NaiveDate) -> Result<Vec<Rate>, CatalogError> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let rows = sqlx::query_as!(
-        RateRow,
-        r#"SELECT r.agency_id AS "agency_id: Uuid", r.category_code, r.currency, r.daily_minor, r.one_way_fee_minor, r.valid_from, r.valid_to
-           FROM JSON_TABLE(?, '$[*]' COLUMNS (id CHAR(32) PATH '$')) AS wanted
-           STRAIGHT_JOIN rates r ON r.agency_id = UNHEX(wanted.id)
-           WHERE r.valid_from <= ? AND (r.valid_to IS NULL OR r.valid_to >= ?)
-           ORDER BY r.agency_id, r.category_code, r.valid_from DESC"#,
-        super::hex_ids(ids),
-        on,
-        on
-    )
-    .fetch_all(db)
-    .await?;
-    let rates = rows.into_iter().map(Rate::try_from).collect::<Result<Vec<_>, _>>()?;
-    Ok(in_force(&rates, on))
+    Ok(in_force(&rates_of(db, ids).await?, on))
 }
 
 /// Every rate of each agency of `ids`, all periods: one statement, by agency, category and

@@ -21,7 +21,7 @@ pub use self::reservations::{
 
 use ycyw_shared::db::json_ids;
 
-fn corrupt(what: impl std::fmt::Display) -> sqlx::Error {
+pub(crate) fn corrupt(what: impl std::fmt::Display) -> sqlx::Error {
     sqlx::Error::Decode(format!("corrupt reservations row: {what}").into())
 }
 
