@@ -34,6 +34,54 @@ pub enum Duty {
 /// WebSockets with 1001.
 pub type ShutdownHook = Box<dyn FnOnce() -> Pin<Box<dyn Future<Output = ()> + Send>> + Send>;
 
+/// What a module's router is built for. Each operation's OpenAPI description (its parameters,
+/// responses and every schema they reach) is built by utoipa's `routes!` when the router is, and
+/// a router built to serve drops it; building it is most of a function's own start-up work
+/// (docs/benchmarks.md, "Start-up and memory"). So a module builds its router once for each use
+/// from one list of operations, with [`routes!`](crate::routes): to serve ([`Module::routes`]:
+/// each handler at its documented path and methods, nothing else) or to describe
+/// ([`Module::openapi`]: the whole description).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Build {
+    /// The handlers at their paths and methods; an empty description of each operation.
+    Serve,
+    /// The full description, as `utoipa_axum::routes!` builds it.
+    Describe,
+}
+
+/// `routes!(build; handler, …)`: `utoipa_axum::routes!(handler, …)` for [`Build::Describe`];
+/// for [`Build::Serve`] the same handlers at the same path and methods (read from the
+/// `#[utoipa::path]` of each) without building their description. The caller's crate depends
+/// on `axum`, `utoipa` and `utoipa-axum`, as every module does.
+///
+/// ```ignore
+/// fn api(build: Build) -> OpenApiRouter<AppState> {
+///     OpenApiRouter::new().routes(ycyw_shared::routes!(build; get_agency::get_agency, update_agency::update_agency))
+/// }
+/// ```
+#[macro_export]
+macro_rules! routes {
+    // Each handler as raw tokens (`module::handler`): a `$handler:path` fragment would reach
+    // utoipa_axum's macro opaque, and its helper arms split the path into its segments.
+    ($build:expr; $($head:ident $(:: $tail:ident)*),+ $(,)?) => {
+        match $build {
+            $crate::module::Build::Describe => ::utoipa_axum::routes!($($head $(:: $tail)*),+),
+            $crate::module::Build::Serve => {
+                use ::utoipa_axum::PathItemExt as _;
+                let mut paths = ::utoipa::openapi::path::Paths::new();
+                let router = ::axum::routing::MethodRouter::new();
+                $(
+                    let path = ::utoipa_axum::routes!(@path [path()] of $head $(:: $tail)*);
+                    let methods = ::utoipa_axum::routes!(@path [methods()] of $head $(:: $tail)*);
+                    let router = methods.iter().fold(router, |router, method| router.on(method.to_method_filter(), $head $(:: $tail)*));
+                    paths.add_path_operation(&path, methods, ::utoipa::openapi::path::Operation::new());
+                )+
+                (::std::vec::Vec::new(), paths, router)
+            }
+        }
+    };
+}
+
 /// What a module serves, built by its HTTP set-up.
 pub struct Routes {
     /// The routes, relative to `/api/v1`, with their OpenAPI description and the module's own

@@ -28,12 +28,11 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use axum::extract::FromRef;
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use ycyw_shared::AppState;
 use ycyw_shared::auth::SubjectGuard;
 use ycyw_shared::config::SecretKey;
 use ycyw_shared::jobs::JobHandlers;
-use ycyw_shared::module::{Duty, Module, Routes, Work};
+use ycyw_shared::module::{Build, Duty, Module, Routes, Work};
 use ycyw_shared::retention::RetentionPart;
 
 use crate::handlers::*;
@@ -63,20 +62,20 @@ impl FromRef<AuthState> for Auth {
     }
 }
 
-/// The module's operations, before any state: served by [`Module::routes`], described by
-/// [`Module::openapi`].
-fn api() -> OpenApiRouter<AuthState> {
+/// The module's operations, before any state: built to serve by [`Module::routes`], to
+/// describe by [`Module::openapi`] (the description only then: [`Build`]).
+fn api(build: Build) -> OpenApiRouter<AuthState> {
     OpenApiRouter::new()
-        .routes(routes!(register::register))
-        .routes(routes!(verify_email::verify_email))
-        .routes(routes!(sign_in::sign_in))
-        .routes(routes!(refresh_session::refresh_session))
-        .routes(routes!(sign_out::sign_out))
-        .routes(routes!(request_password_reset::request_password_reset))
-        .routes(routes!(reset_password::reset_password))
-        .routes(routes!(get_profile::get_profile, update_profile::update_profile, delete_account::delete_account))
-        .routes(routes!(change_password::change_password))
-        .routes(routes!(export_my_data::export_my_data))
+        .routes(ycyw_shared::routes!(build; register::register))
+        .routes(ycyw_shared::routes!(build; verify_email::verify_email))
+        .routes(ycyw_shared::routes!(build; sign_in::sign_in))
+        .routes(ycyw_shared::routes!(build; refresh_session::refresh_session))
+        .routes(ycyw_shared::routes!(build; sign_out::sign_out))
+        .routes(ycyw_shared::routes!(build; request_password_reset::request_password_reset))
+        .routes(ycyw_shared::routes!(build; reset_password::reset_password))
+        .routes(ycyw_shared::routes!(build; get_profile::get_profile, update_profile::update_profile, delete_account::delete_account))
+        .routes(ycyw_shared::routes!(build; change_password::change_password))
+        .routes(ycyw_shared::routes!(build; export_my_data::export_my_data))
 }
 
 #[async_trait]
@@ -111,10 +110,10 @@ impl Module for AuthModule {
     /// Fails (naming the setting) when the `ARGON2_*` settings are invalid.
     async fn routes(&self, state: &AppState) -> anyhow::Result<Routes> {
         let hasher = password::Hasher::from_env()?;
-        Ok(Routes::new(api().with_state(AuthState { app: state.clone(), auth: Auth { hasher } })))
+        Ok(Routes::new(api(Build::Serve).with_state(AuthState { app: state.clone(), auth: Auth { hasher } })))
     }
 
     fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
-        Some(api().into_openapi())
+        Some(api(Build::Describe).into_openapi())
     }
 }

@@ -31,12 +31,11 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use sqlx::MySqlPool;
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 use ycyw_shared::AppState;
 use ycyw_shared::account::AccountPart;
 use ycyw_shared::config::SecretKey;
-use ycyw_shared::module::{Duty, Module, Routes};
+use ycyw_shared::module::{Build, Duty, Module, Routes};
 use ycyw_shared::services::Services;
 
 pub use acriss::{AcrissDecoded, AcrissError};
@@ -56,17 +55,17 @@ pub use service::{LocalTimeError, PricingError};
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CatalogModule;
 
-/// The module's operations, before any state: served by [`Module::routes`], described by
-/// [`Module::openapi`].
-fn api() -> OpenApiRouter<AppState> {
+/// The module's operations, before any state: built to serve by [`Module::routes`], to
+/// describe by [`Module::openapi`] (the description only then: [`Build`]).
+fn api(build: Build) -> OpenApiRouter<AppState> {
     use handlers::*;
     OpenApiRouter::new()
-        .routes(routes!(list_agencies::list_agencies, create_agency::create_agency))
-        .routes(routes!(get_agency::get_agency, update_agency::update_agency))
-        .routes(routes!(list_vehicle_categories::list_vehicle_categories))
-        .routes(routes!(list_vehicles::list_vehicles, create_vehicle::create_vehicle))
-        .routes(routes!(update_vehicle::update_vehicle, delete_vehicle::delete_vehicle))
-        .routes(routes!(get_rates::get_rates, replace_rates::replace_rates))
+        .routes(ycyw_shared::routes!(build; list_agencies::list_agencies, create_agency::create_agency))
+        .routes(ycyw_shared::routes!(build; get_agency::get_agency, update_agency::update_agency))
+        .routes(ycyw_shared::routes!(build; list_vehicle_categories::list_vehicle_categories))
+        .routes(ycyw_shared::routes!(build; list_vehicles::list_vehicles, create_vehicle::create_vehicle))
+        .routes(ycyw_shared::routes!(build; update_vehicle::update_vehicle, delete_vehicle::delete_vehicle))
+        .routes(ycyw_shared::routes!(build; get_rates::get_rates, replace_rates::replace_rates))
 }
 
 #[async_trait]
@@ -83,11 +82,11 @@ impl Module for CatalogModule {
     }
 
     async fn routes(&self, state: &AppState) -> anyhow::Result<Routes> {
-        Ok(Routes::new(api().with_state(state.clone())))
+        Ok(Routes::new(api(Build::Serve).with_state(state.clone())))
     }
 
     fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
-        Some(api().into_openapi())
+        Some(api(Build::Describe).into_openapi())
     }
 
     fn account(&self) -> Option<Arc<dyn AccountPart>> {

@@ -23,14 +23,13 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use axum::extract::FromRef;
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 use ycyw_reservations::seam::CheckoutDesk;
 use ycyw_shared::AppState;
 use ycyw_shared::account::AccountPart;
 use ycyw_shared::config::SecretKey;
 use ycyw_shared::jobs::JobHandlers;
-use ycyw_shared::module::{Duty, Module, Routes, Work};
+use ycyw_shared::module::{Build, Duty, Module, Routes, Work};
 use ycyw_shared::retention::RetentionPart;
 use ycyw_shared::services::Services;
 
@@ -48,14 +47,14 @@ impl FromRef<Ctx> for AppState {
     }
 }
 
-/// The module's operations, before any state: served by [`Module::routes`], described by
-/// [`Module::openapi`].
-fn api() -> OpenApiRouter<Ctx> {
+/// The module's operations, before any state: built to serve by [`Module::routes`], to
+/// describe by [`Module::openapi`] (the description only then: [`Build`]).
+fn api(build: Build) -> OpenApiRouter<Ctx> {
     use handlers::*;
     OpenApiRouter::new()
-        .routes(routes!(create_checkout_session::create_checkout_session))
-        .routes(routes!(list_payments::list_payments))
-        .routes(routes!(stripe_webhook::stripe_webhook))
+        .routes(ycyw_shared::routes!(build; create_checkout_session::create_checkout_session))
+        .routes(ycyw_shared::routes!(build; list_payments::list_payments))
+        .routes(ycyw_shared::routes!(build; stripe_webhook::stripe_webhook))
 }
 
 #[async_trait]
@@ -73,11 +72,11 @@ impl Module for PaymentsModule {
     }
 
     async fn routes(&self, state: &AppState) -> anyhow::Result<Routes> {
-        Ok(Routes::new(api().with_state(Ctx::new(state)?)))
+        Ok(Routes::new(api(Build::Serve).with_state(Ctx::new(state)?)))
     }
 
     fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
-        Some(api().into_openapi())
+        Some(api(Build::Describe).into_openapi())
     }
 
     async fn work(&self, state: &AppState) -> anyhow::Result<Work> {

@@ -28,14 +28,13 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use uuid::Uuid;
 use ycyw_shared::AppState;
 use ycyw_shared::account::AccountPart;
 use ycyw_shared::config::SecretKey;
 use ycyw_shared::domain::Money;
 use ycyw_shared::jobs::{Handle, JobError, JobHandlers, JobSpec as _, Schedule};
-use ycyw_shared::module::{Duty, Module, Routes, Work};
+use ycyw_shared::module::{Build, Duty, Module, Routes, Work};
 use ycyw_shared::queue::{Job, NewJob};
 use ycyw_shared::services::Services;
 
@@ -52,20 +51,20 @@ pub use service::rules;
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ReservationsModule;
 
-/// The module's operations, before any state: served by [`Module::routes`], described by
-/// [`Module::openapi`].
-fn api() -> OpenApiRouter<AppState> {
+/// The module's operations, before any state: built to serve by [`Module::routes`], to
+/// describe by [`Module::openapi`] (the description only then: [`Build`]).
+fn api(build: Build) -> OpenApiRouter<AppState> {
     use handlers::*;
     OpenApiRouter::new()
-        .routes(routes!(search_offers::search_offers))
-        .routes(routes!(list_reservations::list_reservations, create_reservation::create_reservation))
-        .routes(routes!(get_reservation::get_reservation, modify_reservation::modify_reservation))
-        .routes(routes!(cancellation_quote::cancellation_quote))
-        .routes(routes!(cancel_reservation::cancel_reservation))
-        .routes(routes!(agency_day::agency_day))
-        .routes(routes!(record_pickup::record_pickup))
-        .routes(routes!(record_return::record_return))
-        .routes(routes!(record_no_show::record_no_show))
+        .routes(ycyw_shared::routes!(build; search_offers::search_offers))
+        .routes(ycyw_shared::routes!(build; list_reservations::list_reservations, create_reservation::create_reservation))
+        .routes(ycyw_shared::routes!(build; get_reservation::get_reservation, modify_reservation::modify_reservation))
+        .routes(ycyw_shared::routes!(build; cancellation_quote::cancellation_quote))
+        .routes(ycyw_shared::routes!(build; cancel_reservation::cancel_reservation))
+        .routes(ycyw_shared::routes!(build; agency_day::agency_day))
+        .routes(ycyw_shared::routes!(build; record_pickup::record_pickup))
+        .routes(ycyw_shared::routes!(build; record_return::record_return))
+        .routes(ycyw_shared::routes!(build; record_no_show::record_no_show))
 }
 
 #[async_trait]
@@ -82,11 +81,11 @@ impl Module for ReservationsModule {
     }
 
     async fn routes(&self, state: &AppState) -> anyhow::Result<Routes> {
-        Ok(Routes::new(api().with_state(state.clone())))
+        Ok(Routes::new(api(Build::Serve).with_state(state.clone())))
     }
 
     fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
-        Some(api().into_openapi())
+        Some(api(Build::Describe).into_openapi())
     }
 
     async fn work(&self, state: &AppState) -> anyhow::Result<Work> {

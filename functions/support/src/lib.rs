@@ -27,11 +27,10 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use axum::extract::FromRef;
 use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use ycyw_shared::AppState;
 use ycyw_shared::account::AccountPart;
 use ycyw_shared::config::{ConfigError, SecretKey, Settings};
-use ycyw_shared::module::{Duty, Module, Routes};
+use ycyw_shared::module::{Build, Duty, Module, Routes};
 use ycyw_shared::retention::RetentionPart;
 
 pub use service::Ctx;
@@ -47,21 +46,21 @@ impl FromRef<Ctx> for AppState {
     }
 }
 
-/// The module's operations, before any state: served by [`Module::routes`], described by
-/// [`Module::openapi`].
-fn api() -> OpenApiRouter<Ctx> {
+/// The module's operations, before any state: built to serve by [`Module::routes`], to
+/// describe by [`Module::openapi`] (the description only then: [`Build`]).
+fn api(build: Build) -> OpenApiRouter<Ctx> {
     use handlers::*;
     OpenApiRouter::new()
-        .routes(routes!(contact_requests::create_contact_request, contact_requests::list_contact_requests))
-        .routes(routes!(contact_requests::handle_contact_request))
-        .routes(routes!(conversations::list_conversations, conversations::open_conversation))
-        .routes(routes!(conversations::get_conversation))
-        .routes(routes!(conversations::claim_conversation))
-        .routes(routes!(conversations::close_conversation))
-        .routes(routes!(messages::list_messages, messages::send_message))
-        .routes(routes!(ws_tickets::create_ws_ticket))
-        .routes(routes!(ws_connect::connect))
-        .routes(routes!(ice_servers::ice_servers))
+        .routes(ycyw_shared::routes!(build; contact_requests::create_contact_request, contact_requests::list_contact_requests))
+        .routes(ycyw_shared::routes!(build; contact_requests::handle_contact_request))
+        .routes(ycyw_shared::routes!(build; conversations::list_conversations, conversations::open_conversation))
+        .routes(ycyw_shared::routes!(build; conversations::get_conversation))
+        .routes(ycyw_shared::routes!(build; conversations::claim_conversation))
+        .routes(ycyw_shared::routes!(build; conversations::close_conversation))
+        .routes(ycyw_shared::routes!(build; messages::list_messages, messages::send_message))
+        .routes(ycyw_shared::routes!(build; ws_tickets::create_ws_ticket))
+        .routes(ycyw_shared::routes!(build; ws_connect::connect))
+        .routes(ycyw_shared::routes!(build; ice_servers::ice_servers))
 }
 
 #[async_trait]
@@ -94,13 +93,13 @@ impl Module for SupportModule {
     async fn routes(&self, state: &AppState) -> anyhow::Result<Routes> {
         let ctx = Ctx::connect(state, SupportSettings::from_settings(&state.settings)?).await?;
         let hub = ctx.hub.clone();
-        Ok(Routes::new(api().with_state(ctx.clone()))
+        Ok(Routes::new(api(Build::Serve).with_state(ctx.clone()))
             .with_readiness(ctx.hub.readiness())
             .on_shutdown(move || async move { hub.shutdown().await }))
     }
 
     fn openapi(&self) -> Option<utoipa::openapi::OpenApi> {
-        Some(api().into_openapi())
+        Some(api(Build::Describe).into_openapi())
     }
 
     fn account(&self) -> Option<Arc<dyn AccountPart>> {
