@@ -36,7 +36,7 @@ pub type ShutdownHook = Box<dyn FnOnce() -> Pin<Box<dyn Future<Output = ()> + Se
 
 /// What a module's router is built for. Each operation's OpenAPI description (its parameters,
 /// responses and every schema they reach) is built by utoipa's `routes!` when the router is, and
-/// a router built to serve drops it; building it is most of a function's own start-up work
+/// a router built to serve drops it; building it was the largest part of a function's start-up
 /// (docs/benchmarks.md, "Start-up and memory"). So a module builds its router once for each use
 /// from one list of operations, with [`routes!`](crate::routes): to serve ([`Module::routes`]:
 /// each handler at its documented path and methods, nothing else) or to describe
@@ -84,7 +84,8 @@ macro_rules! routes {
 
 /// What a module serves, built by its HTTP set-up.
 pub struct Routes {
-    /// The routes, relative to `/api/v1`, with their OpenAPI description and the module's own
+    /// The routes, relative to `/api/v1` (built with [`Build::Serve`]: paths and methods, no
+    /// description; the document comes from [`Module::openapi`]), with the module's own
     /// state already applied.
     pub api: OpenApiRouter,
     /// Hooks to run at shutdown.
