@@ -73,7 +73,11 @@ test('sign-in explains an unconfirmed address, then a lockout after five wrong p
   await page.getByLabel('Email address').fill(email);
   for (let attempt = 1; attempt <= 5; attempt++) {
     await page.getByLabel('Password', { exact: true }).fill(`wrong-password-${attempt}`);
+    // The message of the attempt before is still shown: wait for this attempt's answer, or the
+    // next fill races the form clearing the password when this answer lands.
+    const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/auth/sessions') && r.request().method() === 'POST');
     await page.getByRole('button', { name: 'Sign in' }).click();
+    expect((await answered).status()).toBe(401);
     await expect(page.getByText('The email address or the password is incorrect.')).toBeVisible();
   }
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
