@@ -147,6 +147,9 @@ async fn every_deployable_serves_the_whole_document(pool: MySqlPool) {
             })
             .collect()
     };
+    let paths_and_methods = |doc: Value| -> std::collections::BTreeSet<(String, String)> {
+        operations(&doc).into_iter().map(|(path, method, _)| (path, method)).collect()
+    };
     let all = operations(&whole);
     assert!(all.len() > 40, "the product has more operations than {}", all.len());
     for (path, method, operation) in &all {
@@ -159,12 +162,9 @@ async fn every_deployable_serves_the_whole_document(pool: MySqlPool) {
         // What its router routes (the paths and methods of its served description) is what its
         // module describes, and each is in the whole document.
         let state = app.state.clone();
-        let routed_and_how = |doc: Value| -> std::collections::BTreeSet<(String, String)> {
-            operations(&doc).into_iter().map(|(path, method, _)| (path, method)).collect()
-        };
-        let routed = routed_and_how(document(&deployable.routes(&state).await.unwrap().api.into_openapi()));
+        let routed = paths_and_methods(document(&deployable.routes(&state).await.unwrap().api.into_openapi()));
         let module = ycyw_api::modules().into_iter().find(|module| module.name() == name).unwrap();
-        let described = routed_and_how(document(&module.openapi().unwrap()));
+        let described = paths_and_methods(document(&module.openapi().unwrap()));
         assert!(!routed.is_empty(), "ycyw-{name} serves nothing");
         assert_eq!(routed, described, "ycyw-{name} routes other operations than it describes");
         for (path, method) in routed {
